@@ -1,0 +1,110 @@
+/*
+ * catalog: the service catalogue (事项清单) and its one-time guides (办事指南),
+ * loaded from the JSON file technicians maintain (default config/catalog.json).
+ *
+ * The catalogue is immutable once loaded: the UI holds a pointer to one
+ * catalog and a reload builds a new one beside it, swapping only when the new
+ * file validated completely. A kiosk therefore never shows half a catalogue.
+ *
+ * Every problem in the file is reported as FILE:LINE:COLUMN with the service
+ * id and the field (e.g. "services[3] (id 3301-SB-002) materials[1].count:
+ * must be a whole number from 1 to 99"), never by crashing.
+ */
+#ifndef KIOSK_CATALOG_H
+#define KIOSK_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/diag.h"
+
+/* Text in both UI languages. zh is always present (validated non-empty);
+ * en may be NULL, in which case ltext_get falls back to zh. */
+typedef struct ltext {
+    char *zh;
+    char *en;
+} ltext;
+
+/* lang is "zh" or "en" (anything not starting with "en" means zh).
+ * Never returns NULL: an absent text gives "". */
+const char *ltext_get(const ltext *t, const char *lang);
+
+typedef enum material_form {
+    MATERIAL_ORIGINAL,          /* 原件 */
+    MATERIAL_COPY,              /* 复印件 */
+    MATERIAL_ORIGINAL_AND_COPY, /* 原件及复印件 */
+    MATERIAL_ELECTRONIC         /* 电子材料 / 电子证照 */
+} material_form;
+
+typedef struct catalog_material {
+    ltext name;
+    int count;          /* 1..99 */
+    material_form form;
+    ltext notes;        /* may be empty */
+} catalog_material;
+
+typedef struct catalog_category {
+    char *id;           /* [a-z0-9-]+, unique */
+    ltext name;
+    char *icon;         /* a name from the icon set in ui/icons.c, may be NULL */
+    size_t *services;   /* indexes into catalog.services, in file order */
+    size_t n_services;
+} catalog_category;
+
+typedef struct catalog_service {
+    char *id;           /* national service-item code where one exists; unique */
+    ltext name;
+    ltext department;
+    size_t category;    /* index into catalog.categories */
+    bool kiosk;         /* can be completed at this kiosk */
+    bool needs_identity;/* sign-in with ID card needed before handling */
+    ltext summary;      /* one sentence: what the service is; may be empty */
+    ltext *conditions;  size_t n_conditions;   /* 受理条件, >= 1 */
+    catalog_material *materials; size_t n_materials; /* 申请材料, >= 0 */
+    ltext *steps;       size_t n_steps;        /* 办理流程, >= 1 */
+    int legal_days;     /* 法定时限 in working days; 0 = on the spot (即办); -1 = none set by law */
+    int promised_days;  /* 承诺时限 in working days; 0 = on the spot; <= legal_days when both set */
+    ltext fees;         /* 收费标准, e.g. 不收费 */
+    ltext window;       /* 办理窗口 */
+    ltext address;      /* 办理地点 */
+    char *phone;        /* 咨询电话, digits and - only */
+    ltext hours;        /* 办理时间 */
+    char *online_url;   /* 网上办理 link (https://...), may be NULL */
+    char **keywords;    size_t n_keywords;     /* extra search words, any language */
+    char **pinyin;      size_t n_pinyin;       /* syllables separated by spaces,
+                                                  e.g. "she bao jiao fei" */
+    /* Search keys derived at load time (lower-case, no spaces); owned. */
+    char *search_text;      /* names, keywords, department, joined by '\n' */
+    char *search_pinyin;    /* full pinyin of each entry, joined by '\n' */
+    char *search_initials;  /* initials of each entry, joined by '\n' */
+} catalog_service;
+
+typedef struct catalog {
+    char *path;         /* file it came from (as given) */
+    char *version;      /* free text from the file, e.g. "2026.11" */
+    catalog_category *categories; size_t n_categories;
+    catalog_service *services;    size_t n_services;
+} catalog;
+
+/* Reads and validates FILE. Returns a new catalog (free with catalog_free),
+ * or NULL with every problem found appended to errors (it does not stop at
+ * the first). A catalog is returned only when errors got nothing new. */
+catalog *catalog_load(const char *path, diag_list *errors);
+
+/* Same for text in memory; name is used in messages in place of a path. */
+catalog *catalog_parse(const char *text, size_t len, const char *name,
+                       diag_list *errors);
+
+void catalog_free(catalog *c);
+
+/* NULL when absent. */
+const catalog_service *catalog_find(const catalog *c, const char *id);
+
+/* Formats a time limit for display, e.g. 5 -> "5个工作日" / "5 working days",
+ * 0 -> "即办" / "On the spot", -1 -> "无" / "None". */
+void catalog_format_days(int days, const char *lang, char *buf, size_t size);
+
+/* "原件" / "Original", ... */
+const char *catalog_form_name(material_form f, const char *lang);
+
+#endif

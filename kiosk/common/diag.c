@@ -1,0 +1,78 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or_empty(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+void diag_add(diag_list *list, const char *file, int line, int col,
+              const char *fmt, ...)
+{
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 8;
+        diag *items = realloc(list->items, cap * sizeof *items);
+        if (!items) {
+            fputs("diag: out of memory, a problem report was dropped\n", stderr);
+            return;
+        }
+        list->items = items;
+        list->cap = cap;
+    }
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* One line per problem: outside input may carry newlines into a message
+     * (a quoted value, say), and a tool reading FILE:LINE: output would then
+     * see a bogus second problem. */
+    for (char *p = msg; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    diag *d = &list->items[list->count];
+    d->file = dup_or_empty(file);
+    d->msg = strdup(msg);
+    d->line = line;
+    d->col = col;
+    if (!d->file || !d->msg) {
+        free(d->file);
+        free(d->msg);
+        fputs("diag: out of memory, a problem report was dropped\n", stderr);
+        return;
+    }
+    list->count++;
+}
+
+void diag_format(const diag *d, char *buf, size_t size)
+{
+    if (d->line > 0 && d->col > 0)
+        snprintf(buf, size, "%s:%d:%d: %s", d->file, d->line, d->col, d->msg);
+    else if (d->line > 0)
+        snprintf(buf, size, "%s:%d: %s", d->file, d->line, d->msg);
+    else
+        snprintf(buf, size, "%s: %s", d->file, d->msg);
+}
+
+void diag_print(const diag_list *list, FILE *out)
+{
+    char buf[1400];
+    for (size_t i = 0; i < list->count; i++) {
+        diag_format(&list->items[i], buf, sizeof buf);
+        fprintf(out, "%s\n", buf);
+    }
+}
+
+void diag_clear(diag_list *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        free(list->items[i].file);
+        free(list->items[i].msg);
+    }
+    free(list->items);
+    list->items = NULL;
+    list->count = list->cap = 0;
+}

@@ -1,0 +1,21 @@
+/*
+ * kioskctl: the technician's command line. Each command group lives in its
+ * own file (cmd_catalog.c, cmd_config.c, cmd_idcard.c, ...) and is listed
+ * once in the table in kioskctl.c.
+ *
+ * A command returns the process exit status: 0 success, 1 the input was
+ * checked and is bad, 2 usage error or the input could not be read.
+ */
+#ifndef KIOSKCTL_COMMANDS_H
+#define KIOSKCTL_COMMANDS_H
+
+typedef struct kioskctl_command {
+    const char *name;       /* first word, e.g. "catalog" */
+    const char *usage;      /* one or more lines, printed by `kioskctl help` */
+    int (*run)(int argc, char **argv); /* argv[0] is the group name */
+} kioskctl_command;
+
+int cmd_catalog(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * kioskctl: entry point. Dispatches on the first word to a command group.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const kioskctl_command commands[] = {
+    {"catalog",
+     "catalog check FILE     validate a service catalogue (FILE:LINE:COL: message)\n"
+     "catalog stats FILE     count categories, services and guide fields",
+     cmd_catalog},
+    {"config",
+     "config check [FILE]    validate kiosk.conf and the catalogue it names\n"
+     "config defaults        print a kiosk.conf with every key at its default",
+     cmd_config},
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: kioskctl COMMAND ...\n\n", out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        const char *u = commands[i].usage;
+        /* indent every line of the usage text */
+        fputs("  ", out);
+        for (; *u; u++) {
+            fputc(*u, out);
+            if (*u == '\n')
+                fputs("  ", out);
+        }
+        fputc('\n', out);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "kioskctl: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

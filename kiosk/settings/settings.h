@@ -1,0 +1,99 @@
+/*
+ * settings: kiosk.conf, the INI file field technicians edit (read with inih).
+ *
+ * Every key lives in one table in settings.c with its type, range, default
+ * and help text; adding a key is one line there. Unknown sections and keys
+ * are errors, because a technician's typo ("idle_timout") silently ignored
+ * would leave the kiosk running on a default nobody chose.
+ *
+ * Relative paths in the file are resolved against the directory of the file
+ * itself, so a config tree can be copied anywhere and still work.
+ */
+#ifndef KIOSK_SETTINGS_H
+#define KIOSK_SETTINGS_H
+
+#include <stdbool.h>
+
+#include <stdio.h>
+
+#include "common/diag.h"
+
+#define SETTINGS_MAX_LANGS 4
+#define SETTINGS_MAX_READERS 32
+
+typedef enum reader_transport {
+    READER_BULK,    /* vendor interface (class 0xFF), bulk endpoints */
+    READER_HID      /* frames tunnelled in 64-byte HID reports */
+} reader_transport;
+
+typedef struct reader_id {
+    unsigned short vid, pid;
+    reader_transport transport;
+} reader_id;
+
+typedef enum simulate_mode { SIMULATE_AUTO, SIMULATE_ON, SIMULATE_OFF } simulate_mode;
+
+typedef struct settings {
+    char *path;             /* absolute path of the file loaded, NULL for defaults */
+
+    /* [display] */
+    int width, height;      /* pixels; portrait when height > width */
+    bool fullscreen;
+    int display_index;
+    bool show_cursor;
+
+    /* [fonts] -- NULL path means auto-detect from the Debian font paths */
+    char *font_regular;  int font_regular_index;
+    char *font_bold;     int font_bold_index;
+    double font_scale;      /* 0.75..1.5, multiplies every text size */
+
+    /* [ui] */
+    char langs[SETTINGS_MAX_LANGS][8];  /* e.g. "zh", "en"; langs[0] is the default */
+    int n_langs;
+    bool large_font;        /* start in large-font mode */
+    bool high_contrast;
+    char *site_name_zh;     /* shown on the home screen, e.g. "西湖区文新街道便民服务中心" */
+    char *site_name_en;
+    char *hotline;          /* help phone shown on every screen, e.g. "12345" */
+
+    /* [session] seconds */
+    int idle_timeout;       /* no touch for this long -> "need more time?" */
+    int idle_warning;       /* countdown shown in that dialog, >= 20 */
+    int attract_after;      /* on home with no touch -> attract loop */
+
+    /* [catalog] */
+    char *catalog_path;
+
+    /* [paths] */
+    char *data_dir;
+    char *assets_dir;
+
+    /* [idcard] */
+    simulate_mode idcard_simulate;
+    bool idcard_remove_ends_session;
+    int idcard_timeout_ms;  /* per USB transfer */
+    reader_id readers[SETTINGS_MAX_READERS];
+    int n_readers;
+} settings;
+
+/* Fills s with the built-in defaults (paths relative to base_dir, which may
+ * be NULL for the current directory). Always succeeds unless out of memory
+ * (returns false). */
+bool settings_defaults(settings *s, const char *base_dir);
+
+/* Loads FILE over the defaults. Every problem is appended to errors as
+ * FILE:LINE: message; returns true only when there were none. On false, s
+ * still holds the defaults plus every valid key, so callers can choose. */
+bool settings_load(settings *s, const char *path, diag_list *errors);
+
+/* Same for text in memory; name is used in messages, base_dir for paths. */
+bool settings_parse(settings *s, const char *text, const char *name,
+                     const char *base_dir, diag_list *errors);
+
+void settings_free(settings *s);
+
+/* Writes every key with its current value and help text, as a valid
+ * kiosk.conf (used by `kioskctl config defaults`). */
+void settings_write(const settings *s, FILE *out);
+
+#endif
