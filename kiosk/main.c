@@ -1,1 +1,123 @@
-int main(void) { return 0; }
+/*
+ * kiosk: the government self-service terminal application.
+ *
+ *   kiosk [--config FILE] [--windowed]         run (fullscreen by default)
+ *   kiosk --check-config [FILE]                validate config and catalogue
+ *   kiosk --headless --script FILE --shots DIR [--config FILE]
+ *                                              run a scripted session headless
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "app/clock.h"
+#include "catalog/catalog.h"
+#include "script/script.h"
+#include "settings/settings.h"
+#include "settings/settings_check.h"
+
+static void usage(FILE *out)
+{
+    fputs("usage: kiosk [--config FILE] [--windowed]\n"
+          "       kiosk --check-config [FILE]\n"
+          "       kiosk --headless --script FILE --shots DIR [--config FILE]\n"
+          "\n"
+          "  --config FILE     kiosk.conf to use (default: $KIOSK_CONFIG,\n"
+          "                    /etc/kiosk/kiosk.conf, ./config/kiosk.conf)\n"
+          "  --windowed        run in a window (development; closing it quits)\n"
+          "  --check-config    check the config and the catalogue it names, print\n"
+          "                    FILE:LINE: message for each problem, exit 0 if valid\n"
+          "  --headless        no display: SDL dummy video, software renderer\n"
+          "  --script FILE     run the scripted session in FILE (see README)\n"
+          "  --shots DIR       where the script's screenshots go\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    const char *config = NULL, *script_path = NULL, *shots = NULL;
+    bool windowed = false, headless = false, check = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_next = i + 1 < argc;
+        if (!strcmp(a, "--config") && has_next) {
+            config = argv[++i];
+        } else if (!strcmp(a, "--windowed")) {
+            windowed = true;
+        } else if (!strcmp(a, "--headless")) {
+            headless = true;
+        } else if (!strcmp(a, "--script") && has_next) {
+            script_path = argv[++i];
+        } else if (!strcmp(a, "--shots") && has_next) {
+            shots = argv[++i];
+        } else if (!strcmp(a, "--check-config")) {
+            check = true;
+            if (has_next && argv[i + 1][0] != '-')
+                config = argv[++i];
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "kiosk: unknown or incomplete option '%s'\n", a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!config)
+        config = settings_default_path();
+    if (check)
+        return settings_check_all(config, stdout, stderr);
+    if (headless != (script_path != NULL) || (script_path && !shots)) {
+        fprintf(stderr, "kiosk: --headless needs --script FILE and --shots DIR\n");
+        return 2;
+    }
+
+    settings cfg;
+    diag_list errs = DIAG_LIST_INIT;
+    if (!settings_load(&cfg, config, &errs)) {
+        diag_print(&errs, stderr);
+        fprintf(stderr, "kiosk: refusing to start with an invalid config; "
+                        "check it with: kiosk --check-config %s\n", config);
+        diag_clear(&errs);
+        settings_free(&cfg);
+        return 1;
+    }
+    catalog *cat = catalog_load(cfg.catalog_path, &errs);
+    if (!cat) {
+        diag_print(&errs, stderr);
+        fprintf(stderr, "kiosk: no valid service catalogue, refusing to start\n");
+        diag_clear(&errs);
+        settings_free(&cfg);
+        return 1;
+    }
+    if (windowed)
+        cfg.fullscreen = false;
+
+    script sc = {0};
+    if (script_path) {
+        if (!script_load(&sc, script_path, &errs)) {
+            diag_print(&errs, stderr);
+            diag_clear(&errs);
+            script_free(&sc);
+            catalog_free(cat);
+            settings_free(&cfg);
+            return 2;
+        }
+        clock_use_virtual(0);
+    }
+
+    static app a;
+    if (!app_init(&a, &cfg, cat, headless)) {
+        app_shutdown(&a);
+        script_free(&sc);
+        settings_free(&cfg);
+        return 1;
+    }
+    int rc = script_path ? script_run(&sc, &a, shots) : app_run(&a);
+    app_shutdown(&a);
+    script_free(&sc);
+    settings_free(&cfg);
+    return rc;
+}

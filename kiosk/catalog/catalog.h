@@ -73,10 +73,17 @@ typedef struct catalog_service {
     char **keywords;    size_t n_keywords;     /* extra search words, any language */
     char **pinyin;      size_t n_pinyin;       /* syllables separated by spaces,
                                                   e.g. "she bao jiao fei" */
-    /* Search keys derived at load time (lower-case, no spaces); owned. */
+    /* Search keys derived at load time (folded, see below); owned. */
     char *search_text;      /* names, keywords, department, joined by '\n' */
     char *search_pinyin;    /* full pinyin of each entry, joined by '\n' */
     char *search_initials;  /* initials of each entry, joined by '\n' */
+    /* Layout of the search keys, relied on by catalog_search: search_text
+     * has exactly 4 + n_keywords lines, in this order: zh name, en name,
+     * each keyword, zh department, en department (an absent en text is an
+     * empty line, so line numbers never shift). Each line is folded with
+     * catalog_fold -- which keeps one space between words, so an English
+     * query can still be matched word by word; search_pinyin and
+     * search_initials have one line per pinyin entry, without spaces. */
 } catalog_service;
 
 typedef struct catalog {
@@ -85,6 +92,10 @@ typedef struct catalog {
     catalog_category *categories; size_t n_categories;
     catalog_service *services;    size_t n_services;
 } catalog;
+
+/* Files larger than this are refused unread: a catalogue of a few hundred
+ * services is well under 1 MiB, so anything bigger is the wrong file. */
+#define CATALOG_MAX_FILE_SIZE (16u * 1024u * 1024u)
 
 /* Reads and validates FILE. Returns a new catalog (free with catalog_free),
  * or NULL with every problem found appended to errors (it does not stop at
@@ -95,6 +106,14 @@ catalog *catalog_load(const char *path, diag_list *errors);
 catalog *catalog_parse(const char *text, size_t len, const char *name,
                        diag_list *errors);
 
+/* Reads FILE whole into a new NUL-terminated buffer (free with free()) for
+ * catalog_parse, setting *len. Reads at most CATALOG_MAX_FILE_SIZE + 1 bytes,
+ * so an oversized file costs bounded memory and catalog_parse reports it.
+ * Returns NULL with one problem appended to errors when FILE cannot be
+ * opened or read -- which lets `kioskctl catalog check` tell "cannot read"
+ * (exit 2) from "read, and invalid" (exit 1). */
+char *catalog_read_file(const char *path, size_t *len, diag_list *errors);
+
 void catalog_free(catalog *c);
 
 /* NULL when absent. */
@@ -104,7 +123,17 @@ const catalog_service *catalog_find(const catalog *c, const char *id);
  * 0 -> "即办" / "On the spot", -1 -> "无" / "None". */
 void catalog_format_days(int days, const char *lang, char *buf, size_t size);
 
-/* "原件" / "Original", ... */
+/* "原件" / "Original", ... ("" for a value outside the enum). */
 const char *catalog_form_name(material_form f, const char *lang);
+
+/* Folds text for searching, into out (size bytes, always NUL-terminated when
+ * size > 0): ASCII and full-width Latin letters, digits and punctuation
+ * (Ａ, ｓ, ８) become ASCII lower case, every run of white space (including
+ * the ideographic space U+3000) becomes one space, and leading and trailing
+ * space is dropped. Other characters are copied unchanged; output that does
+ * not fit is cut at a character boundary. Returns the length written. The
+ * search keys and catalog_search's query both go through this, so they
+ * always agree. */
+size_t catalog_fold(const char *in, char *out, size_t size);
 
 #endif

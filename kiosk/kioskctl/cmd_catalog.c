@@ -1,8 +1,152 @@
-/* kioskctl catalog ... (filled in with the catalogue module) */
+/*
+ * kioskctl catalog: check and summarise a service catalogue file.
+ *
+ *   kioskctl catalog check FILE   every problem as FILE:LINE:COL: message
+ *   kioskctl catalog stats FILE   per-category counts and guide averages
+ *
+ * Exit status as in commands.h: 0 good, 1 the file was read and has
+ * problems, 2 usage error or the file could not be read.
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/catalog.h"
 #include "commands.h"
+
+static int usage(void)
+{
+    fputs("usage: kioskctl catalog check FILE\n"
+          "       kioskctl catalog stats FILE\n", stderr);
+    return 2;
+}
+
+/* Loads FILE, printing its problems. Returns the catalog, or NULL with
+ * *status set to the exit status to use. */
+static catalog *load(const char *path, int *status)
+{
+    diag_list errors = DIAG_LIST_INIT;
+    size_t len;
+    char *text = catalog_read_file(path, &len, &errors);
+    if (!text) {
+        diag_print(&errors, stderr);
+        diag_clear(&errors);
+        *status = 2;
+        return NULL;
+    }
+    catalog *c = catalog_parse(text, len, path, &errors);
+    free(text);
+    /* Only the problems, one per line: editors and CI scripts read this
+     * output as FILE:LINE:COL: lines, so no summary line is added. */
+    diag_print(&errors, stderr);
+    if (!c)
+        *status = 1;
+    diag_clear(&errors);
+    return c;
+}
+
+static int check(const char *path)
+{
+    int status = 0;
+    catalog *c = load(path, &status);
+    if (!c)
+        return status;
+    printf("%s: OK, %zu categor%s, %zu service%s\n", path, c->n_categories,
+           c->n_categories == 1 ? "y" : "ies", c->n_services,
+           c->n_services == 1 ? "" : "s");
+    catalog_free(c);
+    return 0;
+}
+
+static bool lacks_en(const ltext *t)
+{
+    return t->zh && !t->en;
+}
+
+/* Any text shown to the resident without an English version: in English
+ * mode the kiosk would show Chinese there. */
+static bool service_lacks_en(const catalog_service *s)
+{
+    if (lacks_en(&s->name) || lacks_en(&s->department) || lacks_en(&s->summary) ||
+        lacks_en(&s->fees) || lacks_en(&s->window) || lacks_en(&s->address) ||
+        lacks_en(&s->hours))
+        return true;
+    for (size_t i = 0; i < s->n_conditions; i++)
+        if (lacks_en(&s->conditions[i]))
+            return true;
+    for (size_t i = 0; i < s->n_steps; i++)
+        if (lacks_en(&s->steps[i]))
+            return true;
+    for (size_t i = 0; i < s->n_materials; i++)
+        if (lacks_en(&s->materials[i].name) || lacks_en(&s->materials[i].notes))
+            return true;
+    return false;
+}
+
+static double average(size_t total, size_t n)
+{
+    return n ? (double)total / (double)n : 0.0;
+}
+
+static int stats(const char *path)
+{
+    int status = 0;
+    catalog *c = load(path, &status);
+    if (!c)
+        return status;
+
+    printf("%s: catalogue version %s\n\n", path, c->version ? c->version : "?");
+    /* The id column comes first and the Chinese name last, so the columns
+     * line up whatever width the terminal gives CJK characters. */
+    printf("%-24s %8s %6s %8s  %s\n", "category", "services", "kiosk",
+           "identity", "name");
+    size_t tot_kiosk = 0, tot_identity = 0;
+    for (size_t k = 0; k < c->n_categories; k++) {
+        const catalog_category *cat = &c->categories[k];
+        size_t kiosk = 0, identity = 0;
+        for (size_t i = 0; i < cat->n_services; i++) {
+            const catalog_service *s = &c->services[cat->services[i]];
+            kiosk += s->kiosk;
+            identity += s->needs_identity;
+        }
+        tot_kiosk += kiosk;
+        tot_identity += identity;
+        printf("%-24s %8zu %6zu %8zu  %s\n", cat->id, cat->n_services, kiosk,
+               identity, ltext_get(&cat->name, "zh"));
+    }
+    printf("%-24s %8zu %6zu %8zu\n\n", "total", c->n_services, tot_kiosk,
+           tot_identity);
+
+    size_t conditions = 0, materials = 0, steps = 0;
+    size_t no_en_name = 0, some_no_en = 0, no_pinyin = 0, no_url = 0;
+    for (size_t i = 0; i < c->n_services; i++) {
+        const catalog_service *s = &c->services[i];
+        conditions += s->n_conditions;
+        materials += s->n_materials;
+        steps += s->n_steps;
+        no_en_name += !s->name.en;
+        some_no_en += service_lacks_en(s);
+        no_pinyin += s->n_pinyin == 0;
+        no_url += !s->online_url;
+    }
+    printf("per service (average): %.1f conditions, %.1f materials, %.1f steps\n",
+           average(conditions, c->n_services), average(materials, c->n_services),
+           average(steps, c->n_services));
+    printf("services without an English name:      %zu\n", no_en_name);
+    printf("services with any text not in English: %zu\n", some_no_en);
+    printf("services without pinyin:               %zu\n", no_pinyin);
+    printf("services without an online link:       %zu\n", no_url);
+    catalog_free(c);
+    return 0;
+}
+
 int cmd_catalog(int argc, char **argv)
 {
-    fprintf(stderr, "kioskctl catalog: not built yet\n");
-    return 2;
+    if (argc != 3)
+        return usage();
+    if (!strcmp(argv[1], "check"))
+        return check(argv[2]);
+    if (!strcmp(argv[1], "stats"))
+        return stats(argv[2]);
+    return usage();
 }

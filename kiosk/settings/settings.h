@@ -13,13 +13,15 @@
 #define KIOSK_SETTINGS_H
 
 #include <stdbool.h>
-
+#include <stddef.h>
 #include <stdio.h>
 
 #include "common/diag.h"
 
 #define SETTINGS_MAX_LANGS 4
 #define SETTINGS_MAX_READERS 32
+/* Longest value accepted, in bytes (a reader list of 32 entries is ~512). */
+#define SETTINGS_MAX_VALUE 1024
 
 typedef enum reader_transport {
     READER_BULK,    /* vendor interface (class 0xFF), bulk endpoints */
@@ -74,6 +76,11 @@ typedef struct settings {
     int idcard_timeout_ms;  /* per USB transfer */
     reader_id readers[SETTINGS_MAX_READERS];
     int n_readers;
+
+    /* Absolute directory that relative paths were resolved against (the
+     * config file's directory); settings_write writes paths under it back
+     * as relative ones, so a written file can be moved with its tree. */
+    char *base_dir;
 } settings;
 
 /* Fills s with the built-in defaults (paths relative to base_dir, which may
@@ -83,17 +90,49 @@ bool settings_defaults(settings *s, const char *base_dir);
 
 /* Loads FILE over the defaults. Every problem is appended to errors as
  * FILE:LINE: message; returns true only when there were none. On false, s
- * still holds the defaults plus every valid key, so callers can choose. */
+ * still holds the defaults plus every valid key, so callers can choose.
+ * s need not be initialised (it is overwritten: settings_free it first if
+ * it holds an earlier load). s->path stays NULL when the file could not be
+ * read at all, so a caller can tell "unreadable" from "read, with errors".
+ *
+ * File syntax, beyond plain INI: indentation is ignored and there are no
+ * continuation lines (an indented line is a line of its own); ';' after a
+ * space starts a comment; a value is at most SETTINGS_MAX_VALUE bytes of
+ * UTF-8 without control characters. Paths in the file are checked against
+ * the file system (stat/access only, nothing is opened or created). */
 bool settings_load(settings *s, const char *path, diag_list *errors);
 
 /* Same for text in memory; name is used in messages, base_dir for paths. */
 bool settings_parse(settings *s, const char *text, const char *name,
                      const char *base_dir, diag_list *errors);
 
+/* Frees every string s owns and zeroes it; s may then be reused. */
 void settings_free(settings *s);
 
 /* Writes every key with its current value and help text, as a valid
- * kiosk.conf (used by `kioskctl config defaults`). */
+ * kiosk.conf (used by `kioskctl config defaults`). Paths under s->base_dir
+ * are written relative to it: the file reads back to equal settings when
+ * placed in that directory. */
 void settings_write(const settings *s, FILE *out);
+
+/* True when every setting in a equals the one in b (path and base_dir, which
+ * say where the settings came from, are not compared). For round-trip tests
+ * and for telling whether a reloaded file changed anything. */
+bool settings_equal(const settings *a, const settings *b);
+
+/* The key table, read-only: for the tests and for tools that list keys. */
+typedef struct settings_key {
+    const char *section;    /* "display", ... in file order */
+    const char *name;       /* "width", ... */
+    const char *type;       /* "int", "bool", "double", "string", "phone",
+                               "path", "enum", "lang-list", "reader-list" */
+    const char *def;        /* default as written in kiosk.conf; "" = empty */
+    const char *help;       /* one line, English */
+} settings_key;
+
+size_t settings_key_count(void);
+
+/* NULL when i >= settings_key_count(). */
+const settings_key *settings_key_at(size_t i);
 
 #endif

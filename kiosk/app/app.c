@@ -1,0 +1,624 @@
+#include "app.h"
+
+#include <SDL_ttf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/clock.h"
+#include "i18n/i18n.h"
+#include "screens/screens.h"
+
+/* ------------------------------------------------------------ lifecycle -- */
+
+static void apply_theme(app *a)
+{
+    theme_compute(&a->ui.th, a->w, a->h, a->cfg->font_scale, a->large, a->contrast);
+}
+
+bool app_init(app *a, settings *cfg, catalog *cat, bool headless)
+{
+    memset(a, 0, sizeof *a);
+    a->cfg = cfg;
+    a->cat = cat;
+    a->headless = headless;
+    a->w = cfg->width;
+    a->h = cfg->height;
+
+    diag_list errs = DIAG_LIST_INIT;
+    char strings_dir[1024];
+    snprintf(strings_dir, sizeof strings_dir, "%s/strings", cfg->assets_dir);
+    if (!i18n_load(strings_dir, cfg->langs, cfg->n_langs, &errs)) {
+        diag_print(&errs, stderr);
+        diag_clear(&errs);
+        return false;
+    }
+    diag_clear(&errs);  /* warnings about gaps are for --check-config */
+
+    /* Touch must not also arrive as a mouse click (double activation), and
+     * the mouse must not arrive as touch. */
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    if (headless) {
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    }
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr,
+                "kiosk: no display available (%s).\n"
+                "kiosk: on a machine without a screen run the headless mode:\n"
+                "kiosk:   kiosk --headless --script FILE --shots DIR [--config FILE]\n",
+                SDL_GetError());
+        return false;
+    }
+    if (TTF_Init() != 0) {
+        fprintf(stderr, "kiosk: SDL_ttf: %s\n", TTF_GetError());
+        return false;
+    }
+    text_font_spec fs = {cfg->font_regular, cfg->font_regular_index, cfg->font_bold,
+                         cfg->font_bold_index};
+    if (!text_init(&fs, &errs)) {
+        diag_print(&errs, stderr);
+        diag_clear(&errs);
+        return false;
+    }
+
+    Uint32 flags = SDL_WINDOW_SHOWN;
+    int ww = a->w, wh = a->h;
+    if (headless) {
+        flags = SDL_WINDOW_HIDDEN;
+    } else if (cfg->fullscreen) {
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    } else {
+        /* A development window that fits the desktop; the layout keeps the
+         * configured size through SDL_RenderSetLogicalSize. */
+        SDL_Rect usable;
+        if (SDL_GetDisplayUsableBounds(cfg->display_index, &usable) == 0) {
+            while (ww > usable.w || wh > usable.h) {
+                ww = ww * 3 / 4;
+                wh = wh * 3 / 4;
+            }
+        }
+        flags |= SDL_WINDOW_RESIZABLE;
+        a->allow_quit = true;
+    }
+    a->win = SDL_CreateWindow("政务服务自助终端",
+                              SDL_WINDOWPOS_CENTERED_DISPLAY(cfg->display_index),
+                              SDL_WINDOWPOS_CENTERED_DISPLAY(cfg->display_index),
+                              ww, wh, flags);
+    if (!a->win) {
+        fprintf(stderr, "kiosk: cannot create window: %s\n", SDL_GetError());
+        return false;
+    }
+    Uint32 rflags = headless ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_PRESENTVSYNC;
+    a->ren = SDL_CreateRenderer(a->win, -1, rflags);
+    if (!a->ren)
+        a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!a->ren) {
+        fprintf(stderr, "kiosk: cannot create renderer: %s\n", SDL_GetError());
+        return false;
+    }
+    SDL_RenderSetLogicalSize(a->ren, a->w, a->h);
+    if (!cfg->show_cursor && !headless)
+        SDL_ShowCursor(SDL_DISABLE);
+    SDL_StartTextInput();
+
+    ui_init(&a->ui, a->ren);
+    a->large = cfg->large_font;
+    a->contrast = cfg->high_contrast;
+    apply_theme(a);
+    a->running = true;
+    a->dirty = true;
+    a->last_input_ms = clock_now_ms();
+    app_push(a, &screen_home, 0);
+    return true;
+}
+
+void app_shutdown(app *a)
+{
+    while (a->depth > 0) {
+        a->depth--;
+        if (a->stack[a->depth].cls->leave)
+            a->stack[a->depth].cls->leave(a, a->stack[a->depth].state);
+        free(a->stack[a->depth].state);
+    }
+    app_session_end(a);
+    text_shutdown();
+    if (a->ren)
+        SDL_DestroyRenderer(a->ren);
+    if (a->win)
+        SDL_DestroyWindow(a->win);
+    TTF_Quit();
+    SDL_Quit();
+    i18n_unload();
+    catalog_free(a->cat);
+    a->cat = NULL;
+}
+
+/* --------------------------------------------------------- screen stack -- */
+
+const screen_class *app_top(const app *a)
+{
+    return a->depth ? a->stack[a->depth - 1].cls : NULL;
+}
+
+static void *top_state(const app *a)
+{
+    return a->depth ? a->stack[a->depth - 1].state : NULL;
+}
+
+static void leave_top(app *a)
+{
+    a->depth--;
+    if (a->stack[a->depth].cls->leave)
+        a->stack[a->depth].cls->leave(a, a->stack[a->depth].state);
+    free(a->stack[a->depth].state);
+    a->stack[a->depth].state = NULL;
+}
+
+void app_push(app *a, const screen_class *cls, intptr_t arg)
+{
+    if (cls->is_root) {
+        while (a->depth > 0)
+            leave_top(a);
+    } else if (a->depth == APP_MAX_DEPTH) {
+        /* A resident tapping through links forever: drop the oldest
+         * non-root screen rather than refuse to navigate. */
+        if (a->stack[1].cls->leave)
+            a->stack[1].cls->leave(a, a->stack[1].state);
+        free(a->stack[1].state);
+        memmove(&a->stack[1], &a->stack[2], (size_t)(a->depth - 2) * sizeof a->stack[0]);
+        a->depth--;
+    }
+    void *st = calloc(1, cls->state_size ? cls->state_size : 1);
+    if (!st) {
+        fprintf(stderr, "kiosk: out of memory opening screen %s\n", cls->name);
+        return;
+    }
+    a->stack[a->depth].cls = cls;
+    a->stack[a->depth].state = st;
+    a->depth++;
+    /* the frame record points into the old screen's scroll states */
+    ui_reset_input(&a->ui);
+    if (cls->enter)
+        cls->enter(a, st, arg);
+    a->dirty = true;
+}
+
+void app_pop(app *a)
+{
+    if (a->depth <= 1)
+        return;
+    leave_top(a);
+    ui_reset_input(&a->ui);
+    a->dirty = true;
+}
+
+void app_go_home(app *a)
+{
+    while (a->depth > 1)
+        leave_top(a);
+    if (a->depth == 0)
+        app_push(a, &screen_home, 0);
+    ui_reset_input(&a->ui);
+    a->dirty = true;
+}
+
+static void relayout_all(app *a)
+{
+    for (int i = 0; i < a->depth; i++)
+        if (a->stack[i].cls->relayout)
+            a->stack[i].cls->relayout(a, a->stack[i].state);
+    a->dirty = true;
+}
+
+/* ---------------------------------------------------------- preferences -- */
+
+const char *app_lang(const app *a)
+{
+    (void)a;
+    return i18n_lang();
+}
+
+void app_set_lang(app *a, const char *lang)
+{
+    if (!strcmp(i18n_lang(), lang) || !i18n_set_lang(lang))
+        return;
+    relayout_all(a);
+}
+
+void app_set_large(app *a, bool on)
+{
+    if (a->large == on)
+        return;
+    a->large = on;
+    apply_theme(a);
+    relayout_all(a);
+}
+
+void app_invalidate(app *a)
+{
+    a->dirty = true;
+}
+
+/* --------------------------------------------------------------- dialog -- */
+
+void app_dialog_open(app *a, int kind, const char *title, const char *body,
+                     const char *const *buttons, int n_buttons)
+{
+    app_dialog *d = &a->dialog;
+    memset(d, 0, sizeof *d);
+    d->open = true;
+    d->kind = kind;
+    snprintf(d->title, sizeof d->title, "%s", title);
+    snprintf(d->body, sizeof d->body, "%s", body);
+    if (n_buttons > APP_DIALOG_BUTTONS)
+        n_buttons = APP_DIALOG_BUTTONS;
+    for (int i = 0; i < n_buttons; i++)
+        snprintf(d->buttons[i], sizeof d->buttons[i], "%s", buttons[i]);
+    d->n_buttons = n_buttons;
+    /* a finger already down belongs to the screen under the dialog */
+    ui_reset_input(&a->ui);
+    a->dirty = true;
+}
+
+void app_dialog_close(app *a)
+{
+    memset(&a->dialog, 0, sizeof a->dialog);
+    ui_reset_input(&a->ui);
+    a->dirty = true;
+}
+
+/* -------------------------------------------------------------- session -- */
+
+void app_session_end(app *a)
+{
+    app_dialog_close(a);
+    /* Personal and session data. Later issues add the signed-in identity
+     * here; each wipe is explicit_bzero, not a plain memset the compiler
+     * could drop. */
+    explicit_bzero(a->search_query, sizeof a->search_query);
+    if (a->cfg && a->cfg->n_langs > 0)
+        app_set_lang(a, a->cfg->langs[0]);
+    if (a->cfg)
+        app_set_large(a, a->cfg->large_font);
+    if (a->depth > 0)
+        app_go_home(a);
+    a->last_input_ms = clock_now_ms();
+}
+
+static void open_idle_dialog(app *a)
+{
+    const char *buttons[] = {tr("idle.more_time"), tr("idle.finish")};
+    app_dialog_open(a, DIALOG_IDLE, tr("idle.title"), "", buttons, 2);
+    a->dialog.deadline_ms = clock_now_ms() + (uint64_t)a->cfg->idle_warning * 1000u;
+}
+
+static void open_help_dialog(app *a)
+{
+    char body[1024];
+    i18n_format(body, sizeof body, "help.body", "hotline", a->cfg->hotline, (char *)NULL);
+    const char *buttons[] = {tr("common.close")};
+    app_dialog_open(a, DIALOG_HELP, tr("help.title"), body, buttons, 1);
+}
+
+/* -------------------------------------------------------------- actions -- */
+
+static void dispatch_action(app *a, int action, intptr_t arg)
+{
+    const screen_class *top = app_top(a);
+    switch (action) {
+    case ACT_BACK:
+        app_pop(a);
+        return;
+    case ACT_HOME:
+        app_go_home(a);
+        return;
+    case ACT_LANG:
+        if (arg >= 0 && arg < a->cfg->n_langs)
+            app_set_lang(a, a->cfg->langs[arg]);
+        return;
+    case ACT_LARGE:
+        app_set_large(a, !a->large);
+        return;
+    case ACT_HELP:
+        open_help_dialog(a);
+        return;
+    case ACT_DIALOG: {
+        int kind = a->dialog.kind;
+        if (kind == DIALOG_IDLE) {
+            if (arg == 0) {
+                app_dialog_close(a);
+                a->last_input_ms = clock_now_ms();
+            } else {
+                app_session_end(a);
+            }
+            return;
+        }
+        app_dialog_close(a);
+        if (kind == DIALOG_HELP)
+            return;
+        break;  /* the screen's own dialog: pass the button on */
+    }
+    default:
+        break;
+    }
+    if (top && top->action)
+        top->action(a, top_state(a), action, arg);
+    a->dirty = true;
+}
+
+static void take_actions(app *a)
+{
+    int action;
+    intptr_t arg;
+    while (ui_take_action(&a->ui, &action, &arg))
+        dispatch_action(a, action, arg);
+}
+
+/* --------------------------------------------------------------- events -- */
+
+static SDL_FingerID active_finger = -1;
+
+static void note_input(app *a)
+{
+    /* While the idle countdown runs, only its button extends the session:
+     * a stray touch elsewhere must not keep a forgotten session alive. */
+    if (!(a->dialog.open && a->dialog.kind == DIALOG_IDLE))
+        a->last_input_ms = clock_now_ms();
+}
+
+void app_handle_event(app *a, const SDL_Event *ev)
+{
+    const screen_class *top = app_top(a);
+    switch (ev->type) {
+    case SDL_QUIT:
+        if (a->allow_quit)
+            a->running = false;
+        else
+            SDL_Log("quit request ignored: kiosk mode (technician mode exits)");
+        return;
+    case SDL_WINDOWEVENT:
+        a->dirty = true;
+        return;
+    case SDL_FINGERDOWN:
+        if (active_finger != -1)
+            return;     /* one finger at a time: a palm must not tap twice */
+        active_finger = ev->tfinger.fingerId;
+        note_input(a);
+        a->dirty |= ui_pointer_down(&a->ui, (int)(ev->tfinger.x * a->w),
+                                    (int)(ev->tfinger.y * a->h));
+        break;
+    case SDL_FINGERMOTION:
+        if (ev->tfinger.fingerId != active_finger)
+            return;
+        note_input(a);
+        a->dirty |= ui_pointer_move(&a->ui, (int)(ev->tfinger.x * a->w),
+                                    (int)(ev->tfinger.y * a->h));
+        break;
+    case SDL_FINGERUP:
+        if (ev->tfinger.fingerId != active_finger)
+            return;
+        active_finger = -1;
+        note_input(a);
+        a->dirty |= ui_pointer_up(&a->ui, (int)(ev->tfinger.x * a->w),
+                                  (int)(ev->tfinger.y * a->h));
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT)
+            return;
+        note_input(a);
+        a->dirty |= ui_pointer_down(&a->ui, ev->button.x, ev->button.y);
+        break;
+    case SDL_MOUSEMOTION:
+        if (ev->motion.which == SDL_TOUCH_MOUSEID)
+            return;
+        a->dirty |= ui_pointer_move(&a->ui, ev->motion.x, ev->motion.y);
+        break;
+    case SDL_MOUSEBUTTONUP:
+        if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT)
+            return;
+        note_input(a);
+        a->dirty |= ui_pointer_up(&a->ui, ev->button.x, ev->button.y);
+        break;
+    case SDL_TEXTINPUT:
+        note_input(a);
+        if (!a->dialog.open && top && top->text)
+            top->text(a, top_state(a), ev->text.text);
+        a->dirty = true;
+        break;
+    case SDL_KEYDOWN:
+        note_input(a);
+        if (a->dialog.open) {
+            if (ev->key.keysym.sym == SDLK_ESCAPE && a->dialog.kind != DIALOG_IDLE)
+                app_dialog_close(a);
+        } else if (ev->key.keysym.sym == SDLK_ESCAPE) {
+            app_pop(a);
+        } else if (top && top->key) {
+            top->key(a, top_state(a), ev->key.keysym.sym);
+        }
+        a->dirty = true;
+        break;
+    default:
+        return;
+    }
+    take_actions(a);
+}
+
+/* --------------------------------------------------------------- timers -- */
+
+static void run_timers(app *a)
+{
+    uint64_t now = clock_now_ms();
+    const screen_class *top = app_top(a);
+    if (!top)
+        return;
+
+    if (a->dialog.open && a->dialog.kind == DIALOG_IDLE) {
+        if (now >= a->dialog.deadline_ms)
+            app_session_end(a);
+        else
+            a->dirty = true;    /* the countdown shows whole seconds */
+    } else if (!top->no_idle_warning &&
+               now - a->last_input_ms >= (uint64_t)a->cfg->idle_timeout * 1000u) {
+        open_idle_dialog(a);
+    } else if (top->is_root && !a->dialog.open &&
+               now - a->last_input_ms >= (uint64_t)a->cfg->attract_after * 1000u) {
+        app_session_end(a);
+        app_push(a, &screen_attract, 0);
+    }
+
+    top = app_top(a);
+    if (top->wake_at && top->tick) {
+        uint64_t w = top->wake_at(a, top_state(a));
+        if (w && now >= w)
+            top->tick(a, top_state(a));
+    }
+
+    uint64_t minute = (uint64_t)clock_wall() / 60u;
+    if (minute != a->last_minute) {
+        a->last_minute = minute;
+        a->dirty = true;
+    }
+}
+
+/* When the loop must wake next although nothing happens (ms, clock_now_ms
+ * scale). */
+static uint64_t next_wake(app *a)
+{
+    uint64_t now = clock_now_ms();
+    const screen_class *top = app_top(a);
+    uint64_t w = now + 60000;
+    /* the status-bar clock */
+    uint64_t wall_ms = (uint64_t)clock_wall() * 1000u;
+    uint64_t to_minute = 60000u - wall_ms % 60000u;
+    if (now + to_minute < w)
+        w = now + to_minute;
+    if (a->dialog.open && a->dialog.kind == DIALOG_IDLE) {
+        uint64_t left = a->dialog.deadline_ms > now ? a->dialog.deadline_ms - now : 0;
+        uint64_t tick = left % 1000u ? left % 1000u : 1000u;
+        if (now + tick < w)
+            w = now + tick;
+    } else if (top && !top->no_idle_warning) {
+        uint64_t at = a->last_input_ms + (uint64_t)a->cfg->idle_timeout * 1000u;
+        if (at < w)
+            w = at;
+    } else if (top && top->is_root) {
+        uint64_t at = a->last_input_ms + (uint64_t)a->cfg->attract_after * 1000u;
+        if (at < w)
+            w = at;
+    }
+    if (top && top->wake_at) {
+        uint64_t at = top->wake_at(a, top_state(a));
+        if (at && at < w)
+            w = at;
+    }
+    return w < now ? now : w;
+}
+
+/* ----------------------------------------------------------------- draw -- */
+
+static void draw_dialog(app *a, ui *u)
+{
+    const theme *th = &u->th;
+    app_dialog *d = &a->dialog;
+    ui_dim(u);
+    ui_layer_push(u);
+    int w = a->w - 2 * th->pad * 2;
+    if (w > (int)(900 * th->u))
+        w = (int)(900 * th->u);
+    int inner = w - 2 * th->pad;
+    char body[1024];
+    snprintf(body, sizeof body, "%s", d->body);
+    if (d->kind == DIALOG_IDLE) {
+        uint64_t now = clock_now_ms();
+        uint64_t left = d->deadline_ms > now ? (d->deadline_ms - now + 999) / 1000 : 0;
+        char n[24];
+        snprintf(n, sizeof n, "%llu", (unsigned long long)left);
+        i18n_format(body, sizeof body, "idle.body", "seconds", n, (char *)NULL);
+    }
+    int th_title = ui_paragraph(u, d->title, 0, 0, inner, th->text_title, TEXT_BOLD,
+                                th->text, UI_CENTER, false);
+    int th_body = body[0] ? ui_paragraph(u, body, 0, 0, inner, th->text_body,
+                                         TEXT_REGULAR, th->text, UI_CENTER, false) : 0;
+    int bh = th->target;
+    int h = th->pad + th_title + th->gap + th_body + th->pad + d->n_buttons * (bh + th->gap) +
+            th->pad;
+    if (h > a->h - 2 * th->pad)
+        h = a->h - 2 * th->pad;
+    SDL_Rect box = {(a->w - w) / 2, (a->h - h) / 2, w, h};
+    ui_round(u, box, th->radius * 2, th->surface);
+    int y = box.y + th->pad;
+    ui_paragraph(u, d->title, box.x + th->pad, y, inner, th->text_title, TEXT_BOLD,
+                 th->text, UI_CENTER, true);
+    y += th_title + th->gap;
+    if (body[0]) {
+        ui_paragraph(u, body, box.x + th->pad, y, inner, th->text_body, TEXT_REGULAR,
+                     d->kind == DIALOG_IDLE ? th->danger : th->text, UI_CENTER, true);
+        y += th_body;
+    }
+    y += th->pad;
+    for (int i = 0; i < d->n_buttons; i++) {
+        SDL_Rect b = {box.x + th->pad, y, inner, bh};
+        ui_button(u, b, d->buttons[i], i == 0 ? UI_PRIMARY : UI_SECONDARY, ACT_DIALOG, i);
+        y += bh + th->gap;
+    }
+}
+
+static void draw_frame(app *a)
+{
+    ui *u = &a->ui;
+    ui_begin(u);
+    const screen_class *top = app_top(a);
+    if (top && top->draw)
+        top->draw(a, top_state(a), u);
+    if (a->dialog.open)
+        draw_dialog(a, u);
+    ui_end(u);
+    SDL_RenderPresent(a->ren);
+    a->dirty = false;
+}
+
+bool app_pump(app *a)
+{
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev))
+        app_handle_event(a, &ev);
+    run_timers(a);
+    static uint64_t last_anim;
+    uint64_t now = clock_now_ms();
+    int dt = last_anim ? (int)(now - last_anim) : 16;
+    if (dt > 100)
+        dt = 16;
+    last_anim = now;
+    bool animating = ui_animate(&a->ui, dt);
+    if (animating)
+        a->dirty = true;
+    if (a->dirty)
+        draw_frame(a);
+    return animating;
+}
+
+int app_run(app *a)
+{
+    while (a->running) {
+        bool animating = app_pump(a);
+        if (!a->running)
+            break;
+        uint64_t now = clock_now_ms();
+        /* Sleep in SDL until input or the next timer: 0 % CPU when idle.
+         * While scrolling inertia runs, wake at display rate (vsync paces
+         * RenderPresent; the 16 ms cap covers renderers without it). */
+        int timeout = animating ? 16 : (int)(next_wake(a) - now);
+        if (timeout < 0)
+            timeout = 0;
+        SDL_WaitEventTimeout(NULL, timeout);
+    }
+    return 0;
+}
+
+uint64_t app_next_wake(app *a)
+{
+    return next_wake(a);
+}

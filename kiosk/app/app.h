@@ -1,0 +1,118 @@
+/*
+ * app: the kiosk application: window, main loop, screen stack, dialogs,
+ * idle handling and the resident's session.
+ *
+ * Threads: everything here runs on the UI thread, the only one that touches
+ * SDL. Devices and the uploader post SDL user events (SDL_PushEvent is
+ * thread-safe) and never call into the app directly.
+ */
+#ifndef KIOSK_APP_H
+#define KIOSK_APP_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app/screen.h"
+#include "catalog/catalog.h"
+#include "settings/settings.h"
+#include "ui/ui.h"
+
+#define APP_MAX_DEPTH 16
+#define APP_DIALOG_BUTTONS 3
+
+typedef struct app_dialog {
+    bool open;
+    int kind;               /* who owns it: DIALOG_IDLE, DIALOG_HELP, ... */
+    char title[256];
+    char body[1024];
+    char buttons[APP_DIALOG_BUTTONS][96];
+    int n_buttons;
+    uint64_t deadline_ms;   /* countdown end, 0 for none */
+} app_dialog;
+
+enum { DIALOG_NONE, DIALOG_IDLE, DIALOG_HELP, DIALOG_MESSAGE };
+
+typedef enum net_state { NET_UNKNOWN, NET_ONLINE, NET_OFFLINE } net_state;
+
+typedef struct app {
+    settings *cfg;
+    catalog *cat;           /* current catalogue, owned */
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    ui ui;
+    bool headless;
+    int w, h;
+
+    struct { const screen_class *cls; void *state; } stack[APP_MAX_DEPTH];
+    int depth;
+
+    app_dialog dialog;
+    bool large, contrast;
+    bool dirty;             /* redraw needed */
+    bool running;
+    bool allow_quit;        /* windowed development runs may close */
+    uint64_t last_input_ms;
+    uint64_t last_minute;   /* status-bar clock shown for this minute */
+
+    /* status bar, filled in by the uploader and queue (later issues) */
+    net_state net;
+    int queued;
+
+    /* the resident's session: everything here is wiped by app_session_end */
+    char search_query[128];
+} app;
+
+/* Creates the window and renderer, loads strings and fonts. Returns false
+ * with a message on stderr when the kiosk cannot run. cat is adopted. */
+bool app_init(app *a, settings *cfg, catalog *cat, bool headless);
+void app_shutdown(app *a);
+
+/* Runs until quit (windowed) or forever (kiosk). */
+int app_run(app *a);
+
+/* Processes pending events and timers, redraws if needed. Used by the main
+ * loop and by the script harness. Returns true while something animates. */
+bool app_pump(app *a);
+
+/* When (clock_now_ms scale) the app next needs to run with no input: the
+ * idle timeout, the countdown, the clock's minute, a screen's timer. */
+uint64_t app_next_wake(app *a);
+
+/* Routes one SDL event. */
+void app_handle_event(app *a, const SDL_Event *ev);
+
+/* Screen stack. */
+void app_push(app *a, const screen_class *cls, intptr_t arg);
+void app_pop(app *a);
+void app_go_home(app *a);
+const screen_class *app_top(const app *a);
+
+/* Ends the resident's session: closes dialogs, wipes personal and session
+ * data, returns to home in the default language and normal text size. */
+void app_session_end(app *a);
+
+/* Dialogs: at most one at a time. Buttons come back to the top screen as
+ * ACT_DIALOG with the button index, except for dialogs the app owns. */
+void app_dialog_open(app *a, int kind, const char *title, const char *body,
+                     const char *const *buttons, int n_buttons);
+void app_dialog_close(app *a);
+
+/* Settings toggles reachable from every screen. */
+void app_set_lang(app *a, const char *lang);
+void app_set_large(app *a, bool on);
+
+/* Marks the frame dirty. */
+void app_invalidate(app *a);
+
+/* The UI language code ("zh", "en"). */
+const char *app_lang(const app *a);
+
+/* Draws the status bar and a header with back/home (show_back false on the
+ * home screen); returns the content rect below them. */
+SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back);
+
+/* Writes the current frame as PNG. */
+bool app_screenshot(app *a, const char *path);
+
+#endif

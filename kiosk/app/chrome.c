@@ -1,0 +1,138 @@
+/*
+ * chrome: the status bar and header every screen shares. The language,
+ * large-font and help switches live here so that they are reachable from
+ * every screen without each screen drawing them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/clock.h"
+#include "i18n/i18n.h"
+
+/* A pill-shaped switch on the blue status bar. Returns its width. */
+static int status_button(app *a, ui *u, int right, int y, int h, const char *label,
+                         int action, intptr_t arg)
+{
+    const theme *th = &u->th;
+    int px = th->text_small;
+    int w = text_width(label, strlen(label), px, TEXT_BOLD) + th->pad;
+    int min_w = th->target;
+    if (w < min_w)
+        w = min_w;
+    SDL_Rect r = {right - w, y, w, h};
+    SDL_Color bg = th->on_primary;
+    bg.a = ui_is_pressed(u, action, arg) ? 110 : 40;
+    if (th->contrast)
+        bg = ui_is_pressed(u, action, arg) ? th->pressed : (SDL_Color){0, 0, 0, 255};
+    ui_round(u, r, h / 2, bg);
+    int lh = text_line_height(px, TEXT_BOLD);
+    ui_text(u, label, r.x, r.y + (h - lh) / 2, r.w, px, TEXT_BOLD,
+            th->contrast ? th->text : th->on_primary, UI_CENTER, false);
+    ui_target_add(u, r, action, arg, label);
+    return w;
+}
+
+static void draw_status(app *a, ui *u)
+{
+    const theme *th = &u->th;
+    SDL_Rect bar = {0, 0, a->w, th->status_h};
+    ui_fill(u, bar, th->contrast ? th->bg : th->primary);
+    if (th->contrast) {
+        SDL_Rect line = {0, th->status_h - 2, a->w, 2};
+        ui_fill(u, line, th->border);
+    }
+    int bh = th->status_h - 2 * (th->gap / 2);
+    int by = (th->status_h - bh) / 2;
+    int right = a->w - th->pad / 2;
+
+    right -= status_button(a, u, right, by, bh, tr("status.help"), ACT_HELP, 0) + th->gap / 2;
+    right -= status_button(a, u, right, by, bh,
+                           a->large ? tr("status.normal_font") : tr("status.large_font"),
+                           ACT_LARGE, 0) + th->gap / 2;
+    if (a->cfg->n_langs > 1) {
+        int cur = 0;
+        for (int i = 0; i < a->cfg->n_langs; i++)
+            if (!strcmp(a->cfg->langs[i], i18n_lang()))
+                cur = i;
+        int next = (cur + 1) % a->cfg->n_langs;
+        right -= status_button(a, u, right, by, bh, tr_lang(a->cfg->langs[next], "lang.self"),
+                               ACT_LANG, next) + th->gap / 2;
+    }
+
+    /* Left: the time, then as much of date and network state as fits. */
+    time_t now = clock_wall();
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char tbuf[16], dbuf[64], wd[16];
+    snprintf(tbuf, sizeof tbuf, "%02d:%02d", tm.tm_hour, tm.tm_min);
+    snprintf(wd, sizeof wd, "weekday.%d", tm.tm_wday);
+    snprintf(dbuf, sizeof dbuf, "%04d-%02d-%02d %s", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tr(wd));
+    SDL_Color fg = th->contrast ? th->text : th->on_primary;
+    int x = th->pad / 2 + th->gap / 2;
+    int avail = right - x - th->gap;
+    int lh_big = text_line_height(th->text_heading, TEXT_BOLD);
+    int lh = text_line_height(th->text_small, TEXT_REGULAR);
+    int tw = text_width(tbuf, strlen(tbuf), th->text_heading, TEXT_BOLD);
+    if (tw <= avail) {
+        ui_text(u, tbuf, x, (th->status_h - lh_big) / 2, tw, th->text_heading, TEXT_BOLD,
+                fg, UI_LEFT, false);
+        x += tw + th->gap;
+        avail -= tw + th->gap;
+    }
+    int dw = text_width(dbuf, strlen(dbuf), th->text_small, TEXT_REGULAR);
+    if (dw <= avail) {
+        ui_text(u, dbuf, x, (th->status_h - lh) / 2, dw, th->text_small, TEXT_REGULAR, fg,
+                UI_LEFT, false);
+        x += dw + th->gap;
+        avail -= dw + th->gap;
+    }
+    if (a->net != NET_UNKNOWN || a->queued > 0) {
+        char nbuf[128], q[16];
+        snprintf(q, sizeof q, "%d", a->queued);
+        const char *key = a->net == NET_OFFLINE ? "status.offline" : "status.online";
+        if (a->queued > 0)
+            key = a->net == NET_OFFLINE ? "status.offline_queued" : "status.online_queued";
+        i18n_format(nbuf, sizeof nbuf, key, "count", q, (char *)NULL);
+        int nw = text_width(nbuf, strlen(nbuf), th->text_small, TEXT_REGULAR);
+        if (nw <= avail)
+            ui_text(u, nbuf, x, (th->status_h - lh) / 2, nw, th->text_small, TEXT_REGULAR,
+                    fg, UI_LEFT, false);
+    }
+}
+
+SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
+{
+    const theme *th = &u->th;
+    draw_status(a, u);
+    SDL_Rect head = {0, th->status_h, a->w, th->header_h};
+    ui_fill(u, head, th->surface);
+    SDL_Rect rule = {0, head.y + head.h - 2, a->w, 2};
+    ui_fill(u, rule, th->border);
+
+    int bh = th->target;
+    int by = head.y + (head.h - bh) / 2;
+    int side = 0;
+    if (show_back) {
+        const char *back = tr("nav.back"), *home = tr("nav.home");
+        int bw = text_width(back, strlen(back), th->text_body, TEXT_BOLD) + th->pad * 2;
+        int hw = text_width(home, strlen(home), th->text_body, TEXT_BOLD) + th->pad * 2;
+        side = bw > hw ? bw : hw;
+        if (side < bh * 3 / 2)
+            side = bh * 3 / 2;
+        SDL_Rect b = {th->pad / 2, by, side, bh};
+        ui_button(u, b, back, UI_SECONDARY, ACT_BACK, 0);
+        SDL_Rect h = {a->w - th->pad / 2 - side, by, side, bh};
+        ui_button(u, h, home, UI_SECONDARY, ACT_HOME, 0);
+    }
+    int tx = th->pad / 2 + side + th->gap;
+    int tw = a->w - 2 * tx;
+    int lh = text_line_height(th->text_title, TEXT_BOLD);
+    ui_text(u, title, tx, head.y + (head.h - lh) / 2, tw, th->text_title, TEXT_BOLD,
+            th->text, UI_CENTER, true);
+
+    SDL_Rect content = {th->pad, head.y + head.h + th->gap, a->w - 2 * th->pad,
+                        a->h - (head.y + head.h + th->gap) - th->pad};
+    return content;
+}

@@ -1,0 +1,46 @@
+/*
+ * json_pos: where in a JSON text a value lives (private to the catalogue).
+ *
+ * jansson keeps no position per value, and a technician told "materials[1]
+ * count must be 1..99" without a line number has to hunt through a file of
+ * several thousand lines. So when (and only when) a problem is reported, the
+ * loader asks this module to re-scan the raw text along the same path it
+ * walked in the parsed tree.
+ *
+ * Positions are LINE:COLUMN, both 1-based. A line ends at '\n' only (a '\r'
+ * before it is just a character), and the column counts characters, i.e.
+ * UTF-8 lead bytes, not bytes -- the same convention jansson uses for its
+ * syntax errors, so both kinds of message point the same way in an editor.
+ *
+ * The scanner trusts nothing: it works on any byte string (invalid UTF-8, NUL
+ * bytes, unterminated strings, mismatched brackets, any nesting depth without
+ * recursion) and stops at the deepest part of the path it could follow.
+ */
+#ifndef KIOSK_JSON_POS_H
+#define KIOSK_JSON_POS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One step of a path: an object member by name, or an array element. */
+typedef struct json_pos_seg {
+    const char *key;    /* member name (NUL-terminated, UTF-8); NULL: index */
+    size_t index;       /* 0-based array index, used when key is NULL */
+} json_pos_seg;
+
+/* Follows path[0..n) from the root value of text[0..len).
+ *
+ * Returns how many steps were found, 0..n, and sets *line / *col to the
+ * start of the value reached by those steps: all n found gives the value
+ * itself; a missing member gives the opening brace of the object it was
+ * looked up in. When all n steps are found, want_key is true and the last
+ * step is a member name, the position is that of its key (the opening quote)
+ * rather than its value -- for "unknown field" messages.
+ *
+ * Returns -1 when the text holds no value at all (empty or only white
+ * space); *line / *col then point just past the end. Duplicate member names
+ * resolve to the first one. */
+int json_pos_find(const char *text, size_t len, const json_pos_seg *path,
+                  size_t n, bool want_key, int *line, int *col);
+
+#endif

@@ -1,0 +1,78 @@
+#include "utf8.h"
+
+uint32_t utf8_next(const char **s)
+{
+    const unsigned char *p = (const unsigned char *)*s;
+    uint32_t c = p[0];
+    if (c == 0)
+        return 0;
+    int n;
+    if (c < 0x80) {
+        *s += 1;
+        return c;
+    } else if ((c & 0xE0) == 0xC0) {
+        n = 1;
+        c &= 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 2;
+        c &= 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 3;
+        c &= 0x07;
+    } else {
+        *s += 1;
+        return 0xFFFD;
+    }
+    for (int i = 1; i <= n; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            /* truncated sequence: consume what was read, stop at the NUL */
+            *s += i;
+            return 0xFFFD;
+        }
+        c = (c << 6) | (p[i] & 0x3F);
+    }
+    *s += n + 1;
+    return c;
+}
+
+size_t utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t utf8_length(const char *s)
+{
+    size_t n = 0;
+    while (utf8_next(&s))
+        n++;
+    return n;
+}
+
+size_t utf8_truncate(const char *s, size_t max)
+{
+    size_t n = max;
+    /* step back over continuation bytes to the start of the last sequence */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}

@@ -1,0 +1,49 @@
+/*
+ * i18n: every word the kiosk shows that does not come from the catalogue.
+ *
+ * Strings live in assets/strings/<lang>.json, a flat object of
+ * "key": "text" that translators edit; none are in C code. zh is the
+ * reference language: a key missing from another language falls back to the
+ * Chinese text (a resident sees Chinese rather than a raw key), and
+ * i18n_load reports such gaps so `--check-config` can list them.
+ *
+ * Placeholders are written {name} and filled by i18n_format; data files
+ * never reach printf, so a translator's stray '%' cannot crash the kiosk.
+ */
+#ifndef KIOSK_I18N_H
+#define KIOSK_I18N_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/diag.h"
+
+/* Loads <dir>/<lang>.json for each language in langs (langs[0] must be
+ * "zh"). Problems go to errors as FILE:LINE:COL; returns false when a file is
+ * missing or malformed (the previous tables, if any, stay in use). Keys in
+ * zh missing from another language are reported but are not fatal. */
+bool i18n_load(const char *dir, const char (*langs)[8], int n_langs,
+               diag_list *errors);
+
+void i18n_unload(void);
+
+/* Current language code, e.g. "zh". */
+const char *i18n_lang(void);
+
+/* Switches language; false (and no change) when it was not loaded. */
+bool i18n_set_lang(const char *lang);
+
+/* Text for key in the current language; zh fallback; the key itself when
+ * no table has it (so a missing string is visible, never a crash). The
+ * pointer stays valid until i18n_unload/i18n_load. */
+const char *tr(const char *key);
+
+/* Text for key in the given language (same fallbacks). */
+const char *tr_lang(const char *lang, const char *key);
+
+/* Copies tr(key) into buf replacing each {name} by the value given after
+ * it in the NULL-terminated list of name, value pairs. Unknown placeholders
+ * are copied as written. Returns buf. */
+char *i18n_format(char *buf, size_t size, const char *key, ...);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * attract: what an unattended kiosk shows. A slow loop of service
+ * highlights (one card every few seconds, no continuous animation, so an
+ * idle kiosk costs no CPU between slides). The first touch anywhere only
+ * wakes the kiosk: it never activates what lies beneath.
+ */
+#include <string.h>
+
+#include "app/app.h"
+#include "app/clock.h"
+#include "i18n/i18n.h"
+#include "screens/screens.h"
+
+#define SLIDE_MS 6000
+
+typedef struct attract_state {
+    size_t slide;       /* index among kiosk-completable services */
+    uint64_t next_ms;
+} attract_state;
+
+static size_t highlight_count(const catalog *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_services; i++)
+        n += c->services[i].kiosk;
+    return n ? n : c->n_services;
+}
+
+static const catalog_service *highlight(const catalog *c, size_t k)
+{
+    size_t n = 0;
+    bool any = false;
+    for (size_t i = 0; i < c->n_services; i++)
+        any |= c->services[i].kiosk;
+    for (size_t i = 0; i < c->n_services; i++) {
+        if (any && !c->services[i].kiosk)
+            continue;
+        if (n++ == k)
+            return &c->services[i];
+    }
+    return &c->services[0];
+}
+
+static void attract_enter(app *a, void *st, intptr_t arg)
+{
+    attract_state *s = st;
+    (void)a;
+    (void)arg;
+    s->next_ms = clock_now_ms() + SLIDE_MS;
+}
+
+static void attract_draw(app *a, void *st, ui *u)
+{
+    attract_state *s = st;
+    const theme *th = &u->th;
+    const char *lang = app_lang(a);
+    SDL_Rect all = {0, 0, a->w, a->h};
+    ui_fill(u, all, th->contrast ? th->bg : th->primary);
+    SDL_Color fg = th->contrast ? th->text : th->on_primary;
+    int x = th->pad * 2, w = a->w - 4 * th->pad;
+    int y = a->h / 8;
+
+    const char *site = !strcmp(lang, "en") && a->cfg->site_name_en ? a->cfg->site_name_en
+                                                                    : a->cfg->site_name_zh;
+    y += ui_paragraph(u, site ? site : "", x, y, w, th->text_title, TEXT_REGULAR, fg,
+                      UI_CENTER, true);
+    y += th->gap;
+    y += ui_paragraph(u, tr("attract.headline"), x, y, w, th->text_display, TEXT_BOLD, fg,
+                      UI_CENTER, true);
+    y += th->pad * 2;
+
+    /* the highlight card */
+    const catalog_service *svc = highlight(a->cat, s->slide % highlight_count(a->cat));
+    int cw = w, inner = cw - 2 * th->pad;
+    const char *name = ltext_get(&svc->name, lang);
+    const char *sum = ltext_get(&svc->summary, lang);
+    int nh = ui_paragraph(u, name, 0, 0, inner, th->text_title, TEXT_BOLD, th->text,
+                          UI_CENTER, false);
+    int sh = *sum ? ui_paragraph(u, sum, 0, 0, inner, th->text_body, TEXT_REGULAR, th->muted,
+                                 UI_CENTER, false) : 0;
+    int kh = text_line_height(th->text_small, TEXT_BOLD);
+    int ch = th->pad + kh + th->gap + nh + th->gap + sh + th->pad;
+    SDL_Rect card = {x, y, cw, ch};
+    ui_round(u, card, th->radius * 2, th->surface);
+    int cy = y + th->pad;
+    ui_text(u, tr("attract.kiosk_can"), x + th->pad, cy, inner, th->text_small, TEXT_BOLD,
+            th->ok, UI_CENTER, true);
+    cy += kh + th->gap;
+    ui_paragraph(u, name, x + th->pad, cy, inner, th->text_title, TEXT_BOLD, th->text,
+                 UI_CENTER, true);
+    cy += nh + th->gap;
+    if (sh)
+        ui_paragraph(u, sum, x + th->pad, cy, inner, th->text_body, TEXT_REGULAR, th->muted,
+                     UI_CENTER, true);
+
+    /* the call to action near the bottom, in both languages: the next
+     * resident may read either */
+    int by = a->h - a->h / 5;
+    by += ui_paragraph(u, tr_lang("zh", "attract.touch"), x, by, w, th->text_title, TEXT_BOLD,
+                       fg, UI_CENTER, true);
+    if (a->cfg->n_langs > 1)
+        ui_paragraph(u, tr_lang("en", "attract.touch"), x, by + th->gap / 2, w,
+                     th->text_body, TEXT_REGULAR, fg, UI_CENTER, true);
+
+    ui_target_add(u, all, ACT_WAKE, 0, tr("attract.touch"));
+}
+
+static void attract_action(app *a, void *st, int action, intptr_t arg)
+{
+    (void)st;
+    (void)arg;
+    if (action == ACT_WAKE)
+        app_go_home(a);
+}
+
+static uint64_t attract_wake_at(app *a, void *st)
+{
+    (void)a;
+    return ((attract_state *)st)->next_ms;
+}
+
+static void attract_tick(app *a, void *st)
+{
+    attract_state *s = st;
+    s->slide++;
+    s->next_ms = clock_now_ms() + SLIDE_MS;
+    app_invalidate(a);
+}
+
+const screen_class screen_attract = {
+    .name = "attract",
+    .state_size = sizeof(attract_state),
+    .enter = attract_enter,
+    .draw = attract_draw,
+    .action = attract_action,
+    .wake_at = attract_wake_at,
+    .tick = attract_tick,
+    .no_idle_warning = true,
+};

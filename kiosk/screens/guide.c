@@ -1,0 +1,134 @@
+/*
+ * guide: the complete one-time guide (一次告知) of one service: who may
+ * apply, what to bring, the steps, time limits, fees, where and when, and a
+ * QR code to take the guide away on a phone. Long guides scroll; the end is
+ * marked so a resident knows nothing is left below.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "i18n/i18n.h"
+#include "screens/screens.h"
+#include "ui/doc.h"
+
+typedef struct guide_state {
+    size_t index;
+    doc d;
+    ui_scroll scroll;
+    bool built;
+} guide_state;
+
+static void build(app *a, guide_state *s)
+{
+    const catalog_service *svc = &a->cat->services[s->index];
+    const char *lang = app_lang(a);
+    doc *d = &s->d;
+    char buf[512], n1[64], n2[64];
+    doc_clear(d);
+
+    doc_add(d, DOC_TITLE, ltext_get(&svc->name, lang), NULL, 0);
+    snprintf(buf, sizeof buf, "%s  ·  %s %s", ltext_get(&svc->department, lang),
+             tr("guide.item_code"), svc->id);
+    doc_add(d, DOC_NOTE, buf, NULL, 0);
+    doc_add(d, DOC_BADGE, svc->kiosk ? tr("badge.kiosk") : tr("badge.window"), NULL,
+            svc->kiosk ? 1 : 0);
+    if (svc->needs_identity)
+        doc_add(d, DOC_BADGE, tr("badge.identity"), NULL, 0);
+    if (svc->summary.zh && *svc->summary.zh)
+        doc_add(d, DOC_PARA, ltext_get(&svc->summary, lang), NULL, 0);
+
+    doc_add(d, DOC_HEADING, tr("guide.conditions"), NULL, 0);
+    for (size_t i = 0; i < svc->n_conditions; i++)
+        doc_add(d, DOC_ITEM, ltext_get(&svc->conditions[i], lang), NULL, (int)i + 1);
+
+    doc_add(d, DOC_HEADING, tr("guide.materials"), NULL, 0);
+    if (svc->n_materials == 0)
+        doc_add(d, DOC_PARA, tr("guide.no_materials"), NULL, 0);
+    for (size_t i = 0; i < svc->n_materials; i++) {
+        const catalog_material *m = &svc->materials[i];
+        char count[16], line[512];
+        snprintf(count, sizeof count, "%d", m->count);
+        i18n_format(line, sizeof line, "guide.material_line", "count", count, "form",
+                    catalog_form_name(m->form, lang), (char *)NULL);
+        char full[768];
+        snprintf(full, sizeof full, "%s（%s）", ltext_get(&m->name, lang), line);
+        if (!strcmp(lang, "en"))
+            snprintf(full, sizeof full, "%s (%s)", ltext_get(&m->name, lang), line);
+        const char *notes = ltext_get(&m->notes, lang);
+        doc_add(d, DOC_ITEM, full, *notes ? notes : NULL, (int)i + 1);
+    }
+
+    doc_add(d, DOC_HEADING, tr("guide.steps"), NULL, 0);
+    for (size_t i = 0; i < svc->n_steps; i++)
+        doc_add(d, DOC_ITEM, ltext_get(&svc->steps[i], lang), NULL, (int)i + 1);
+
+    doc_add(d, DOC_HEADING, tr("guide.time_limits"), NULL, 0);
+    catalog_format_days(svc->legal_days, lang, n1, sizeof n1);
+    catalog_format_days(svc->promised_days, lang, n2, sizeof n2);
+    doc_add(d, DOC_KV, tr("guide.legal_limit"), n1, 0);
+    doc_add(d, DOC_KV, tr("guide.promised_limit"), n2, 0);
+
+    doc_add(d, DOC_HEADING, tr("guide.where_when"), NULL, 0);
+    doc_add(d, DOC_KV, tr("guide.fees"), ltext_get(&svc->fees, lang), 0);
+    doc_add(d, DOC_KV, tr("guide.window"), ltext_get(&svc->window, lang), 0);
+    doc_add(d, DOC_KV, tr("guide.address"), ltext_get(&svc->address, lang), 0);
+    doc_add(d, DOC_KV, tr("guide.hours"), ltext_get(&svc->hours, lang), 0);
+    doc_add(d, DOC_KV, tr("guide.phone"), svc->phone, 0);
+
+    if (svc->online_url) {
+        doc_add(d, DOC_HEADING, tr("guide.online"), NULL, 0);
+        doc_add(d, DOC_QR, svc->online_url, tr("guide.qr_caption"), 0);
+        doc_add(d, DOC_NOTE, svc->online_url, NULL, 0);
+    }
+    doc_add(d, DOC_END, tr("guide.end"), NULL, 0);
+    s->built = true;
+}
+
+static void guide_enter(app *a, void *st, intptr_t arg)
+{
+    guide_state *s = st;
+    s->index = (arg >= 0 && (size_t)arg < a->cat->n_services) ? (size_t)arg : 0;
+    build(a, s);
+}
+
+static void guide_leave(app *a, void *st)
+{
+    guide_state *s = st;
+    (void)a;
+    doc_clear(&s->d);
+}
+
+static void guide_relayout(app *a, void *st)
+{
+    guide_state *s = st;
+    build(a, s);    /* texts change with the language, sizes with large mode */
+}
+
+static void guide_draw(app *a, void *st, ui *u)
+{
+    guide_state *s = st;
+    const theme *th = &u->th;
+    const catalog_service *svc = &a->cat->services[s->index];
+    SDL_Rect c = app_chrome(a, u, ltext_get(&svc->name, app_lang(a)), true);
+
+    /* A card with the document; room on the right for the scroll bar. */
+    SDL_Rect card = c;
+    ui_round(u, card, th->radius, th->surface);
+    SDL_Rect view = {card.x, card.y + th->gap / 2, card.w, card.h - th->gap};
+    int w = view.w - 2 * th->pad;
+    if (s->d.width != w)
+        doc_layout(&s->d, u, w);
+    int off = ui_scroll_begin(u, &s->scroll, view, s->d.height + th->pad);
+    doc_draw(&s->d, u, view.x + th->pad, view.y + th->pad / 2 - off);
+    ui_scroll_end(u, &s->scroll, view);
+}
+
+const screen_class screen_guide = {
+    .name = "guide",
+    .state_size = sizeof(guide_state),
+    .enter = guide_enter,
+    .leave = guide_leave,
+    .draw = guide_draw,
+    .relayout = guide_relayout,
+};

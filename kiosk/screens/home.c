@@ -1,0 +1,99 @@
+/*
+ * home: the first screen a resident sees. Site name, a large search field,
+ * and the service categories as big tiles that reflow with the orientation
+ * and the text size.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "common/utf8.h"
+#include "i18n/i18n.h"
+#include "screens/screens.h"
+#include "screens/widgets.h"
+
+enum { ACT_SEARCH = SCREEN_ACTION_BASE, ACT_CATEGORY };
+
+typedef struct home_state {
+    ui_scroll scroll;
+} home_state;
+
+static void home_draw(app *a, void *st, ui *u)
+{
+    home_state *s = st;
+    const theme *th = &u->th;
+    const char *lang = app_lang(a);
+    const char *site = !strcmp(lang, "en") && a->cfg->site_name_en ? a->cfg->site_name_en
+                                                                    : a->cfg->site_name_zh;
+    SDL_Rect c = app_chrome(a, u, site ? site : tr("home.title"), false);
+
+    /* welcome lines */
+    int y = c.y;
+    y += ui_paragraph(u, tr("home.welcome"), c.x, y, c.w, th->text_display, TEXT_BOLD,
+                      th->primary, UI_LEFT, true);
+    y += ui_paragraph(u, tr("home.subtitle"), c.x, y, c.w, th->text_body, TEXT_REGULAR,
+                      th->muted, UI_LEFT, true);
+    y += th->gap;
+
+    /* the search field: a button that looks like an input */
+    SDL_Rect sr = {c.x, y, c.w, th->target};
+    widget_search_field(u, sr, tr("home.search_hint"), ACT_SEARCH);
+    y += sr.h + th->gap * 2;
+
+    y += ui_paragraph(u, tr("home.categories"), c.x, y, c.w, th->text_heading, TEXT_BOLD,
+                      th->text, UI_LEFT, true);
+    y += th->gap / 2;
+
+    /* category tiles */
+    SDL_Rect view = {c.x, y, c.w, c.y + c.h - y};
+    int min_tile = (int)(300 * th->u * (th->large ? 1.5f : 1.0f));
+    int cols = c.w / min_tile;
+    if (cols < 2)
+        cols = 2;
+    if (cols > 4)
+        cols = 4;
+    int tile_w = (c.w - (cols - 1) * th->gap) / cols;
+    int tile_h = widget_tile_height(u, tile_w);
+    int n = (int)a->cat->n_categories;
+    int rows = (n + cols - 1) / cols;
+    int content = rows * tile_h + (rows - 1) * th->gap;
+    int off = ui_scroll_begin(u, &s->scroll, view, content);
+    for (int i = 0; i < n; i++) {
+        const catalog_category *cat = &a->cat->categories[i];
+        SDL_Rect t = {view.x + (i % cols) * (tile_w + th->gap),
+                      view.y - off + (i / cols) * (tile_h + th->gap), tile_w, tile_h};
+        if (!ui_visible(u, t))
+            continue;
+        char count[64], num[16];
+        snprintf(num, sizeof num, "%zu", cat->n_services);
+        i18n_format(count, sizeof count, "home.service_count", "count", num, (char *)NULL);
+        widget_tile(u, t, i, ltext_get(&cat->name, lang), count, ACT_CATEGORY, i);
+    }
+    ui_scroll_end(u, &s->scroll, view);
+}
+
+static void home_action(app *a, void *st, int action, intptr_t arg)
+{
+    (void)st;
+    if (action == ACT_SEARCH)
+        app_push(a, &screen_search, 0);
+    else if (action == ACT_CATEGORY)
+        app_push(a, &screen_category, arg);
+}
+
+static void home_relayout(app *a, void *st)
+{
+    home_state *s = st;
+    (void)a;
+    s->scroll.offset = 0;
+}
+
+const screen_class screen_home = {
+    .name = "home",
+    .state_size = sizeof(home_state),
+    .draw = home_draw,
+    .action = home_action,
+    .relayout = home_relayout,
+    .is_root = true,
+    .no_idle_warning = true,
+};

@@ -1,0 +1,16 @@
+/*
+ * The screens, one file each. A screen pushes another by naming its class;
+ * there is no central dispatch to edit when a screen is added.
+ */
+#ifndef KIOSK_SCREENS_H
+#define KIOSK_SCREENS_H
+
+#include "app/screen.h"
+
+extern const screen_class screen_home;      /* categories, search, sign-in */
+extern const screen_class screen_attract;   /* idle loop of highlights */
+extern const screen_class screen_category;  /* services of one category; arg = index */
+extern const screen_class screen_guide;     /* one-time guide; arg = service index */
+extern const screen_class screen_search;    /* keyword / pinyin search */
+
+#endif

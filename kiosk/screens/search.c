@@ -1,0 +1,177 @@
+/*
+ * search: find a service by typing Chinese, English, full pinyin or pinyin
+ * initials. Results update on every key; the on-screen keyboard stays in
+ * place below them so the resident never loses it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "catalog/catalog_search.h"
+#include "common/utf8.h"
+#include "i18n/i18n.h"
+#include "screens/screens.h"
+#include "screens/widgets.h"
+#include "ui/keyboard.h"
+
+enum { ACT_KEY = SCREEN_ACTION_BASE, ACT_RESULT };
+
+#define MAX_HITS 64
+
+typedef struct search_state {
+    catalog_hit hits[MAX_HITS];
+    size_t n_hits;
+    ui_scroll list;
+} search_state;
+
+static void run_query(app *a, search_state *s)
+{
+    s->n_hits = catalog_search(a->cat, a->search_query, app_lang(a), s->hits, MAX_HITS);
+    s->list.offset = 0;
+    s->list.velocity = 0;
+}
+
+static void append(app *a, search_state *s, const char *text)
+{
+    size_t len = strlen(a->search_query), add = strlen(text);
+    if (len + add >= sizeof a->search_query)
+        add = utf8_truncate(text, sizeof a->search_query - 1 - len);
+    memcpy(a->search_query + len, text, add);
+    a->search_query[len + add] = '\0';
+    run_query(a, s);
+}
+
+static void backspace(app *a, search_state *s)
+{
+    size_t len = strlen(a->search_query);
+    if (len == 0)
+        return;
+    len--;
+    while (len > 0 && ((unsigned char)a->search_query[len] & 0xC0) == 0x80)
+        len--;
+    a->search_query[len] = '\0';
+    run_query(a, s);
+}
+
+static void search_enter(app *a, void *st, intptr_t arg)
+{
+    (void)arg;
+    search_state *s = st;
+    run_query(a, s);
+}
+
+static void search_draw(app *a, void *st, ui *u)
+{
+    search_state *s = st;
+    const theme *th = &u->th;
+    const char *lang = app_lang(a);
+    SDL_Rect c = app_chrome(a, u, tr("search.title"), true);
+
+    /* the query field */
+    SDL_Rect field = {c.x, c.y, c.w, th->target};
+    ui_round_border(u, field, th->radius, (int)(3 * th->u + 0.5f), th->primary, th->surface);
+    int lh = text_line_height(th->text_heading, TEXT_REGULAR);
+    int fy = field.y + (field.h - lh) / 2;
+    if (a->search_query[0]) {
+        /* show the end of a long query: that is where the typing is */
+        const char *q = a->search_query;
+        int avail = field.w - 2 * th->pad;
+        while (*q && text_width(q, strlen(q), th->text_heading, TEXT_REGULAR) > avail)
+            utf8_next(&q);
+        int tw = ui_text(u, q, field.x + th->pad, fy, avail, th->text_heading, TEXT_REGULAR,
+                         th->text, UI_LEFT, false);
+        SDL_Rect caret = {field.x + th->pad + tw + 2, field.y + field.h / 5, 3, field.h * 3 / 5};
+        ui_fill(u, caret, th->primary);
+    } else {
+        ui_text(u, tr("search.placeholder"), field.x + th->pad, fy, field.w - 2 * th->pad,
+                th->text_body, TEXT_REGULAR, th->muted, UI_LEFT, true);
+    }
+
+    /* keyboard at the bottom */
+    int kb_h = keyboard_height(u, c.w);
+    SDL_Rect kb = {c.x, c.y + c.h - kb_h, c.w, kb_h};
+    keyboard_draw(u, kb, ACT_KEY, tr("search.space"), tr("search.clear"));
+
+    /* results between */
+    int y = field.y + field.h + th->gap;
+    char line[256];
+    if (a->search_query[0]) {
+        char n[16];
+        snprintf(n, sizeof n, "%zu", s->n_hits);
+        i18n_format(line, sizeof line, s->n_hits ? "search.found" : "search.none", "count", n,
+                    (char *)NULL);
+    } else {
+        snprintf(line, sizeof line, "%s", tr("search.hint"));
+    }
+    y += ui_paragraph(u, line, c.x, y, c.w, th->text_body, TEXT_REGULAR, th->muted, UI_LEFT,
+                      true);
+    y += th->gap / 2;
+    SDL_Rect view = {c.x, y, c.w, kb.y - th->gap - y};
+    if (view.h <= 0)
+        return;
+    int content = 0;
+    int heights[MAX_HITS];
+    for (size_t i = 0; i < s->n_hits; i++) {
+        heights[i] = widget_service_row(u, 0, 0, view.w, s->hits[i].service, lang, 0, 0, false);
+        content += heights[i] + th->gap;
+    }
+    int off = ui_scroll_begin(u, &s->list, view, content);
+    int ry = view.y - off;
+    for (size_t i = 0; i < s->n_hits; i++) {
+        SDL_Rect r = {view.x, ry, view.w, heights[i]};
+        if (ui_visible(u, r)) {
+            intptr_t idx = s->hits[i].service - a->cat->services;
+            widget_service_row(u, view.x, ry, view.w, s->hits[i].service, lang, ACT_RESULT,
+                               idx, true);
+        }
+        ry += heights[i] + th->gap;
+    }
+    ui_scroll_end(u, &s->list, view);
+}
+
+static void search_action(app *a, void *st, int action, intptr_t arg)
+{
+    search_state *s = st;
+    if (action == ACT_RESULT) {
+        app_push(a, &screen_guide, arg);
+    } else if (action == ACT_KEY) {
+        if (arg == KEYBOARD_BACKSPACE) {
+            backspace(a, s);
+        } else if (arg == KEYBOARD_CLEAR) {
+            a->search_query[0] = '\0';
+            run_query(a, s);
+        } else if (arg == KEYBOARD_SPACE) {
+            append(a, s, " ");
+        } else if (arg > 0 && arg < 128) {
+            char ch[2] = {(char)arg, 0};
+            append(a, s, ch);
+        }
+    }
+}
+
+static void search_text(app *a, void *st, const char *utf8)
+{
+    append(a, st, utf8);
+}
+
+static void search_key(app *a, void *st, int key)
+{
+    if (key == SDLK_BACKSPACE)
+        backspace(a, st);
+}
+
+static void search_relayout(app *a, void *st)
+{
+    run_query(a, st);   /* ranking prefers the UI language */
+}
+
+const screen_class screen_search = {
+    .name = "search",
+    .state_size = sizeof(search_state),
+    .enter = search_enter,
+    .draw = search_draw,
+    .action = search_action,
+    .text = search_text,
+    .key = search_key,
+    .relayout = search_relayout,
+};

@@ -1,0 +1,147 @@
+#include "widgets.h"
+
+#include <string.h>
+
+#include "common/utf8.h"
+#include "i18n/i18n.h"
+
+/* Tile icon colours: distinct hues that keep white text readable. */
+static const unsigned tile_colours[] = {
+    0x1659B8, 0x0F766E, 0xB45309, 0x7C3AED, 0xBE123C, 0x047857,
+    0x1D4ED8, 0x9A3412, 0x4D7C0F, 0x0E7490, 0xA21CAF, 0x374151,
+};
+
+int widget_tile_height(ui *u, int w)
+{
+    const theme *th = &u->th;
+    int icon = th->target;
+    int name = 2 * text_line_height(th->text_heading, TEXT_BOLD);
+    int sub = text_line_height(th->text_small, TEXT_REGULAR);
+    (void)w;
+    return th->pad + icon + th->gap / 2 + name + sub + th->pad;
+}
+
+void widget_tile(ui *u, SDL_Rect r, int index, const char *name, const char *sub,
+                 int action, intptr_t arg)
+{
+    const theme *th = &u->th;
+    bool pressed = ui_is_pressed(u, action, arg);
+    ui_round_border(u, r, th->radius, th->contrast ? 2 : 1, th->border,
+                    pressed ? th->pressed : th->surface);
+    int inner = r.w - 2 * th->pad;
+    int y = r.y + th->pad;
+
+    /* icon: the category's first character on a coloured square */
+    unsigned rgb = tile_colours[index % (int)(sizeof tile_colours / sizeof *tile_colours)];
+    SDL_Color ic = {(Uint8)(rgb >> 16), (Uint8)(rgb >> 8), (Uint8)rgb, 255};
+    if (th->contrast)
+        ic = th->primary;
+    SDL_Rect icon = {r.x + th->pad, y, th->target, th->target};
+    ui_round(u, icon, th->radius, ic);
+    const char *p = name;
+    utf8_next(&p);
+    char first[8] = {0};
+    memcpy(first, name, (size_t)(p - name) < 7 ? (size_t)(p - name) : 7);
+    int glyph = th->text_title;
+    int lh = text_line_height(glyph, TEXT_BOLD);
+    ui_text(u, first, icon.x, icon.y + (icon.h - lh) / 2, icon.w, glyph, TEXT_BOLD,
+            th->contrast ? th->on_primary : th->on_primary, UI_CENTER, false);
+    y += th->target + th->gap / 2;
+
+    int name_lh = text_line_height(th->text_heading, TEXT_BOLD);
+    int h = ui_paragraph(u, name, 0, 0, inner, th->text_heading, TEXT_BOLD, th->text,
+                         UI_LEFT, false);
+    if (h <= 2 * name_lh)
+        ui_paragraph(u, name, r.x + th->pad, y, inner, th->text_heading, TEXT_BOLD,
+                     th->text, UI_LEFT, true);
+    else
+        ui_text(u, name, r.x + th->pad, y, inner, th->text_heading, TEXT_BOLD, th->text,
+                UI_LEFT, true);
+    y += 2 * name_lh;
+    ui_text(u, sub, r.x + th->pad, y, inner, th->text_small, TEXT_REGULAR, th->muted,
+            UI_LEFT, true);
+    ui_target_add(u, r, action, arg, name);
+}
+
+void widget_search_field(ui *u, SDL_Rect r, const char *text, int action)
+{
+    const theme *th = &u->th;
+    bool pressed = ui_is_pressed(u, action, 0);
+    ui_round_border(u, r, r.h / 2, (int)(3 * th->u + 0.5f), th->primary,
+                    pressed ? th->pressed : th->surface);
+    /* magnifier drawn from two shapes: a ring and a handle */
+    int d = r.h / 2;
+    SDL_Rect ring = {r.x + r.h / 3, r.y + (r.h - d) / 2 - d / 8, d, d};
+    ui_round(u, ring, d / 2, th->primary);
+    SDL_Rect hole = {ring.x + d / 6, ring.y + d / 6, d - d / 3, d - d / 3};
+    ui_round(u, hole, hole.w / 2, pressed ? th->pressed : th->surface);
+    for (int i = 0; i < d / 3; i++) {
+        SDL_Rect dot = {ring.x + d - d / 6 + i - d / 12, ring.y + d - d / 6 + i - d / 12,
+                        d / 6, d / 6};
+        ui_fill(u, dot, th->primary);
+    }
+    int tx = ring.x + d + th->gap;
+    int lh = text_line_height(th->text_body, TEXT_REGULAR);
+    ui_text(u, text, tx, r.y + (r.h - lh) / 2, r.x + r.w - tx - r.h / 2, th->text_body,
+            TEXT_REGULAR, th->muted, UI_LEFT, true);
+    ui_target_add(u, r, action, 0, text);
+}
+
+int widget_badge(ui *u, int x, int y, const char *text, SDL_Color fg, SDL_Color bg)
+{
+    const theme *th = &u->th;
+    int px = th->text_small;
+    int w = text_width(text, strlen(text), px, TEXT_BOLD) + th->gap;
+    int h = text_line_height(px, TEXT_BOLD);
+    SDL_Rect r = {x, y, w, h};
+    ui_round(u, r, h / 4, bg);
+    ui_text(u, text, x, y, w, px, TEXT_BOLD, fg, UI_CENTER, false);
+    return w;
+}
+
+int widget_service_row(ui *u, int x, int y, int w, const catalog_service *svc,
+                       const char *lang, int action, intptr_t arg, bool draw)
+{
+    const theme *th = &u->th;
+    int inner = w - 2 * th->pad;
+    const char *name = ltext_get(&svc->name, lang);
+    const char *dept = ltext_get(&svc->department, lang);
+    int name_h = ui_paragraph(u, name, 0, 0, inner, th->text_heading, TEXT_BOLD, th->text,
+                              UI_LEFT, false);
+    int dept_h = ui_paragraph(u, dept, 0, 0, inner, th->text_small, TEXT_REGULAR,
+                              th->muted, UI_LEFT, false);
+    int badge_h = text_line_height(th->text_small, TEXT_BOLD);
+    int h = th->pad + name_h + th->gap / 2 + dept_h + th->gap / 2 + badge_h + th->pad;
+    if (h < th->target)
+        h = th->target;
+    if (!draw)
+        return h;
+    SDL_Rect r = {x, y, w, h};
+    if (!ui_visible(u, r))
+        return h;
+    bool pressed = ui_is_pressed(u, action, arg);
+    ui_round_border(u, r, th->radius, th->contrast ? 2 : 1, th->border,
+                    pressed ? th->pressed : th->surface);
+    int ty = y + th->pad;
+    ui_paragraph(u, name, x + th->pad, ty, inner, th->text_heading, TEXT_BOLD, th->text,
+                 UI_LEFT, true);
+    ty += name_h + th->gap / 2;
+    ui_paragraph(u, dept, x + th->pad, ty, inner, th->text_small, TEXT_REGULAR, th->muted,
+                 UI_LEFT, true);
+    ty += dept_h + th->gap / 2;
+    SDL_Color ok_bg = th->ok, win_bg = th->surface_alt;
+    ok_bg.a = 40;
+    int bx = x + th->pad;
+    if (svc->kiosk)
+        bx += widget_badge(u, bx, ty, tr("badge.kiosk"), th->ok, ok_bg) + th->gap / 2;
+    else
+        bx += widget_badge(u, bx, ty, tr("badge.window"), th->muted, win_bg) + th->gap / 2;
+    if (svc->needs_identity) {
+        SDL_Color id_bg = th->primary;
+        id_bg.a = 30;
+        widget_badge(u, bx, ty, tr("badge.identity"), th->contrast ? th->text : th->primary,
+                     id_bg);
+    }
+    ui_target_add(u, r, action, arg, name);
+    return h;
+}

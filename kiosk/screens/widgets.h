@@ -1,0 +1,29 @@
+/*
+ * widgets: composite pieces several screens share (category tiles, service
+ * rows, the search field). Built from the ui primitives; no state.
+ */
+#ifndef KIOSK_WIDGETS_H
+#define KIOSK_WIDGETS_H
+
+#include "catalog/catalog.h"
+#include "ui/ui.h"
+
+/* Height of a category tile of width w (icon, two lines of name, count). */
+int widget_tile_height(ui *u, int w);
+
+/* A category tile; index picks the icon colour. */
+void widget_tile(ui *u, SDL_Rect r, int index, const char *name, const char *sub,
+                 int action, intptr_t arg);
+
+/* A button styled as a text field with a magnifier. */
+void widget_search_field(ui *u, SDL_Rect r, const char *text, int action);
+
+/* A service row in a list: name, department, a badge. Returns its height;
+ * with draw false only measures. */
+int widget_service_row(ui *u, int x, int y, int w, const catalog_service *svc,
+                       const char *lang, int action, intptr_t arg, bool draw);
+
+/* A small rounded label (e.g. 可自助办理). Returns its width. */
+int widget_badge(ui *u, int x, int y, const char *text, SDL_Color fg, SDL_Color bg);
+
+#endif

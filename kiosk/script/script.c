@@ -1,0 +1,355 @@
+#include "script.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app/clock.h"
+#include "common/utf8.h"
+#include "i18n/i18n.h"
+
+enum {
+    OP_TAP_TEXT, OP_TAP_XY, OP_DRAG, OP_TYPE, OP_WAIT, OP_EXPECT, OP_EXPECT_NOT,
+    OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE
+};
+
+/* Command table: the words, what they take, and the op. "T" = rest of the
+ * line as text, "N" = integers (count in n), "TN" = either. */
+static const struct {
+    const char *word;
+    const char *args;
+    int nums;
+    int op;
+} commands[] = {
+    {"tap", "TN", 2, OP_TAP_TEXT},
+    {"drag", "N", 4, OP_DRAG},
+    {"type", "T", 0, OP_TYPE},
+    {"wait", "N", 1, OP_WAIT},
+    {"expect", "T", 0, OP_EXPECT},
+    {"expect-not", "T", 0, OP_EXPECT_NOT},
+    {"screen", "T", 0, OP_SCREEN},
+    {"shot", "T", 0, OP_SHOT},
+    {"lang", "T", 0, OP_LANG},
+    {"large", "T", 0, OP_LARGE},
+};
+
+static int parse_ints(const char *s, int *out, int max)
+{
+    int n = 0;
+    while (*s) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            break;
+        char *end;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (end == s || errno || v < -1000000 || v > 100000000 ||
+            (*end && *end != ' ' && *end != '\t'))
+            return -1;
+        if (n == max)
+            return -1;
+        out[n++] = (int)v;
+        s = end;
+    }
+    return n;
+}
+
+static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
+{
+    char *p = line;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t len = strlen(p);
+    while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r'))
+        p[--len] = '\0';
+    if (!*p || *p == '#')
+        return true;
+    char *rest = p;
+    while (*rest && *rest != ' ' && *rest != '\t')
+        rest++;
+    size_t wlen = (size_t)(rest - p);
+    while (*rest == ' ' || *rest == '\t')
+        rest++;
+
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strlen(commands[i].word) != wlen || strncmp(commands[i].word, p, wlen))
+            continue;
+        script_step st = {0};
+        st.line = lineno;
+        st.op = commands[i].op;
+        if (!*rest) {
+            diag_add(errors, s->path, lineno, 0, "'%s' needs an argument", commands[i].word);
+            return false;
+        }
+        bool want_num = strchr(commands[i].args, 'N') != NULL;
+        bool want_text = strchr(commands[i].args, 'T') != NULL;
+        if (want_num) {
+            st.n_num = parse_ints(rest, st.num, 4);
+            if (st.n_num == commands[i].nums) {
+                if (st.op == OP_TAP_TEXT)
+                    st.op = OP_TAP_XY;
+            } else if (!want_text) {
+                diag_add(errors, s->path, lineno, 0, "'%s' takes %d whole numbers",
+                         commands[i].word, commands[i].nums);
+                return false;
+            } else {
+                st.n_num = 0;
+            }
+        }
+        if (st.op == OP_LANG && strcmp(rest, "zh") && strcmp(rest, "en")) {
+            diag_add(errors, s->path, lineno, 0, "'lang' takes zh or en");
+            return false;
+        }
+        if (st.op == OP_LARGE && strcmp(rest, "on") && strcmp(rest, "off")) {
+            diag_add(errors, s->path, lineno, 0, "'large' takes on or off");
+            return false;
+        }
+        if (st.op == OP_WAIT && st.num[0] < 0) {
+            diag_add(errors, s->path, lineno, 0, "'wait' takes milliseconds >= 0");
+            return false;
+        }
+        if (st.op == OP_SHOT && strpbrk(rest, "/\\")) {
+            diag_add(errors, s->path, lineno, 0, "shot names may not contain '/'");
+            return false;
+        }
+        st.text = strdup(rest);
+        script_step *steps = realloc(s->steps, (size_t)(s->n + 1) * sizeof *steps);
+        if (!st.text || !steps) {
+            free(st.text);
+            if (steps)
+                s->steps = steps;
+            diag_add(errors, s->path, lineno, 0, "out of memory");
+            return false;
+        }
+        s->steps = steps;
+        s->steps[s->n++] = st;
+        return true;
+    }
+    diag_add(errors, s->path, lineno, 0, "unknown command '%.*s'", (int)wlen, p);
+    return false;
+}
+
+bool script_load(script *s, const char *path, diag_list *errors)
+{
+    memset(s, 0, sizeof *s);
+    s->path = strdup(path);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        diag_add(errors, path, 0, 0, "cannot open: %s", strerror(errno));
+        return false;
+    }
+    char line[2048];
+    int lineno = 0;
+    bool ok = true;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t l = strlen(line);
+        if (l && line[l - 1] == '\n')
+            line[--l] = '\0';
+        else if (!feof(f)) {
+            diag_add(errors, path, lineno, 0, "line longer than %zu bytes", sizeof line - 2);
+            ok = false;
+            int c;
+            while ((c = fgetc(f)) != EOF && c != '\n')
+                ;
+            continue;
+        }
+        ok &= parse_line(s, line, lineno, errors);
+    }
+    fclose(f);
+    return ok;
+}
+
+void script_free(script *s)
+{
+    for (int i = 0; i < s->n; i++)
+        free(s->steps[i].text);
+    free(s->steps);
+    free(s->path);
+    memset(s, 0, sizeof *s);
+}
+
+/* ------------------------------------------------------------- running -- */
+
+#define FRAME_MS 16
+
+/* Runs animations to rest on the virtual clock (at most 5 s of it). */
+static void settle(app *a)
+{
+    for (int i = 0; i < 5000 / FRAME_MS; i++) {
+        if (!app_pump(a))
+            return;
+        clock_advance(FRAME_MS);
+    }
+}
+
+static void push_finger(app *a, Uint32 type, int x, int y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    ev.tfinger.touchId = 1;
+    ev.tfinger.fingerId = 1;
+    ev.tfinger.x = (float)x / (float)a->w;
+    ev.tfinger.y = (float)y / (float)a->h;
+    ev.tfinger.pressure = 1.0f;
+    SDL_PushEvent(&ev);
+    app_pump(a);
+}
+
+static void tap_at(app *a, int x, int y)
+{
+    push_finger(a, SDL_FINGERDOWN, x, y);
+    clock_advance(80);
+    push_finger(a, SDL_FINGERUP, x, y);
+    settle(a);
+}
+
+static void wait_ms(app *a, int ms)
+{
+    uint64_t end = clock_now_ms() + (uint64_t)ms;
+    while (clock_now_ms() < end) {
+        bool animating = app_pump(a);
+        uint64_t now = clock_now_ms();
+        uint64_t next = animating ? now + FRAME_MS : app_next_wake(a);
+        if (next <= now)
+            next = now + 1;
+        if (next > end)
+            next = end;
+        clock_advance(next - now);
+    }
+    app_pump(a);
+}
+
+static void fail(const script *s, const script_step *st, app *a, const char *shots_dir,
+                 const char *fmt, const char *arg)
+{
+    fprintf(stderr, "%s:%d: ", s->path, st->line);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n  screen: %s; visible text:\n", app_top(a) ? app_top(a)->name : "?");
+    ui_dump_text(&a->ui, stderr);
+    char path[2048];
+    snprintf(path, sizeof path, "%s/FAILED-line%d.png", shots_dir, st->line);
+    if (app_screenshot(a, path))
+        fprintf(stderr, "  screenshot: %s\n", path);
+}
+
+static bool make_dirs(const char *dir)
+{
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s", dir);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            return false;
+        *p = '/';
+    }
+    return mkdir(buf, 0755) == 0 || errno == EEXIST;
+}
+
+int script_run(const script *s, app *a, const char *shots_dir)
+{
+    if (!make_dirs(shots_dir)) {
+        fprintf(stderr, "%s: cannot create: %s\n", shots_dir, strerror(errno));
+        return 1;
+    }
+    settle(a);
+    int shots = 0;
+    for (int i = 0; i < s->n; i++) {
+        const script_step *st = &s->steps[i];
+        switch (st->op) {
+        case OP_TAP_TEXT: {
+            const ui_target *t = ui_find_target(&a->ui, st->text);
+            if (!t) {
+                fail(s, st, a, shots_dir, "tap: no visible target labelled \"%s\"", st->text);
+                return 1;
+            }
+            tap_at(a, t->rect.x + t->rect.w / 2, t->rect.y + t->rect.h / 2);
+            break;
+        }
+        case OP_TAP_XY:
+            tap_at(a, st->num[0], st->num[1]);
+            break;
+        case OP_DRAG: {
+            int steps = 12;
+            push_finger(a, SDL_FINGERDOWN, st->num[0], st->num[1]);
+            for (int k = 1; k <= steps; k++) {
+                clock_advance(FRAME_MS);
+                push_finger(a, SDL_FINGERMOTION,
+                            st->num[0] + (st->num[2] - st->num[0]) * k / steps,
+                            st->num[1] + (st->num[3] - st->num[1]) * k / steps);
+            }
+            push_finger(a, SDL_FINGERUP, st->num[2], st->num[3]);
+            settle(a);
+            break;
+        }
+        case OP_TYPE: {
+            /* one character per event, as a keyboard delivers them */
+            const char *p = st->text;
+            while (*p) {
+                const char *q = p;
+                utf8_next(&q);
+                SDL_Event ev;
+                memset(&ev, 0, sizeof ev);
+                ev.type = SDL_TEXTINPUT;
+                memcpy(ev.text.text, p, (size_t)(q - p));
+                SDL_PushEvent(&ev);
+                app_pump(a);
+                p = q;
+            }
+            settle(a);
+            break;
+        }
+        case OP_WAIT:
+            wait_ms(a, st->num[0]);
+            break;
+        case OP_EXPECT:
+            app_pump(a);
+            if (!ui_text_visible(&a->ui, st->text)) {
+                fail(s, st, a, shots_dir, "expect: \"%s\" is not on screen", st->text);
+                return 1;
+            }
+            break;
+        case OP_EXPECT_NOT:
+            app_pump(a);
+            if (ui_text_visible(&a->ui, st->text)) {
+                fail(s, st, a, shots_dir, "expect-not: \"%s\" is on screen", st->text);
+                return 1;
+            }
+            break;
+        case OP_SCREEN:
+            app_pump(a);
+            if (!app_top(a) || strcmp(app_top(a)->name, st->text)) {
+                fail(s, st, a, shots_dir, "screen: expected \"%s\"", st->text);
+                return 1;
+            }
+            break;
+        case OP_SHOT: {
+            app_pump(a);
+            char path[2048];
+            snprintf(path, sizeof path, "%s/%s.png", shots_dir, st->text);
+            if (!app_screenshot(a, path)) {
+                fail(s, st, a, shots_dir, "shot: cannot write %s", path);
+                return 1;
+            }
+            shots++;
+            break;
+        }
+        case OP_LANG:
+            app_set_lang(a, st->text);
+            settle(a);
+            break;
+        case OP_LARGE:
+            app_set_large(a, !strcmp(st->text, "on"));
+            settle(a);
+            break;
+        }
+    }
+    printf("%s: %d steps passed, %d screenshots in %s\n", s->path, s->n, shots, shots_dir);
+    return 0;
+}

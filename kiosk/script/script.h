@@ -1,0 +1,47 @@
+/*
+ * script: the headless end-to-end harness. A script is a text file of one
+ * command per line (# starts a comment) that drives the real application:
+ *
+ *   tap TEXT | tap X Y          touch the visible target labelled TEXT / a point
+ *   drag X1 Y1 X2 Y2            drag a finger (scrolls, with inertia)
+ *   type TEXT                   type text as a keyboard would
+ *   wait MS                     advance the kiosk clock (timers fire)
+ *   expect TEXT | expect-not TEXT   TEXT is / is not visible on screen
+ *   screen NAME                 the current screen is NAME
+ *   shot NAME                   save DIR/NAME.png
+ *   lang zh|en   large on|off   switch language / large-font mode
+ *
+ * The clock is virtual: nothing waits in real time, so a 90-second idle
+ * timeout takes microseconds and screenshots always show the same time.
+ */
+#ifndef KIOSK_SCRIPT_H
+#define KIOSK_SCRIPT_H
+
+#include "app/app.h"
+#include "common/diag.h"
+
+typedef struct script_step {
+    int line;
+    int op;
+    char *text;         /* owned; the rest of the line after the command */
+    int num[4];
+    int n_num;
+} script_step;
+
+typedef struct script {
+    char *path;
+    script_step *steps;
+    int n;
+} script;
+
+/* Parses FILE; every malformed line is reported as FILE:LINE: message.
+ * Returns false when there were problems (nothing runs then). */
+bool script_load(script *s, const char *path, diag_list *errors);
+void script_free(script *s);
+
+/* Runs the steps against a; screenshots go to shots_dir (created). Returns
+ * 0 when every expectation held, 1 on the first failure (reported on
+ * stderr with the line and what was on screen). */
+int script_run(const script *s, app *a, const char *shots_dir);
+
+#endif

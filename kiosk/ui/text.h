@@ -1,0 +1,59 @@
+/*
+ * text: fonts, measuring and drawing text with SDL2_ttf.
+ *
+ * Two caches make redraws cheap, which is what lets the main loop redraw the
+ * whole screen on every change and still stay within a few milliseconds on
+ * the software renderer:
+ *  - per font and size, the advance of every code point measured once
+ *    (line breaking measures far more often than it draws);
+ *  - rendered lines as textures keyed by (text, size, weight, colour), kept
+ *    under a byte budget and evicted least-recently-used.
+ * The font is opened once per (weight, pixel size); sizes come from the
+ * theme's small type scale, so only a handful of faces are ever open.
+ */
+#ifndef KIOSK_TEXT_H
+#define KIOSK_TEXT_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/diag.h"
+
+typedef enum text_weight { TEXT_REGULAR, TEXT_BOLD } text_weight;
+
+typedef struct text_font_spec {
+    const char *regular; int regular_index;   /* NULL: auto-detect */
+    const char *bold;    int bold_index;      /* NULL: auto-detect, else regular */
+} text_font_spec;
+
+/* Finds and checks the font files; problems go to errors. Must be called
+ * after TTF_Init. Returns false when no usable CJK font was found. */
+bool text_init(const text_font_spec *spec, diag_list *errors);
+
+/* Drops every cached texture (they belong to renderer r) and closes fonts. */
+void text_shutdown(void);
+
+/* Drops cached textures only (call before destroying the renderer). */
+void text_flush(void);
+
+/* Which font files are in use, for diagnostics. */
+const char *text_font_path(text_weight w);
+
+int text_advance(int px, text_weight w, uint32_t cp);
+int text_width(const char *s, size_t len, int px, text_weight w);
+int text_line_height(int px, text_weight w);   /* recommended line spacing */
+int text_ascent_box(int px, text_weight w);    /* height of a rendered line */
+
+/* Draws one line (no wrapping) with its top-left at x, y. */
+void text_draw(SDL_Renderer *r, const char *s, size_t len, int x, int y,
+               int px, text_weight w, SDL_Color c);
+
+/* Cache figures for benchmarks and the technician screen. */
+typedef struct text_stats {
+    size_t textures, bytes, hits, misses, fonts_open;
+} text_stats;
+text_stats text_get_stats(void);
+
+#endif
