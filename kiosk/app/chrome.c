@@ -128,9 +128,18 @@ SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
     }
     int tx = th->pad / 2 + side + th->gap;
     int tw = a->w - 2 * tx;
-    int lh = text_line_height(th->text_title, TEXT_BOLD);
-    ui_text(u, title, tx, head.y + (head.h - lh) / 2, tw, th->text_title, TEXT_BOLD,
-            th->text, UI_CENTER, true);
+    /* A long title steps down through the type scale before it is cut:
+     * residents need the whole name of the service they opened. */
+    const int sizes[] = {th->text_title, th->text_heading, th->text_body};
+    int px = sizes[0];
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        px = sizes[i];
+        if (text_width(title, strlen(title), px, TEXT_BOLD) <= tw)
+            break;
+    }
+    int lh = text_line_height(px, TEXT_BOLD);
+    ui_text(u, title, tx, head.y + (head.h - lh) / 2, tw, px, TEXT_BOLD, th->text,
+            UI_CENTER, true);
 
     SDL_Rect content = {th->pad, head.y + head.h + th->gap, a->w - 2 * th->pad,
                         a->h - (head.y + head.h + th->gap) - th->pad};

@@ -86,26 +86,9 @@ static void category_draw(app *a, void *st, ui *u)
     int bar_h = draw_bar(a, s, u, c);
     SDL_Rect view = {c.x, c.y + bar_h + th->gap, c.w, c.h - bar_h - th->gap};
 
-    /* measure, then draw only the rows in view */
-    int content = 0;
-    int heights[256];
-    size_t n = cat->n_services < 256 ? cat->n_services : 256;
-    for (size_t i = 0; i < n; i++) {
-        heights[i] = widget_service_row(u, 0, 0, view.w, &a->cat->services[cat->services[i]],
-                                        lang, 0, 0, false);
-        content += heights[i] + th->gap;
-    }
-    int off = ui_scroll_begin(u, &s->list, view, content);
-    int y = view.y - off;
-    for (size_t i = 0; i < n; i++) {
-        size_t idx = cat->services[i];
-        SDL_Rect r = {view.x, y, view.w, heights[i]};
-        if (ui_visible(u, r))
-            widget_service_row(u, view.x, y, view.w, &a->cat->services[idx], lang,
-                               ACT_SERVICE, (intptr_t)idx, true);
-        y += heights[i] + th->gap;
-    }
-    ui_scroll_end(u, &s->list, view);
+    /* two columns in landscape: full-width rows would be hard to read */
+    widget_service_list(u, &s->list, view, th->portrait ? 1 : 2, a->cat, cat->services,
+                        cat->n_services, lang, ACT_SERVICE);
 }
 
 static void category_action(app *a, void *st, int action, intptr_t arg)

@@ -27,18 +27,28 @@ static void home_draw(app *a, void *st, ui *u)
                                                                     : a->cfg->site_name_zh;
     SDL_Rect c = app_chrome(a, u, site ? site : tr("home.title"), false);
 
-    /* welcome lines */
+    /* welcome lines and the search field: stacked in portrait, side by
+     * side in landscape where height is scarce */
     int y = c.y;
-    y += ui_paragraph(u, tr("home.welcome"), c.x, y, c.w, th->text_display, TEXT_BOLD,
-                      th->primary, UI_LEFT, true);
-    y += ui_paragraph(u, tr("home.subtitle"), c.x, y, c.w, th->text_body, TEXT_REGULAR,
-                      th->muted, UI_LEFT, true);
-    y += th->gap;
-
-    /* the search field: a button that looks like an input */
-    SDL_Rect sr = {c.x, y, c.w, th->target};
-    widget_search_field(u, sr, tr("home.search_hint"), ACT_SEARCH);
-    y += sr.h + th->gap * 2;
+    int col_w = th->portrait ? c.w : (c.w - th->gap) / 2;
+    int wy = y;
+    wy += ui_paragraph(u, tr("home.welcome"), c.x, wy, col_w, th->text_display, TEXT_BOLD,
+                       th->primary, UI_LEFT, true);
+    wy += ui_paragraph(u, tr("home.subtitle"), c.x, wy, col_w, th->text_body, TEXT_REGULAR,
+                       th->muted, UI_LEFT, true);
+    if (th->portrait) {
+        y = wy + th->gap;
+        SDL_Rect sr = {c.x, y, c.w, th->target};
+        widget_search_field(u, sr, tr("home.search_hint"), ACT_SEARCH);
+        y += sr.h + th->gap * 2;
+    } else {
+        int sy = y + (wy - y - th->target) / 2;
+        if (sy < y)
+            sy = y;
+        SDL_Rect sr = {c.x + col_w + th->gap, sy, col_w, th->target};
+        widget_search_field(u, sr, tr("home.search_hint"), ACT_SEARCH);
+        y = (wy > sy + th->target ? wy : sy + th->target) + th->gap * 2;
+    }
 
     y += ui_paragraph(u, tr("home.categories"), c.x, y, c.w, th->text_heading, TEXT_BOLD,
                       th->text, UI_LEFT, true);
@@ -53,8 +63,16 @@ static void home_draw(app *a, void *st, ui *u)
     if (cols > 4)
         cols = 4;
     int tile_w = (c.w - (cols - 1) * th->gap) / cols;
-    int tile_h = widget_tile_height(u, tile_w);
     int n = (int)a->cat->n_categories;
+    /* one height for every tile, from the longest name: a grid with
+     * ragged rows is harder to scan */
+    int name_h = 0;
+    for (int i = 0; i < n; i++) {
+        int h = widget_tile_name_height(u, tile_w, ltext_get(&a->cat->categories[i].name, lang));
+        if (h > name_h)
+            name_h = h;
+    }
+    int tile_h = widget_tile_height(u, name_h);
     int rows = (n + cols - 1) / cols;
     int content = rows * tile_h + (rows - 1) * th->gap;
     int off = ui_scroll_begin(u, &s->scroll, view, content);
@@ -67,7 +85,7 @@ static void home_draw(app *a, void *st, ui *u)
         char count[64], num[16];
         snprintf(num, sizeof num, "%zu", cat->n_services);
         i18n_format(count, sizeof count, "home.service_count", "count", num, (char *)NULL);
-        widget_tile(u, t, i, ltext_get(&cat->name, lang), count, ACT_CATEGORY, i);
+        widget_tile(u, t, i, ltext_get(&cat->name, lang), count, name_h, ACT_CATEGORY, i);
     }
     ui_scroll_end(u, &s->scroll, view);
 }

@@ -67,8 +67,13 @@ static void search_draw(app *a, void *st, ui *u)
     const char *lang = app_lang(a);
     SDL_Rect c = app_chrome(a, u, tr("search.title"), true);
 
+    /* Portrait: field, results, keyboard stacked. Landscape: field and
+     * results on the left, the keyboard on the right. */
+    int col_w = th->portrait ? c.w : (c.w - th->pad) * 9 / 20;
+    int kb_w = th->portrait ? c.w : c.w - col_w - th->pad;
+
     /* the query field */
-    SDL_Rect field = {c.x, c.y, c.w, th->target};
+    SDL_Rect field = {c.x, c.y, col_w, th->target};
     ui_round_border(u, field, th->radius, (int)(3 * th->u + 0.5f), th->primary, th->surface);
     int lh = text_line_height(th->text_heading, TEXT_REGULAR);
     int fy = field.y + (field.h - lh) / 2;
@@ -88,9 +93,10 @@ static void search_draw(app *a, void *st, ui *u)
     }
 
     /* keyboard at the bottom */
-    int kb_h = keyboard_height(u, c.w);
-    SDL_Rect kb = {c.x, c.y + c.h - kb_h, c.w, kb_h};
-    keyboard_draw(u, kb, ACT_KEY, tr("search.space"), tr("search.clear"));
+    int kb_h = keyboard_height(u, kb_w);
+    SDL_Rect kb = {c.x + c.w - kb_w, c.y + c.h - kb_h, kb_w, kb_h};
+    keyboard_draw(u, kb, ACT_KEY, tr("search.space"), tr("search.clear"),
+                  tr("search.backspace"));
 
     /* results between */
     int y = field.y + field.h + th->gap;
@@ -103,30 +109,16 @@ static void search_draw(app *a, void *st, ui *u)
     } else {
         snprintf(line, sizeof line, "%s", tr("search.hint"));
     }
-    y += ui_paragraph(u, line, c.x, y, c.w, th->text_body, TEXT_REGULAR, th->muted, UI_LEFT,
-                      true);
+    y += ui_paragraph(u, line, c.x, y, col_w, th->text_body, TEXT_REGULAR, th->muted,
+                      UI_LEFT, true);
     y += th->gap / 2;
-    SDL_Rect view = {c.x, y, c.w, kb.y - th->gap - y};
+    SDL_Rect view = {c.x, y, col_w, (th->portrait ? kb.y - th->gap : c.y + c.h) - y};
     if (view.h <= 0)
         return;
-    int content = 0;
-    int heights[MAX_HITS];
-    for (size_t i = 0; i < s->n_hits; i++) {
-        heights[i] = widget_service_row(u, 0, 0, view.w, s->hits[i].service, lang, 0, 0, false);
-        content += heights[i] + th->gap;
-    }
-    int off = ui_scroll_begin(u, &s->list, view, content);
-    int ry = view.y - off;
-    for (size_t i = 0; i < s->n_hits; i++) {
-        SDL_Rect r = {view.x, ry, view.w, heights[i]};
-        if (ui_visible(u, r)) {
-            intptr_t idx = s->hits[i].service - a->cat->services;
-            widget_service_row(u, view.x, ry, view.w, s->hits[i].service, lang, ACT_RESULT,
-                               idx, true);
-        }
-        ry += heights[i] + th->gap;
-    }
-    ui_scroll_end(u, &s->list, view);
+    size_t idx[MAX_HITS];
+    for (size_t i = 0; i < s->n_hits; i++)
+        idx[i] = (size_t)(s->hits[i].service - a->cat->services);
+    widget_service_list(u, &s->list, view, 1, a->cat, idx, s->n_hits, lang, ACT_RESULT);
 }
 
 static void search_action(app *a, void *st, int action, intptr_t arg)

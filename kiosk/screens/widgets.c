@@ -11,25 +11,59 @@ static const unsigned tile_colours[] = {
     0x1D4ED8, 0x9A3412, 0x4D7C0F, 0x0E7490, 0xA21CAF, 0x374151,
 };
 
-int widget_tile_height(ui *u, int w)
+#define TILE_NAME_LINES 3
+
+static bool tile_compact(const ui *u);
+static int tile_text_width(const ui *u, int w);
+
+int widget_tile_name_height(ui *u, int w, const char *name)
 {
     const theme *th = &u->th;
-    int icon = th->target;
-    int name = 2 * text_line_height(th->text_heading, TEXT_BOLD);
+    int inner = tile_text_width(u, w);
+    int lh = text_line_height(th->text_heading, TEXT_BOLD);
+    int h = ui_paragraph(u, name, 0, 0, inner, th->text_heading, TEXT_BOLD, th->text,
+                         UI_LEFT, false);
+    return h > TILE_NAME_LINES * lh ? TILE_NAME_LINES * lh : h;
+}
+
+/* Landscape panels are short: tiles put the icon beside the name instead
+ * of above it, so all categories fit without scrolling. */
+static bool tile_compact(const ui *u)
+{
+    return !u->th.portrait;
+}
+
+static int tile_text_width(const ui *u, int w)
+{
+    const theme *th = &u->th;
+    int inner = w - 2 * th->pad;
+    return tile_compact(u) ? inner - th->target - th->gap : inner;
+}
+
+int widget_tile_height(ui *u, int name_h)
+{
+    const theme *th = &u->th;
     int sub = text_line_height(th->text_small, TEXT_REGULAR);
-    (void)w;
-    return th->pad + icon + th->gap / 2 + name + sub + th->pad;
+    if (tile_compact(u)) {
+        int text = name_h + sub;
+        return th->pad + (text > th->target ? text : th->target) + th->pad;
+    }
+    return th->pad + th->target + th->gap / 2 + name_h + sub + th->pad;
 }
 
 void widget_tile(ui *u, SDL_Rect r, int index, const char *name, const char *sub,
-                 int action, intptr_t arg)
+                 int name_h, int action, intptr_t arg)
 {
     const theme *th = &u->th;
     bool pressed = ui_is_pressed(u, action, arg);
     ui_round_border(u, r, th->radius, th->contrast ? 2 : 1, th->border,
                     pressed ? th->pressed : th->surface);
-    int inner = r.w - 2 * th->pad;
+    int inner = tile_text_width(u, r.w);
     int y = r.y + th->pad;
+    bool compact = tile_compact(u);
+    int sub_h = text_line_height(th->text_small, TEXT_REGULAR);
+    if (compact)
+        y = r.y + (r.h - th->target) / 2;
 
     /* icon: the category's first character on a coloured square */
     unsigned rgb = tile_colours[index % (int)(sizeof tile_colours / sizeof *tile_colours)];
@@ -45,21 +79,18 @@ void widget_tile(ui *u, SDL_Rect r, int index, const char *name, const char *sub
     int glyph = th->text_title;
     int lh = text_line_height(glyph, TEXT_BOLD);
     ui_text(u, first, icon.x, icon.y + (icon.h - lh) / 2, icon.w, glyph, TEXT_BOLD,
-            th->contrast ? th->on_primary : th->on_primary, UI_CENTER, false);
-    y += th->target + th->gap / 2;
-
-    int name_lh = text_line_height(th->text_heading, TEXT_BOLD);
-    int h = ui_paragraph(u, name, 0, 0, inner, th->text_heading, TEXT_BOLD, th->text,
-                         UI_LEFT, false);
-    if (h <= 2 * name_lh)
-        ui_paragraph(u, name, r.x + th->pad, y, inner, th->text_heading, TEXT_BOLD,
-                     th->text, UI_LEFT, true);
-    else
-        ui_text(u, name, r.x + th->pad, y, inner, th->text_heading, TEXT_BOLD, th->text,
-                UI_LEFT, true);
-    y += 2 * name_lh;
-    ui_text(u, sub, r.x + th->pad, y, inner, th->text_small, TEXT_REGULAR, th->muted,
-            UI_LEFT, true);
+            th->on_primary, UI_CENTER, false);
+    int tx = r.x + th->pad;
+    if (compact) {
+        tx += th->target + th->gap;
+        y = r.y + (r.h - name_h - sub_h) / 2;
+    } else {
+        y += th->target + th->gap / 2;
+    }
+    ui_paragraph_max(u, name, tx, y, inner, th->text_heading, TEXT_BOLD, th->text, UI_LEFT,
+                     TILE_NAME_LINES);
+    y += name_h;
+    ui_text(u, sub, tx, y, inner, th->text_small, TEXT_REGULAR, th->muted, UI_LEFT, true);
     ui_target_add(u, r, action, arg, name);
 }
 
@@ -144,4 +175,45 @@ int widget_service_row(ui *u, int x, int y, int w, const catalog_service *svc,
     }
     ui_target_add(u, r, action, arg, name);
     return h;
+}
+
+void widget_service_list(ui *u, ui_scroll *scroll, SDL_Rect view, int cols,
+                         const catalog *cat, const size_t *idx, size_t n, const char *lang,
+                         int action)
+{
+    const theme *th = &u->th;
+    if (cols < 1)
+        cols = 1;
+    int col_w = (view.w - (cols - 1) * th->gap) / cols;
+    /* measure row by row (a row is as tall as its tallest entry) */
+    int content = 0;
+    for (size_t i = 0; i < n; i += (size_t)cols) {
+        int row_h = 0;
+        for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
+            int h = widget_service_row(u, 0, 0, col_w, &cat->services[idx[k]], lang, 0, 0,
+                                       false);
+            if (h > row_h)
+                row_h = h;
+        }
+        content += row_h + th->gap;
+    }
+    int off = ui_scroll_begin(u, scroll, view, content);
+    int y = view.y - off;
+    for (size_t i = 0; i < n; i += (size_t)cols) {
+        int row_h = 0;
+        for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
+            int h = widget_service_row(u, 0, 0, col_w, &cat->services[idx[k]], lang, 0, 0,
+                                       false);
+            if (h > row_h)
+                row_h = h;
+        }
+        SDL_Rect r = {view.x, y, view.w, row_h};
+        if (ui_visible(u, r))
+            for (size_t k = i; k < n && k < i + (size_t)cols; k++)
+                widget_service_row(u, view.x + (int)(k - i) * (col_w + th->gap), y, col_w,
+                                   &cat->services[idx[k]], lang, action, (intptr_t)idx[k],
+                                   true);
+        y += row_h + th->gap;
+    }
+    ui_scroll_end(u, scroll, view);
 }

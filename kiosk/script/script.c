@@ -12,7 +12,7 @@
 
 enum {
     OP_TAP_TEXT, OP_TAP_XY, OP_DRAG, OP_TYPE, OP_WAIT, OP_EXPECT, OP_EXPECT_NOT,
-    OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE
+    OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING
 };
 
 /* Command table: the words, what they take, and the op. "T" = rest of the
@@ -33,6 +33,8 @@ static const struct {
     {"shot", "T", 0, OP_SHOT},
     {"lang", "T", 0, OP_LANG},
     {"large", "T", 0, OP_LARGE},
+    {"scroll-to", "T", 0, OP_SCROLL_TO},
+    {"fling", "N", 4, OP_FLING},
 };
 
 static int parse_ints(const char *s, int *out, int max)
@@ -252,6 +254,60 @@ static bool make_dirs(const char *dir)
     return mkdir(buf, 0755) == 0 || errno == EEXIST;
 }
 
+static void drag(app *a, int x1, int y1, int x2, int y2, bool rest)
+{
+    int steps = 12;
+    push_finger(a, SDL_FINGERDOWN, x1, y1);
+    for (int k = 1; k <= steps; k++) {
+        clock_advance(FRAME_MS);
+        push_finger(a, SDL_FINGERMOTION, x1 + (x2 - x1) * k / steps,
+                    y1 + (y2 - y1) * k / steps);
+    }
+    /* resting before lifting means no fling: the drag moves a known distance */
+    if (rest)
+        clock_advance(200);
+    push_finger(a, SDL_FINGERUP, x2, y2);
+    settle(a);
+}
+
+/* Scrolls the visible scroll areas, largest first, the way a resident
+ * looks for something: forward page by page, then back. */
+static bool scroll_to(app *a, const char *text)
+{
+    app_pump(a);
+    if (ui_text_visible(&a->ui, text))
+        return true;
+    int tried[UI_MAX_SCROLLS] = {0};
+    for (int round = 0; round < a->ui.n_scrolls; round++) {
+        int best = -1;
+        for (int i = 0; i < a->ui.n_scrolls; i++)
+            if (!tried[i] && a->ui.scrolls[i].layer == a->ui.top_layer &&
+                (best < 0 || a->ui.scrolls[i].rect.w * a->ui.scrolls[i].rect.h >
+                                 a->ui.scrolls[best].rect.w * a->ui.scrolls[best].rect.h))
+                best = i;
+        if (best < 0)
+            break;
+        tried[best] = 1;
+        SDL_Rect r = a->ui.scrolls[best].rect;
+        bool horizontal = a->ui.scrolls[best].s->horizontal;
+        for (int dir = 1; dir >= -1; dir -= 2) {
+            for (int k = 0; k < 40; k++) {
+                ui_scroll *sc = a->ui.scrolls[best].s;
+                float before = sc->offset;
+                int cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+                int dx = horizontal ? dir * r.w * 3 / 10 : 0;
+                int dy = horizontal ? 0 : dir * r.h * 3 / 10;
+                drag(a, cx + dx, cy + dy, cx - dx, cy - dy, true);
+                if (ui_text_visible(&a->ui, text))
+                    return true;
+                if (sc->offset == before)
+                    break;  /* at the end */
+            }
+        }
+    }
+    return false;
+}
+
 int script_run(const script *s, app *a, const char *shots_dir)
 {
     if (!make_dirs(shots_dir)) {
@@ -275,19 +331,17 @@ int script_run(const script *s, app *a, const char *shots_dir)
         case OP_TAP_XY:
             tap_at(a, st->num[0], st->num[1]);
             break;
-        case OP_DRAG: {
-            int steps = 12;
-            push_finger(a, SDL_FINGERDOWN, st->num[0], st->num[1]);
-            for (int k = 1; k <= steps; k++) {
-                clock_advance(FRAME_MS);
-                push_finger(a, SDL_FINGERMOTION,
-                            st->num[0] + (st->num[2] - st->num[0]) * k / steps,
-                            st->num[1] + (st->num[3] - st->num[1]) * k / steps);
-            }
-            push_finger(a, SDL_FINGERUP, st->num[2], st->num[3]);
-            settle(a);
+        case OP_DRAG:
+        case OP_FLING:
+            drag(a, st->num[0], st->num[1], st->num[2], st->num[3], st->op == OP_DRAG);
             break;
-        }
+        case OP_SCROLL_TO:
+            if (!scroll_to(a, st->text)) {
+                fail(s, st, a, shots_dir, "scroll-to: \"%s\" not found in any scroll area",
+                     st->text);
+                return 1;
+            }
+            break;
         case OP_TYPE: {
             /* one character per event, as a keyboard delivers them */
             const char *p = st->text;

@@ -3,7 +3,9 @@
  * command per line (# starts a comment) that drives the real application:
  *
  *   tap TEXT | tap X Y          touch the visible target labelled TEXT / a point
- *   drag X1 Y1 X2 Y2            drag a finger (scrolls, with inertia)
+ *   drag X1 Y1 X2 Y2            drag a finger and rest before lifting
+ *   fling X1 Y1 X2 Y2           drag and lift while moving (inertia)
+ *   scroll-to TEXT              drag the scroll areas until TEXT is visible
  *   type TEXT                   type text as a keyboard would
  *   wait MS                     advance the kiosk clock (timers fire)
  *   expect TEXT | expect-not TEXT   TEXT is / is not visible on screen

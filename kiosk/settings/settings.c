@@ -535,7 +535,7 @@ static bool reader_entry(void *state, int n, const char *item, size_t len,
     char show[SHOWN_SIZE];
     reader_id r;
     /* VVVV:PPPP/transport, the IDs exactly as lsusb prints them. */
-    if (len < 11 || item[4] != ':' || item[9] != '/' ||
+    if (len < 10 || item[4] != ':' || item[9] != '/' ||
         !read_hex4(item, &r.vid) || !read_hex4(item + 5, &r.pid)) {
         snprintf(why, wsize, "entry %d '%s' is not VID:PID/TRANSPORT "
                  "(4 hex digits each as lsusb shows them, e.g. 0400:c35a/bulk)",
@@ -797,6 +797,12 @@ bool settings_equal(const settings *a, const settings *b)
 
 enum { SEC_NONE = -1, SEC_UNKNOWN = -2 };
 
+/* Added to a message about an indented line, since it was most likely meant
+ * as a continuation (which Python's configparser and Debian's inih build
+ * have, and kiosk.conf does not). "0316:5020/bulk" under a readers line even
+ * reads as key "0316", inih taking ':' as a separator too. */
+#define INDENT_HINT "; an indented line does not continue the previous value, so keep each value on one line"
+
 typedef struct parse_ctx {
     settings *s;
     diag_list *errors;
@@ -805,6 +811,7 @@ typedef struct parse_ctx {
     const char *pos, *end;  /* unread part of the text */
     int lineno;             /* physical line last handed to inih */
     int section;            /* index into sections[], or SEC_* */
+    bool indented;          /* this line started with a space or tab */
     bool long_value;        /* this line's value is in value_buf */
     size_t value_len;       /* its full length, may exceed the buffer */
     char value_buf[SETTINGS_MAX_VALUE + 1];
@@ -938,9 +945,7 @@ static void lex_key(parse_ctx *ctx, const char *line, size_t len, bool indented,
     size_t sep = find_stop(line, len, "=:");
     if (sep == len || line[sep] == ';') {
         report(ctx, ctx->lineno, "'%s' is not a 'key = value' line, a [section] header or a comment%s",
-               shown(show, line, len),
-               indented ? "; an indented line does not continue the previous value, "
-                          "so keep each value on one line" : "");
+               shown(show, line, len), indented ? INDENT_HINT : "");
         return;
     }
     size_t nlen = sep;
@@ -996,6 +1001,7 @@ static char *line_reader(char *buf, int size, void *stream)
         len -= 3;
     }
     bool indented = len && (line[0] == ' ' || line[0] == '\t');
+    ctx->indented = indented;
     line = trim(line, &len);
     if (len == 0 || line[0] == ';' || line[0] == '#')
         return buf;
@@ -1010,11 +1016,12 @@ static void report_unknown_key(parse_ctx *ctx, const char *name)
 {
     char show[SHOWN_SIZE];
     const char *sec = sections[ctx->section].name;
+    const char *hint = ctx->indented ? INDENT_HINT : "";
     shown(show, name, strlen(name));
     for (size_t i = 0; i < N_KEYS; i++) {
         if (!strcmp(keys[i].pub.name, name)) {
-            report(ctx, ctx->lineno, "unknown key '%s' in [%s]; it belongs in [%s]",
-                   show, sec, keys[i].pub.section);
+            report(ctx, ctx->lineno, "unknown key '%s' in [%s]; it belongs in [%s]%s",
+                   show, sec, keys[i].pub.section, hint);
             return;
         }
     }
@@ -1030,13 +1037,13 @@ static void report_unknown_key(parse_ctx *ctx, const char *name)
         }
     }
     if (best >= 0 && !strcmp(keys[best].pub.section, sec)) {
-        report(ctx, ctx->lineno, "unknown key '%s' in [%s]; did you mean '%s'?",
-               show, sec, keys[best].pub.name);
+        report(ctx, ctx->lineno, "unknown key '%s' in [%s]; did you mean '%s'?%s",
+               show, sec, keys[best].pub.name, hint);
         return;
     }
     if (best >= 0) {
-        report(ctx, ctx->lineno, "unknown key '%s' in [%s]; did you mean '%s' in [%s]?",
-               show, sec, keys[best].pub.name, keys[best].pub.section);
+        report(ctx, ctx->lineno, "unknown key '%s' in [%s]; did you mean '%s' in [%s]?%s",
+               show, sec, keys[best].pub.name, keys[best].pub.section, hint);
         return;
     }
     char list[256] = "";
@@ -1046,7 +1053,7 @@ static void report_unknown_key(parse_ctx *ctx, const char *name)
         size_t used = strlen(list);
         snprintf(list + used, sizeof list - used, "%s%s", *list ? ", " : "", keys[i].pub.name);
     }
-    report(ctx, ctx->lineno, "unknown key '%s' in [%s] (known keys: %s)", show, sec, list);
+    report(ctx, ctx->lineno, "unknown key '%s' in [%s] (known keys: %s)%s", show, sec, list, hint);
 }
 
 /* Checks the text of a value whatever its type; why says what is wrong. */
@@ -1149,11 +1156,13 @@ static bool bad(const parse_ctx *ctx, size_t offset)
 static void check_path(parse_ctx *ctx, size_t i)
 {
     const key_def *k = &keys[i];
+    if (k->type != KT_PATH || k->check == PC_NONE || ctx->key_bad[i])
+        return;
     const char *p = *(char *const *)((const char *)ctx->s + k->offset);
     int line = ctx->key_line[i];
     const char *sec = k->pub.section, *name = k->pub.name;
     struct stat st;
-    if (!p || k->check == PC_NONE || ctx->key_bad[i])
+    if (!p) /* empty font path: auto-detect, nothing to check */
         return;
     switch (k->check) {
     case PC_NONE:
@@ -1227,10 +1236,25 @@ static void check_after_parse(parse_ctx *ctx)
         check_path(ctx, i);
 }
 
+/* Stable insertion sort of items[from..] by line: the cross-key checks run
+ * last but a technician reads the file top to bottom. A few dozen items at
+ * most, so quadratic is fine. */
+static void sort_by_line(diag_list *list, size_t from)
+{
+    for (size_t i = from + 1; i < list->count; i++) {
+        diag d = list->items[i];
+        size_t j = i;
+        for (; j > from && list->items[j - 1].line > d.line; j--)
+            list->items[j] = list->items[j - 1];
+        list->items[j] = d;
+    }
+}
+
 /* Parses text over the defaults already in s. */
 static bool parse_into(settings *s, const char *text, size_t len,
                        const char *name, diag_list *errors)
 {
+    size_t first = errors->count;
     parse_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) {
         diag_add(errors, name, 0, 0, "out of memory");
@@ -1249,6 +1273,7 @@ static bool parse_into(settings *s, const char *text, size_t len,
     else if (rc < 0)
         report(ctx, 0, "out of memory while parsing");
     check_after_parse(ctx);
+    sort_by_line(errors, first);
 
     bool ok = ctx->n_errors == 0;
     free(ctx);
@@ -1330,20 +1355,18 @@ bool settings_load(settings *s, const char *path, diag_list *errors)
         diag_add(errors, path, 0, 0, "out of memory");
         return false;
     }
-    bool nul_found = false;
+    /* Parse up to a NUL byte, then say where it is (last, as nothing after
+     * it was read): a binary file or a UTF-16 save from Notepad. */
     const char *nul = memchr(text, '\0', len);
+    ok = parse_into(s, text, nul ? (size_t)(nul - text) : len, path, errors);
     if (nul) {
-        /* Parse up to it, and say where it is: a binary file or a UTF-16
-         * save from Notepad looks like this. */
         int line = 1;
         for (const char *p = text; p < nul; p++)
             line += *p == '\n';
         diag_add(errors, path, line, 0,
                  "contains a NUL byte; kiosk.conf must be UTF-8 text (not UTF-16)");
-        len = (size_t)(nul - text);
-        nul_found = true;
+        ok = false;
     }
-    ok = parse_into(s, text, len, path, errors) && !nul_found;
     free(text);
     return ok;
 }

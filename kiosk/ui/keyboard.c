@@ -31,7 +31,7 @@ static void key(ui *u, SDL_Rect r, const char *label, int action, intptr_t arg, 
 }
 
 void keyboard_draw(ui *u, SDL_Rect r, int action, const char *space_label,
-                   const char *clear_label)
+                   const char *clear_label, const char *backspace_label)
 {
     const theme *th = &u->th;
     int g = th->gap / 2;
@@ -52,7 +52,9 @@ void keyboard_draw(ui *u, SDL_Rect r, int action, const char *space_label,
         }
         if (row == 3) {
             SDL_Rect k = {x, y, 2 * kw, kh};
-            key(u, k, "\xE2\x8C\xAB", action, KEYBOARD_BACKSPACE, true);  /* ⌫ */
+            /* a word, not ⌫: the CJK fonts lack the symbol and older
+             * residents read the word faster anyway */
+            key(u, k, backspace_label, action, KEYBOARD_BACKSPACE, true);
         }
         y += kh + g;
     }

@@ -17,6 +17,6 @@ int keyboard_height(const ui *u, int w);
 /* Draws the keys in r; each key is a target with the given action and as
  * arg either the character (e.g. 'a') or one of the KEYBOARD_ values. */
 void keyboard_draw(ui *u, SDL_Rect r, int action, const char *space_label,
-                   const char *clear_label);
+                   const char *clear_label, const char *backspace_label);
 
 #endif

@@ -307,6 +307,33 @@ int ui_paragraph(ui *u, const char *s, int x, int y, int w, int px,
     return (int)n * lh;
 }
 
+int ui_paragraph_max(ui *u, const char *s, int x, int y, int w, int px,
+                     text_weight wt, SDL_Color c, ui_align align, int max_lines)
+{
+    adv_ctx ctx = {px, wt};
+    linebreak_line lines[16];
+    if (max_lines > 16)
+        max_lines = 16;
+    if (max_lines < 1)
+        return 0;
+    size_t n = linebreak_wrap(s, w, advance_cb, &ctx, lines, (size_t)max_lines);
+    if (n <= (size_t)max_lines)
+        return ui_paragraph(u, s, x, y, w, px, wt, c, align, true);
+    int lh = text_line_height(px, wt);
+    int group = u->next_group++;
+    for (int i = 0; i < max_lines - 1; i++) {
+        int lx = x;
+        if (align == UI_CENTER)
+            lx = x + (w - lines[i].width) / 2;
+        else if (align == UI_RIGHT)
+            lx = x + w - lines[i].width;
+        draw_line(u, s + lines[i].start, lines[i].len, lx, y + i * lh, px, wt, c, group);
+    }
+    ui_text(u, s + lines[max_lines - 1].start, x, y + (max_lines - 1) * lh, w, px, wt, c,
+            align, true);
+    return max_lines * lh;
+}
+
 /* -------------------------------------------------------------- targets -- */
 
 void ui_target_add(ui *u, SDL_Rect r, int action, intptr_t arg, const char *label)

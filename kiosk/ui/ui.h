@@ -131,6 +131,11 @@ int ui_text(ui *u, const char *s, int x, int y, int w, int px, text_weight wt,
 int ui_paragraph(ui *u, const char *s, int x, int y, int w, int px,
                  text_weight wt, SDL_Color c, ui_align align, bool draw);
 
+/* Like ui_paragraph (drawing) but at most max_lines lines; when the text
+ * needs more, the last line shown ends with an ellipsis. Returns height. */
+int ui_paragraph_max(ui *u, const char *s, int x, int y, int w, int px,
+                     text_weight wt, SDL_Color c, ui_align align, int max_lines);
+
 /* Records a touch target (drawn by the caller). */
 void ui_target_add(ui *u, SDL_Rect r, int action, intptr_t arg, const char *label);
 
