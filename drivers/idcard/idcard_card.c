@@ -379,15 +379,28 @@ static void parse_foreign_2023(parse_ctx *c, idcard_identity *out)
         check_alnum(c, 242, "nationality", out->nationality, true);
 }
 
+/* Zeroes the decoded fields but keeps the photo and fingerprint buffers,
+ * which belong to whoever attached them. */
+static void clear_fields(idcard_identity *id)
+{
+    uint8_t *photo = id->photo, *fp = id->fingerprint;
+    size_t photo_len = id->photo_len, fp_len = id->fingerprint_len;
+    explicit_bzero(id, sizeof *id);
+    id->photo = photo;
+    id->photo_len = photo_len;
+    id->fingerprint = fp;
+    id->fingerprint_len = fp_len;
+    id->issue_count = -1;
+    id->renewal_count = -1;
+}
+
 int idcard_parse_text(const uint8_t *text, size_t len, idcard_identity *out,
                       char *err, size_t err_size)
 {
     parse_ctx c = {text, err, err_size, 0};
     if (err && err_size)
         err[0] = '\0';
-    idcard_identity_clear(out);
-    out->issue_count = -1;
-    out->renewal_count = -1;
+    clear_fields(out);
     if (!text || len < IDCARD_TEXT_LEN) {
         set_err(&c, IDCARD_PARSE_SHORT, len, "text",
                 "text block shorter than 256 bytes");
@@ -421,7 +434,7 @@ int idcard_parse_text(const uint8_t *text, size_t len, idcard_identity *out,
         break;
     }
     if (c.rc)
-        idcard_identity_clear(out);
+        clear_fields(out);
     return c.rc;
 }
 

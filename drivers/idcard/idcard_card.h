@@ -111,9 +111,10 @@ typedef enum idcard_parse_error {
     IDCARD_PARSE_CARD_TYPE = -4   /* unknown card-type flag at byte 248 */
 } idcard_parse_error;
 
-/* Decodes a 256-byte text block into out (which it first clears; photo
- * untouched and left NULL). On error, err receives "byte N (field): rule"
- * without the field's content, and out is cleared again so no half-parsed
+/* Decodes a 256-byte text block into out, overwriting every decoded field
+ * (out must be initialised; its photo and fingerprint buffers are left as
+ * they are). On error, err receives "byte N (field): rule" without the
+ * field's content, and the fields are zeroed again so no half-parsed
  * personal data lingers. err may be NULL. */
 int idcard_parse_text(const uint8_t *text, size_t len, idcard_identity *out,
                       char *err, size_t err_size);

@@ -188,20 +188,37 @@ static void new_session(idcard_reader *r, const idcard_transport *tr)
     r->sess->read_fingerprint = r->cfg.read_fingerprint;
 }
 
-static void attached(idcard_reader *r)
+/* Asks the SAM for its ID; only a reader that answers counts as attached.
+ * Right after an unplug the old device can still be listed for a moment,
+ * and opening it may even succeed: announcing it would make the screen
+ * flicker "reader ready" / "reader unavailable". An SW3 error is still an
+ * answer (the reader is there, its SAM unhappy), so that attaches, with the
+ * problem logged. */
+static bool attached(idcard_reader *r)
 {
     char sam[40] = "";
-    /* The SAM ID identifies the reader in support calls; failing to read it
-     * is logged but does not stop the reader being used. */
     int rc = idcard_session_sam_id(r->sess, sam, sizeof sam);
+    if (rc == IDCARD_ERR_DEVICE_GONE || rc == IDCARD_ERR_IO ||
+        rc == IDCARD_ERR_TIMEOUT || rc == IDCARD_ERR_NOMEM) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%s: no answer from the SAM (%s)", r->name,
+                 idcard_result_name(rc));
+        if (strcmp(msg, r->last_open_error) != 0) {
+            logf_(r, "idcard: %s", msg);
+            snprintf(r->last_open_error, sizeof r->last_open_error, "%s", msg);
+        }
+        return false;
+    }
     if (rc != IDCARD_OK)
         logf_(r, "idcard: %s: SAM ID unreadable (%s)", r->name, idcard_result_name(rc));
+    r->last_open_error[0] = '\0';
     r->attached = true;
     r->card = CARD_NONE;
     r->poll_failures = 0;
     r->next_poll = now_ms();
     logf_(r, "idcard: reader %s attached%s%s", r->name, sam[0] ? ", SAM " : "", sam);
     post(r, IDCARD_EV_READER_ATTACHED, IDCARD_OK, NULL, sam);
+    return true;
 }
 
 static void lost(idcard_reader *r, int result)
@@ -251,14 +268,17 @@ static bool try_open_real(idcard_reader *r)
         }
         return false;
     }
-    r->last_open_error[0] = '\0';
     r->dev = u;
     snprintf(r->name, sizeof r->name, "%s", idcard_usb_name(u));
     idcard_transport tr;
     idcard_usb_transport(u, &tr);
     new_session(r, &tr);
     atomic_store(&r->hp_left, false);
-    attached(r);
+    if (!attached(r)) {
+        idcard_usb_close(u);
+        r->dev = NULL;
+        return false;
+    }
     return true;
 }
 

@@ -126,7 +126,8 @@ static void scrub(idcard_session *s)
 /* Reads until one whole frame is in the parser or the deadline passes. */
 static int receive(idcard_session *s, long long deadline)
 {
-    ga467_parser_reset(&s->parser);
+    /* init, not reset: offsets in error messages count from this answer */
+    ga467_parser_init(&s->parser, GA467_RESPONSE);
     size_t cap = s->read_size ? s->read_size : 64;
     if (cap > sizeof s->rx)
         cap = sizeof s->rx;

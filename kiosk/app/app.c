@@ -52,6 +52,17 @@ bool app_init(app *a, settings *cfg, catalog *cat, bool headless)
                 SDL_GetError());
         return false;
     }
+    /* Without a display SDL falls back to its offscreen driver and the
+     * kiosk would run where nobody can see it: say so and stop instead. */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    if (!headless && driver && (!strcmp(driver, "offscreen") || !strcmp(driver, "dummy"))) {
+        fprintf(stderr,
+                "kiosk: no display found (SDL video driver '%s').\n"
+                "kiosk: to run without a screen use the headless mode:\n"
+                "kiosk:   kiosk --headless --script FILE --shots DIR [--config FILE]\n",
+                driver);
+        return false;
+    }
     if (TTF_Init() != 0) {
         fprintf(stderr, "kiosk: SDL_ttf: %s\n", TTF_GetError());
         return false;

@@ -116,38 +116,44 @@ static size_t utf8_chars(const char *s, size_t len)
 }
 
 /* Writes s as a double-quoted string for a message: quotes, backslashes and
- * control characters escaped, cut after QUOTE_CHARS characters with "...". */
+ * control characters escaped, cut after QUOTE_CHARS characters -- or when
+ * out is nearly full -- with "...". The closing quote always fits (out must
+ * hold at least 16 bytes), so a cut value still reads as one value. */
 static void quote(const char *s, char *out, size_t size)
 {
+    enum { RESERVE = 4 + 3 + 1 }; /* one "..." and the closing quote + NUL */
+    if (size)
+        out[0] = '\0';
     strbuf b;
-    sb_init(&b, out, size);
+    sb_init(&b, out, size > RESERVE ? size - RESERVE : 0);
     sb_puts(&b, "\"");
     size_t chars = 0;
     while (*s) {
-        if (chars == QUOTE_CHARS) {
+        unsigned char c = (unsigned char)*s;
+        char piece[8];
+        size_t n, used = 1; /* bytes of s this piece stands for */
+        if (c == '"' || c == '\\') {
+            piece[0] = '\\';
+            piece[1] = (char)c;
+            n = 2;
+        } else if (c < 0x20 || c == 0x7F) {
+            n = (size_t)snprintf(piece, sizeof piece, "\\u%04X", c);
+        } else {
+            n = 1;
+            while (n < utf8_seq_len(c) && ((unsigned char)s[n] & 0xC0) == 0x80)
+                n++;
+            memcpy(piece, s, n);
+            used = n;
+        }
+        if (chars == QUOTE_CHARS || !sb_putn(&b, piece, n)) {
+            b.size = size; /* the reserve is for exactly this */
             sb_puts(&b, "...");
             break;
         }
-        unsigned char c = (unsigned char)*s;
-        char esc[8];
-        if (c == '"' || c == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)c;
-            esc[2] = '\0';
-            sb_puts(&b, esc);
-            s++;
-        } else if (c < 0x20 || c == 0x7F) {
-            snprintf(esc, sizeof esc, "\\u%04X", c);
-            sb_puts(&b, esc);
-            s++;
-        } else {
-            size_t n = utf8_seq_len(c);
-            size_t avail = strnlen(s, n);
-            sb_putn(&b, s, avail);
-            s += avail;
-        }
+        s += used;
         chars++;
     }
+    b.size = size;
     sb_puts(&b, "\"");
 }
 
@@ -1022,8 +1028,8 @@ static void link_services(vctx *v, catalog *cat, const char **category_refs,
         if (!k->services)
             goto out;
         /* An empty category would be a home-screen tile leading nowhere.
-         * Not judged when the services list itself is broken, or every
-         * category would be reported for a problem elsewhere. */
+         * Not judged when the services list itself is missing or empty,
+         * or every category would be reported for one problem there. */
         if (counts[c] == 0 && k->id && !cat_dup[c] && services_listed) {
             push_key(v, "categories");
             push_index(v, c);
@@ -1109,7 +1115,8 @@ static void walk_root(vctx *v, json_t *root, catalog *cat)
         }
     }
     if (!v->oom)
-        link_services(v, cat, category_refs, svcs != NULL);
+        link_services(v, cat, category_refs,
+                      svcs && json_array_size(svcs) > 0);
     free(category_refs);
 }
 
@@ -1351,8 +1358,10 @@ catalog *catalog_parse(const char *text, size_t len, const char *name,
 {
     if (!name)
         name = "";
-    if (!text)
+    if (!text) {
+        text = "";
         len = 0;
+    }
     if (len > CATALOG_MAX_FILE_SIZE) {
         diag_add(errors, name, 0, 0,
                  "file is larger than 16 MiB; a catalogue of a few hundred "

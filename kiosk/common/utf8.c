@@ -7,16 +7,19 @@ uint32_t utf8_next(const char **s)
     if (c == 0)
         return 0;
     int n;
+    /* Lead bytes C0, C1 and F5..FF never start a valid sequence (C0 80
+     * would be an overlong NUL: returning 0 there would end the string early
+     * and leave callers stuck on the same bytes). */
     if (c < 0x80) {
         *s += 1;
         return c;
-    } else if ((c & 0xE0) == 0xC0) {
+    } else if (c >= 0xC2 && c <= 0xDF) {
         n = 1;
         c &= 0x1F;
     } else if ((c & 0xF0) == 0xE0) {
         n = 2;
         c &= 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
+    } else if (c >= 0xF0 && c <= 0xF4) {
         n = 3;
         c &= 0x07;
     } else {
@@ -24,8 +27,22 @@ uint32_t utf8_next(const char **s)
         return 0xFFFD;
     }
     for (int i = 1; i <= n; i++) {
-        if ((p[i] & 0xC0) != 0x80) {
-            /* truncated sequence: consume what was read, stop at the NUL */
+        /* the second byte also rules out overlong forms, UTF-16 surrogates
+         * (ED A0..BF) and code points above U+10FFFF */
+        unsigned lo = 0x80, hi = 0xBF;
+        if (i == 1) {
+            if (p[0] == 0xE0)
+                lo = 0xA0;
+            else if (p[0] == 0xED)
+                hi = 0x9F;
+            else if (p[0] == 0xF0)
+                lo = 0x90;
+            else if (p[0] == 0xF4)
+                hi = 0x8F;
+        }
+        if (p[i] < lo || p[i] > hi) {
+            /* truncated or invalid sequence: consume what was read, stop at
+             * the NUL */
             *s += i;
             return 0xFFFD;
         }

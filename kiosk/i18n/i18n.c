@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/utf8.h"
+
 #define MAX_LANGS 4
 
 static struct {
@@ -141,13 +143,28 @@ const char *tr(const char *key)
     return tr_lang(i18n_lang(), key);
 }
 
+/* Appends the character at *p to buf if all of it fits with room for the
+ * NUL, so a cut never splits a multi-byte character. */
+static bool put_char(char *buf, size_t size, size_t *out, const char **p)
+{
+    const char *q = *p;
+    utf8_next(&q);
+    size_t n = (size_t)(q - *p);
+    if (*out + n + 1 > size)
+        return false;
+    memcpy(buf + *out, *p, n);
+    *out += n;
+    *p = q;
+    return true;
+}
+
 char *i18n_format(char *buf, size_t size, const char *key, ...)
 {
     const char *src = tr(key);
     size_t out = 0;
     if (size == 0)
         return buf;
-    while (*src && out + 1 < size) {
+    while (*src) {
         if (*src == '{') {
             const char *end = strchr(src, '}');
             if (end) {
@@ -164,15 +181,18 @@ char *i18n_format(char *buf, size_t size, const char *key, ...)
                 }
                 va_end(ap);
                 if (val) {
-                    while (*val && out + 1 < size)
-                        buf[out++] = *val++;
+                    while (*val)
+                        if (!put_char(buf, size, &out, &val))
+                            goto full;
                     src = end + 1;
                     continue;
                 }
             }
         }
-        buf[out++] = *src++;
+        if (!put_char(buf, size, &out, &src))
+            break;
     }
+full:
     buf[out] = '\0';
     return buf;
 }

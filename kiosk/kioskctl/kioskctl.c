@@ -15,6 +15,10 @@ static const kioskctl_command commands[] = {
      "config check [FILE]    validate kiosk.conf and the catalogue it names\n"
      "config defaults        print a kiosk.conf with every key at its default",
      cmd_config},
+    {"idcard",
+     "idcard decode FILE     decode one ID-card reader answer (hex) to masked JSON\n"
+     "idcard probe [CONFIG]  list configured readers with SAM ID and status",
+     cmd_idcard},
 };
 
 static void usage(FILE *out)

@@ -1477,8 +1477,8 @@ static void write_allowed(FILE *out, const key_def *k)
         fprintf(out, "; default: %s\n", def);
         break;
     case KT_PATH:
-        fprintf(out, "# %srelative to this file's directory; default: %s\n",
-                k->min > 0 ? "" : "empty = auto-detect, ", def);
+        fprintf(out, "# a path (a relative one starts from this file's directory)%s; default: %s\n",
+                k->min > 0 ? "" : ", or empty = auto-detect", def);
         break;
     case KT_LANGS:
         fprintf(out, "# zh first, then en; default: %s\n", def);

@@ -33,7 +33,7 @@ int settings_check_all(const char *config_path, FILE *out, FILE *err)
     /* An unreadable catalogue was already reported against [catalog] path;
      * saying it again from catalog_load would only add noise. */
     bool catalog_ok = false;
-    if (access(s.catalog_path, R_OK) == 0) {
+    if (s.catalog_path && access(s.catalog_path, R_OK) == 0) {
         catalog *c = catalog_load(s.catalog_path, &errors);
         diag_print(&errors, err);
         if (c) {

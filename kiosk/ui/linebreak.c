@@ -96,6 +96,11 @@ size_t linebreak_wrap(const char *text, int max_width,
         /* visible end: excludes trailing spaces */
         const char *vis_end = p;
         int vis_width = 0;
+        uint32_t vis_last = 0;      /* the character at vis_end */
+        /* last resort for a word wider than the line: the latest point
+         * that does not put a closing mark first or an opening mark last */
+        const char *split_end = NULL, *split_next = NULL;
+        int split_width = 0;
         uint32_t prev = 0;
         const char *cur = p;
         const char *line_end = NULL, *next = NULL;
@@ -116,10 +121,18 @@ size_t linebreak_wrap(const char *text, int max_width,
                 line_width = vis_width;
                 break;
             }
-            if (prev && may_break(prev, cp) && here > line_start) {
+            /* an opening mark followed by spaces still may not end a line */
+            if (prev && may_break(prev, cp) && here > line_start &&
+                !linebreak_is_opening(vis_last)) {
                 brk_end = vis_end;
                 brk_next = here;
                 brk_width = vis_width;
+            }
+            if (prev && here > line_start && !is_space(cp) &&
+                !linebreak_is_closing(cp) && !linebreak_is_opening(vis_last)) {
+                split_end = vis_end;
+                split_next = here;
+                split_width = vis_width;
             }
             int adv = advance(ctx, cp);
             if (!is_space(cp) && width + adv > max_width && here > line_start) {
@@ -127,11 +140,18 @@ size_t linebreak_wrap(const char *text, int max_width,
                     line_end = brk_end;
                     next = brk_next;
                     line_width = brk_width;
+                } else if (split_end) {
+                    /* no allowed break: split the word, keeping a closing
+                     * mark with the character before it */
+                    line_end = split_end;
+                    next = split_next;
+                    line_width = split_width;
                 } else {
-                    /* no allowed break: split the word here */
-                    line_end = here;
+                    /* nowhere better: split the word here (spaces before
+                     * it are not part of the line) */
+                    line_end = vis_end;
                     next = here;
-                    line_width = width;
+                    line_width = vis_width;
                 }
                 break;
             }
@@ -139,6 +159,7 @@ size_t linebreak_wrap(const char *text, int max_width,
             if (!is_space(cp)) {
                 vis_end = cur;
                 vis_width = width;
+                vis_last = cp;
             }
             prev = cp;
         }

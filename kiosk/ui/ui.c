@@ -598,6 +598,12 @@ bool ui_pointer_move(ui *u, int x, int y)
             u->dragging = true;
             u->has_pressed = false;     /* a drag never also taps */
             redraw = true;
+            /* the content catches up with the finger: the way moved inside
+             * the slop counts too (but not towards the fling velocity) */
+            ui_scroll *s = u->drag;
+            s->offset += s->horizontal ? (float)(u->down_x - u->last_x)
+                                       : (float)(u->down_y - u->last_y);
+            scroll_clamp(s);
         } else if (u->has_pressed) {
             bool inside = in_rect(u->pressed.rect, x, y);
             if (inside != u->pressed_inside) {
@@ -628,11 +634,13 @@ bool ui_pointer_up(ui *u, int x, int y)
 {
     if (!u->down)
         return false;
+    /* measured before the final move below, which resets last_move_ms */
+    uint64_t rested = clock_now_ms() - u->last_move_ms;
     ui_pointer_move(u, x, y);
     u->down = false;
     if (u->dragging && u->drag) {
         /* a finger that rested before lifting means "stop here" */
-        if (clock_now_ms() - u->last_move_ms > 80)
+        if (rested > 80)
             u->drag->velocity = 0;
         if (fabsf(u->drag->velocity) > 50.0f)
             fling = u->drag;
@@ -717,21 +725,24 @@ bool ui_text_visible(const ui *u, const char *text)
         int g = u->texts[i].group;
         if (i > 0 && u->texts[i - 1].group == g)
             continue;   /* start of a group only */
-        size_t n = 0;
-        for (int j = i; j < u->n_texts && u->texts[j].group == g; j++) {
-            size_t l = strlen(u->texts[j].text);
-            if (n + l + 2 > sizeof buf)
-                break;
-            /* a wrapped Latin line lost its space at the break */
-            if (n > 0 && (unsigned char)buf[n - 1] < 0x80 &&
-                (unsigned char)u->texts[j].text[0] < 0x80)
-                buf[n++] = ' ';
-            memcpy(buf + n, u->texts[j].text, l);
-            n += l;
+        /* a wrapped Latin line lost its space at the break -- unless it
+         * was broken after '/' or '-' or inside a word: try both joins */
+        for (int space = 1; space >= 0; space--) {
+            size_t n = 0;
+            for (int j = i; j < u->n_texts && u->texts[j].group == g; j++) {
+                size_t l = strlen(u->texts[j].text);
+                if (n + l + 2 > sizeof buf)
+                    break;
+                if (space && n > 0 && (unsigned char)buf[n - 1] < 0x80 &&
+                    (unsigned char)u->texts[j].text[0] < 0x80)
+                    buf[n++] = ' ';
+                memcpy(buf + n, u->texts[j].text, l);
+                n += l;
+            }
+            buf[n] = '\0';
+            if (strstr(buf, text))
+                return true;
         }
-        buf[n] = '\0';
-        if (strstr(buf, text))
-            return true;
     }
     return false;
 }
