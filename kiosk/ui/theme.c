@@ -1,5 +1,7 @@
 #include "theme.h"
 
+#include <math.h>
+
 static SDL_Color rgb(unsigned v)
 {
     SDL_Color c = {(Uint8)(v >> 16), (Uint8)(v >> 8), (Uint8)v, 255};
@@ -9,6 +11,13 @@ static SDL_Color rgb(unsigned v)
 static int px(float u, float v)
 {
     return (int)(u * v + 0.5f);
+}
+
+/* Text sizes round up: the large-font promise (>= 1.6x) must hold after
+ * rounding to whole pixels, not just before it. */
+static int px_up(float u, float v)
+{
+    return (int)ceilf(u * v - 0.001f);
 }
 
 void theme_compute(theme *t, int w, int h, double font_scale, bool large,
@@ -27,9 +36,9 @@ void theme_compute(theme *t, int w, int h, double font_scale, bool large,
     float tt = (float)font_scale * (large ? 1.35f : 1.0f);
     float tg = large ? THEME_LARGE_TARGET : 1.0f;
 
-    t->text_small = px(u * ts, 26);
-    t->text_body = px(u * ts, 32);
-    t->text_heading = px(u * ts, 36);
+    t->text_small = px_up(u * ts, 26);
+    t->text_body = px_up(u * ts, 32);
+    t->text_heading = px_up(u * ts, 36);
     t->text_title = px(u * tt, 46);
     t->text_display = px(u * tt, 60);
     t->target = px(u * tg, 96);

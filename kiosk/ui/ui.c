@@ -561,8 +561,11 @@ bool ui_pointer_down(ui *u, int x, int y)
     u->has_pressed = false;
     u->dragging = false;
     u->drag = NULL;
+    /* A touch that stops a moving list only stops it: the resident was
+     * aiming at the motion, not at the row that happened to be under it. */
+    bool stopping_fling = fling && fabsf(fling->velocity) > 100.0f;
     /* later records are drawn on top: search from the end */
-    for (int i = u->n_targets - 1; i >= 0; i--) {
+    for (int i = u->n_targets - 1; i >= 0 && !stopping_fling; i--) {
         const ui_target *t = &u->targets[i];
         if (t->layer == u->top_layer && t->enabled && in_rect(t->rect, x, y)) {
             u->pressed = *t;

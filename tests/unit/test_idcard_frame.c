@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "idcard/ga467_frame.h"
+#include "idcard/idcard_usb.h"
 
 static ga467_parser parser;   /* 4 KiB: keep it off the test's stack */
 
@@ -293,6 +294,32 @@ static void test_sw3_table(void **state)
     assert_string_equal(ga467_sw3_lookup(0x80)->meaning, "no card found");
 }
 
+static void test_hid_tunnel(void **state)
+{
+    (void)state;
+    uint8_t frame[16], report[IDCARD_HID_REPORT];
+    size_t n = ga467_build_command(GA467_CMD_FIND, NULL, 0, frame, sizeof frame);
+    assert_int_equal(idcard_hid_pack(frame, n, report), n);
+    assert_int_equal(report[0], IDCARD_HID_REQUEST_FLAG);
+    assert_int_equal(report[1], n);
+    unsigned sum = 0;
+    for (size_t i = 0; i < 2 + n; i++)
+        sum += report[i];
+    assert_int_equal(report[2 + n] << 8 | report[3 + n], sum & 0xFFFF);
+    const uint8_t *payload;
+    assert_int_equal(idcard_hid_unpack(report, &payload), n);
+    assert_memory_equal(payload, frame, n);
+
+    /* at most 60 payload bytes a report */
+    uint8_t big[100] = {0};
+    assert_int_equal(idcard_hid_pack(big, sizeof big, report), IDCARD_HID_PAYLOAD);
+
+    report[2] ^= 1;
+    assert_int_equal(idcard_hid_unpack(report, &payload), IDCARD_ERR_CHECKSUM);
+    report[1] = 61;
+    assert_int_equal(idcard_hid_unpack(report, &payload), IDCARD_ERR_LENGTH);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_command_frames),
         cmocka_unit_test(test_only_garbage_needs_more),
         cmocka_unit_test(test_sw3_table),
+        cmocka_unit_test(test_hid_tunnel),
     };
     return cmocka_run_group_tests_name("idcard_frame", tests, NULL, NULL);
 }
