@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "app/clock.h"
+#include "app/idreader.h"
 #include "i18n/i18n.h"
+#include "idcard/idcard_card.h"
 #include "screens/screens.h"
 
 /* ------------------------------------------------------------ lifecycle -- */
@@ -123,11 +125,13 @@ bool app_init(app *a, settings *cfg, catalog *cat, bool headless)
     a->dirty = true;
     a->last_input_ms = clock_now_ms();
     app_push(a, &screen_home, 0);
+    idreader_start(a);
     return true;
 }
 
 void app_shutdown(app *a)
 {
+    idreader_stop(a);
     while (a->depth > 0) {
         a->depth--;
         if (a->stack[a->depth].cls->leave)
@@ -290,6 +294,11 @@ void app_session_end(app *a)
      * here; each wipe is explicit_bzero, not a plain memset the compiler
      * could drop. */
     explicit_bzero(a->search_query, sizeof a->search_query);
+    if (a->identity)
+        idcard_identity_wipe(a->identity);
+    a->identity = NULL;
+    a->card_phase = CARD_IDLE;
+    a->card_error_key = NULL;
     if (a->cfg && a->cfg->n_langs > 0)
         app_set_lang(a, a->cfg->langs[0]);
     if (a->cfg)
@@ -335,6 +344,9 @@ static void dispatch_action(app *a, int action, intptr_t arg)
         return;
     case ACT_HELP:
         open_help_dialog(a);
+        return;
+    case ACT_SIGN_OUT:
+        app_session_end(a);
         return;
     case ACT_DIALOG: {
         int kind = a->dialog.kind;
@@ -452,9 +464,22 @@ void app_handle_event(app *a, const SDL_Event *ev)
         a->dirty = true;
         break;
     default:
+        if (idreader_handle(a, ev))
+            take_actions(a);
         return;
     }
     take_actions(a);
+}
+
+bool app_identity_masked(const app *a, char *name, size_t name_size, char *number,
+                         size_t number_size)
+{
+    if (!a->identity)
+        return false;
+    idcard_mask_name(a->identity->name[0] ? a->identity->name : a->identity->name_en, name,
+                     name_size);
+    idcard_mask_number(a->identity->id_number, number, number_size);
+    return true;
 }
 
 /* --------------------------------------------------------------- timers -- */

@@ -59,9 +59,21 @@ typedef struct app {
     net_state net;
     int queued;
 
+    /* ID-card reader (kiosk/app/idreader.c); NULL when it could not start */
+    struct idcard_reader *reader;
+    Uint32 idcard_sdl_event;        /* SDL user event type for reader events */
+    bool reader_present, reader_simulated;
+    int card_phase;                 /* CARD_IDLE, CARD_READING, CARD_FAILED */
+    const char *card_error_key;     /* i18n key when CARD_FAILED */
+    unsigned idcard_seq;            /* reader events handled (script harness) */
+    int idcard_last;                /* type of the last one */
+
     /* the resident's session: everything here is wiped by app_session_end */
+    struct idcard_identity *identity;   /* signed-in resident, owned */
     char search_query[128];
 } app;
+
+enum { CARD_IDLE, CARD_READING, CARD_FAILED };
 
 /* Creates the window and renderer, loads strings and fonts. Returns false
  * with a message on stderr when the kiosk cannot run. cat is adopted. */
@@ -97,6 +109,11 @@ void app_session_end(app *a);
 void app_dialog_open(app *a, int kind, const char *title, const char *body,
                      const char *const *buttons, int n_buttons);
 void app_dialog_close(app *a);
+
+/* The signed-in resident's masked name and ID number for display
+ * ("张*", "3301**********1234"); false when nobody is signed in. */
+bool app_identity_masked(const app *a, char *name, size_t name_size, char *number,
+                         size_t number_size);
 
 /* Settings toggles reachable from every screen. */
 void app_set_lang(app *a, const char *lang);

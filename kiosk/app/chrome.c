@@ -50,6 +50,12 @@ static void draw_status(app *a, ui *u)
     right -= status_button(a, u, right, by, bh,
                            a->large ? tr("status.normal_font") : tr("status.large_font"),
                            ACT_LARGE, 0) + th->gap / 2;
+    char masked[64], number[64];
+    if (app_identity_masked(a, masked, sizeof masked, number, sizeof number)) {
+        char label[160];
+        i18n_format(label, sizeof label, "status.signed_in", "name", masked, (char *)NULL);
+        right -= status_button(a, u, right, by, bh, label, ACT_SIGN_OUT, 0) + th->gap / 2;
+    }
     if (a->cfg->n_langs > 1) {
         int cur = 0;
         for (int i = 0; i < a->cfg->n_langs; i++)

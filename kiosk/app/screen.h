@@ -26,6 +26,9 @@ enum {
     ACT_HELP,
     ACT_DIALOG,         /* arg: button index of the open dialog */
     ACT_WAKE,           /* full-screen target of the attract loop */
+    ACT_SIGN_OUT,       /* status-bar sign-out button */
+    ACT_IDCARD,         /* sent to the top screen after a reader event;
+                           arg: idcard_event_type */
     SCREEN_ACTION_BASE = 100
 };
 

@@ -116,7 +116,7 @@ static size_t utf8_chars(const char *s, size_t len)
 }
 
 /* Writes s as a double-quoted string for a message: quotes, backslashes and
- * control characters escaped, cut after QUOTE_CHARS characters -- or when
+ * control characters (C0, DEL, C1) escaped, cut after QUOTE_CHARS characters -- or when
  * out is nearly full -- with "...". The closing quote always fits (out must
  * hold at least 16 bytes), so a cut value still reads as one value. */
 static void quote(const char *s, char *out, size_t size)
@@ -138,6 +138,11 @@ static void quote(const char *s, char *out, size_t size)
             n = 2;
         } else if (c < 0x20 || c == 0x7F) {
             n = (size_t)snprintf(piece, sizeof piece, "\\u%04X", c);
+        } else if (c == 0xC2 && (unsigned char)s[1] >= 0x80 &&
+                   (unsigned char)s[1] <= 0x9F) {
+            /* C1 controls are invisible in a terminal too */
+            n = (size_t)snprintf(piece, sizeof piece, "\\u%04X", (unsigned char)s[1]);
+            used = 2;
         } else {
             n = 1;
             while (n < utf8_seq_len(c) && ((unsigned char)s[n] & 0xC0) == 0x80)

@@ -12,6 +12,8 @@
 #include "screens/screens.h"
 #include "ui/doc.h"
 
+enum { ACT_SIGNIN = SCREEN_ACTION_BASE };
+
 typedef struct guide_state {
     size_t index;
     doc d;
@@ -112,6 +114,24 @@ static void guide_draw(app *a, void *st, ui *u)
     const catalog_service *svc = &a->cat->services[s->index];
     SDL_Rect c = app_chrome(a, u, ltext_get(&svc->name, app_lang(a)), true);
 
+    /* Services done here with an ID card: sign in from the guide, or show
+     * who is signed in (masked). */
+    if (svc->kiosk && svc->needs_identity) {
+        char name[64], number[64];
+        SDL_Rect bar = {c.x, c.y + c.h - th->target, c.w, th->target};
+        if (app_identity_masked(a, name, sizeof name, number, sizeof number)) {
+            char line[256];
+            i18n_format(line, sizeof line, "signin.as", "name", name, "number", number,
+                        (char *)NULL);
+            int lh = text_line_height(th->text_body, TEXT_BOLD);
+            ui_text(u, line, bar.x, bar.y + (bar.h - lh) / 2, bar.w, th->text_body, TEXT_BOLD,
+                    th->ok, UI_CENTER, true);
+        } else {
+            ui_button(u, bar, tr("signin.start"), UI_PRIMARY, ACT_SIGNIN, 0);
+        }
+        c.h -= th->target + th->gap;
+    }
+
     /* A card with the document; room on the right for the scroll bar. */
     SDL_Rect card = c;
     ui_round(u, card, th->radius, th->surface);
@@ -124,6 +144,14 @@ static void guide_draw(app *a, void *st, ui *u)
     ui_scroll_end(u, &s->scroll, view);
 }
 
+static void guide_action(app *a, void *st, int action, intptr_t arg)
+{
+    guide_state *s = st;
+    (void)arg;
+    if (action == ACT_SIGNIN)
+        app_push(a, &screen_signin, (intptr_t)s->index);
+}
+
 const screen_class screen_guide = {
     .name = "guide",
     .state_size = sizeof(guide_state),
@@ -131,4 +159,5 @@ const screen_class screen_guide = {
     .leave = guide_leave,
     .draw = guide_draw,
     .relayout = guide_relayout,
+    .action = guide_action,
 };

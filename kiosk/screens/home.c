@@ -12,7 +12,7 @@
 #include "screens/screens.h"
 #include "screens/widgets.h"
 
-enum { ACT_SEARCH = SCREEN_ACTION_BASE, ACT_CATEGORY };
+enum { ACT_SEARCH = SCREEN_ACTION_BASE, ACT_CATEGORY, ACT_SIGNIN };
 
 typedef struct home_state {
     ui_scroll scroll;
@@ -36,19 +36,29 @@ static void home_draw(app *a, void *st, ui *u)
                        th->primary, UI_LEFT, true);
     wy += ui_paragraph(u, tr("home.subtitle"), c.x, wy, col_w, th->text_body, TEXT_REGULAR,
                        th->muted, UI_LEFT, true);
+    /* search field and, unless signed in, the ID-card sign-in beside it */
+    const char *signin = tr("signin.button");
+    int sb_w = a->identity ? 0
+                           : text_width(signin, strlen(signin), th->text_body, TEXT_BOLD) +
+                                 2 * th->pad;
+    SDL_Rect sr;
     if (th->portrait) {
         y = wy + th->gap;
-        SDL_Rect sr = {c.x, y, c.w, th->target};
-        widget_search_field(u, sr, tr("home.search_hint"), ACT_SEARCH);
+        sr = (SDL_Rect){c.x, y, c.w, th->target};
         y += sr.h + th->gap * 2;
     } else {
         int sy = y + (wy - y - th->target) / 2;
         if (sy < y)
             sy = y;
-        SDL_Rect sr = {c.x + col_w + th->gap, sy, col_w, th->target};
-        widget_search_field(u, sr, tr("home.search_hint"), ACT_SEARCH);
+        sr = (SDL_Rect){c.x + col_w + th->gap, sy, col_w, th->target};
         y = (wy > sy + th->target ? wy : sy + th->target) + th->gap * 2;
     }
+    if (sb_w) {
+        SDL_Rect b = {sr.x + sr.w - sb_w, sr.y, sb_w, sr.h};
+        sr.w -= sb_w + th->gap;
+        ui_button(u, b, signin, UI_PRIMARY, ACT_SIGNIN, 0);
+    }
+    widget_search_field(u, sr, tr("home.search_hint"), ACT_SEARCH);
 
     y += ui_paragraph(u, tr("home.categories"), c.x, y, c.w, th->text_heading, TEXT_BOLD,
                       th->text, UI_LEFT, true);
@@ -97,6 +107,8 @@ static void home_action(app *a, void *st, int action, intptr_t arg)
         app_push(a, &screen_search, 0);
     else if (action == ACT_CATEGORY)
         app_push(a, &screen_category, arg);
+    else if (action == ACT_SIGNIN)
+        app_push(a, &screen_signin, -1);
 }
 
 static void home_relayout(app *a, void *st)

@@ -12,5 +12,6 @@ extern const screen_class screen_attract;   /* idle loop of highlights */
 extern const screen_class screen_category;  /* services of one category; arg = index */
 extern const screen_class screen_guide;     /* one-time guide; arg = service index */
 extern const screen_class screen_search;    /* keyword / pinyin search */
+extern const screen_class screen_signin;    /* ID card; arg = service index or -1 */
 
 #endif

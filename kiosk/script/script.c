@@ -7,12 +7,14 @@
 #include <sys/stat.h>
 
 #include "app/clock.h"
+#include "app/idreader.h"
+#include "idcard/idcard_reader.h"
 #include "common/utf8.h"
 #include "i18n/i18n.h"
 
 enum {
     OP_TAP_TEXT, OP_TAP_XY, OP_DRAG, OP_TYPE, OP_WAIT, OP_EXPECT, OP_EXPECT_NOT,
-    OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING
+    OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING, OP_CARD, OP_CARD_REMOVE, OP_READER
 };
 
 /* Command table: the words, what they take, and the op. "T" = rest of the
@@ -35,6 +37,9 @@ static const struct {
     {"large", "T", 0, OP_LARGE},
     {"scroll-to", "T", 0, OP_SCROLL_TO},
     {"fling", "N", 4, OP_FLING},
+    {"card", "T", 0, OP_CARD},
+    {"card-remove", "", 0, OP_CARD_REMOVE},
+    {"reader", "T", 0, OP_READER},
 };
 
 static int parse_ints(const char *s, int *out, int max)
@@ -82,8 +87,12 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
         script_step st = {0};
         st.line = lineno;
         st.op = commands[i].op;
-        if (!*rest) {
+        if (!*rest && commands[i].args[0]) {
             diag_add(errors, s->path, lineno, 0, "'%s' needs an argument", commands[i].word);
+            return false;
+        }
+        if (*rest && !commands[i].args[0]) {
+            diag_add(errors, s->path, lineno, 0, "'%s' takes no argument", commands[i].word);
             return false;
         }
         bool want_num = strchr(commands[i].args, 'N') != NULL;
@@ -107,6 +116,10 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
         }
         if (st.op == OP_LARGE && strcmp(rest, "on") && strcmp(rest, "off")) {
             diag_add(errors, s->path, lineno, 0, "'large' takes on or off");
+            return false;
+        }
+        if (st.op == OP_READER && strcmp(rest, "plug") && strcmp(rest, "unplug")) {
+            diag_add(errors, s->path, lineno, 0, "'reader' takes plug or unplug");
             return false;
         }
         if (st.op == OP_WAIT && st.num[0] < 0) {
@@ -308,6 +321,61 @@ static bool scroll_to(app *a, const char *text)
     return false;
 }
 
+/* The reader runs on its own thread in real time: wait (really, at most
+ * 3 s) until it has posted one of the wanted events and the UI handled it. */
+static bool wait_reader(app *a, unsigned seq, const int *types, int n)
+{
+    for (int ms = 0; ms < 3000; ms += 2) {
+        app_pump(a);
+        if (a->idcard_seq != seq) {
+            for (int i = 0; i < n; i++)
+                if (a->idcard_last == types[i])
+                    return true;
+            seq = a->idcard_seq;
+        }
+        SDL_Delay(2);
+    }
+    return false;
+}
+
+static bool reader_step(const script *s, const script_step *st, app *a, const char *shots_dir)
+{
+    struct idcard_sim *sim = idreader_sim(a);
+    if (!sim) {
+        fail(s, st, a, shots_dir, "%s: no simulated reader (set [idcard] simulate = auto or on)",
+             "card");
+        return false;
+    }
+    unsigned seq = a->idcard_seq;
+    if (st->op == OP_CARD) {
+        char path[1024], err[256] = "";
+        idreader_card_path(a, st->text, path, sizeof path);
+        if (idcard_sim_place_card_err(sim, path, err, sizeof err) != 0) {
+            fail(s, st, a, shots_dir, "card: %s", err[0] ? err : path);
+            return false;
+        }
+        const int want[] = {IDCARD_EV_CARD_READ, IDCARD_EV_CARD_ERROR};
+        if (!wait_reader(a, seq, want, 2)) {
+            fail(s, st, a, shots_dir, "card: the reader did not answer within %s", "3 s");
+            return false;
+        }
+    } else if (st->op == OP_CARD_REMOVE) {
+        idcard_sim_remove_card(sim);
+        const int want[] = {IDCARD_EV_CARD_REMOVED};
+        wait_reader(a, seq, want, 1);   /* no event when nothing had been read */
+    } else {
+        bool plug = !strcmp(st->text, "plug");
+        idcard_sim_set_plugged(sim, plug);
+        const int want[] = {plug ? IDCARD_EV_READER_ATTACHED : IDCARD_EV_READER_LOST};
+        if (!wait_reader(a, seq, want, 1)) {
+            fail(s, st, a, shots_dir, "reader %s: no event within 3 s", st->text);
+            return false;
+        }
+    }
+    settle(a);
+    return true;
+}
+
 int script_run(const script *s, app *a, const char *shots_dir)
 {
     if (!make_dirs(shots_dir)) {
@@ -394,6 +462,12 @@ int script_run(const script *s, app *a, const char *shots_dir)
             shots++;
             break;
         }
+        case OP_CARD:
+        case OP_CARD_REMOVE:
+        case OP_READER:
+            if (!reader_step(s, st, a, shots_dir))
+                return 1;
+            break;
         case OP_LANG:
             app_set_lang(a, st->text);
             settle(a);

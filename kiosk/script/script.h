@@ -12,6 +12,10 @@
  *   screen NAME                 the current screen is NAME
  *   shot NAME                   save DIR/NAME.png
  *   lang zh|en   large on|off   switch language / large-font mode
+ *   card NAME                   place a card on the simulated reader (a demo
+ *                               card name or a fixture path) and wait for it
+ *   card-remove                 lift it
+ *   reader unplug|plug          unplug / replug the simulated reader
  *
  * The clock is virtual: nothing waits in real time, so a 90-second idle
  * timeout takes microseconds and screenshots always show the same time.

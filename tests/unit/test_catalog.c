@@ -1415,6 +1415,19 @@ static void test_conditions_too_many(void **state)
     free(conds);
 }
 
+static void test_control_characters_shown_escaped(void **state)
+{
+    (void)state;
+    /* a C1 control (U+0085) in a key is invisible on a terminal: escaped */
+    static const char *const edits[] = {
+        "{\"version\": \"2026.11\",", "{\"version\": \"2026.11\", \"\\u0085x\": 1,", NULL};
+    static const char *const want[] = {
+        "t.json:1:24: \"\\u0085x\": unknown field; allowed here: version, "
+        "categories, services",
+        NULL};
+    expect_problems(edits, want);
+}
+
 static void test_long_values_are_cut_in_messages(void **state)
 {
     (void)state;
@@ -1941,6 +1954,7 @@ int main(void)
         cmocka_unit_test(test_pinyin_tone_numbers),
         cmocka_unit_test(test_pinyin_not_list),
         cmocka_unit_test(test_many_problems_in_one_pass),
+        cmocka_unit_test(test_control_characters_shown_escaped),
         cmocka_unit_test(test_long_values_are_cut_in_messages),
         cmocka_unit_test(test_syntax_trailing_comma),
         cmocka_unit_test(test_syntax_duplicate_key),

@@ -1,0 +1,216 @@
+/*
+ * signin: the resident places an ID card on the reader. Shows where to put
+ * it, the reading progress, plain-language errors with the alternative (a
+ * service window), and the identity once read, masked (张*, 3301****1234).
+ * In demo mode (no reader, simulator standing in) the demo cards are
+ * offered as buttons, clearly marked.
+ */
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/idreader.h"
+#include "i18n/i18n.h"
+#include "idcard/idcard_reader.h"
+#include "screens/screens.h"
+
+enum { ACT_DEMO = SCREEN_ACTION_BASE, ACT_CONTINUE };
+
+#define MAX_DEMO 8
+
+typedef struct signin_state {
+    intptr_t service;       /* guide to return to, -1 for none */
+    int n_demo;
+    char demo_path[MAX_DEMO][512];
+    char demo_label_zh[MAX_DEMO][96];
+    char demo_label_en[MAX_DEMO][96];
+} signin_state;
+
+static int demo_order(const void *x, const void *y)
+{
+    const char *a = x, *b = y;
+    /* the ordinary resident card first: it is the one to try */
+    bool ra = strstr(a, "/resident") != NULL, rb = strstr(b, "/resident") != NULL;
+    if (ra != rb)
+        return ra ? -1 : 1;
+    return strcmp(a, b);
+}
+
+static void load_demo_cards(app *a, signin_state *s)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/demo-cards", a->cfg->assets_dir);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) && s->n_demo < MAX_DEMO) {
+        size_t l = strlen(e->d_name);
+        if (l < 6 || strcmp(e->d_name + l - 5, ".json"))
+            continue;
+        int n = snprintf(s->demo_path[s->n_demo], sizeof s->demo_path[0], "%s/%s", dir,
+                         e->d_name);
+        if (n > 0 && (size_t)n < sizeof s->demo_path[0])
+            s->n_demo++;
+    }
+    closedir(d);
+    qsort(s->demo_path, (size_t)s->n_demo, sizeof s->demo_path[0], demo_order);
+    for (int i = 0; i < s->n_demo; i++) {
+        json_t *root = json_load_file(s->demo_path[i], 0, NULL);
+        const char *zh = json_string_value(json_object_get(root, "label_zh"));
+        const char *en = json_string_value(json_object_get(root, "label_en"));
+        snprintf(s->demo_label_zh[i], sizeof s->demo_label_zh[0], "%s", zh ? zh : "演示证件");
+        snprintf(s->demo_label_en[i], sizeof s->demo_label_en[0], "%s", en ? en : "Demo card");
+        json_decref(root);
+    }
+}
+
+static void signin_enter(app *a, void *st, intptr_t arg)
+{
+    signin_state *s = st;
+    s->service = arg;
+    if (!a->identity)
+        a->card_phase = a->card_phase == CARD_READING ? CARD_READING : CARD_IDLE;
+    load_demo_cards(a, s);
+}
+
+/* A card lying on a reader, drawn from shapes: residents recognise the
+ * picture faster than any sentence. */
+static void draw_illustration(ui *u, SDL_Rect r, bool reading)
+{
+    const theme *th = &u->th;
+    SDL_Rect reader = {r.x + r.w / 6, r.y + r.h / 2, r.w * 2 / 3, r.h / 3};
+    ui_round(u, reader, th->radius, th->contrast ? th->surface_alt : (SDL_Color){60, 70, 84, 255});
+    SDL_Rect pad = {reader.x + reader.w / 6, reader.y + reader.h / 5, reader.w * 2 / 3,
+                    reader.h * 3 / 5};
+    ui_round(u, pad, th->radius, reading ? th->ok : th->primary);
+    SDL_Rect card = {r.x + r.w / 4, r.y + r.h / 12, r.w / 2, r.h / 2};
+    ui_round_border(u, card, th->radius, 3, th->border, th->surface);
+    SDL_Rect photo = {card.x + card.w * 2 / 3, card.y + card.h / 5, card.w / 4, card.h / 2};
+    ui_round(u, photo, th->radius / 2, th->surface_alt);
+    for (int i = 0; i < 3; i++) {
+        SDL_Rect line = {card.x + card.w / 10, card.y + card.h / 5 + i * card.h / 6,
+                         card.w / 2, card.h / 14};
+        ui_round(u, line, line.h / 2, th->surface_alt);
+    }
+    SDL_Rect num = {card.x + card.w / 10, card.y + card.h * 4 / 5, card.w * 4 / 5, card.h / 14};
+    ui_round(u, num, num.h / 2, th->surface_alt);
+}
+
+static void signin_draw(app *a, void *st, ui *u)
+{
+    signin_state *s = st;
+    const theme *th = &u->th;
+    bool en = !strcmp(app_lang(a), "en");
+    SDL_Rect c = app_chrome(a, u, tr("signin.title"), true);
+    int y = c.y;
+
+    char name[64], number[64];
+    if (app_identity_masked(a, name, sizeof name, number, sizeof number)) {
+        y += ui_paragraph(u, tr("signin.done"), c.x, y, c.w, th->text_title, TEXT_BOLD, th->ok,
+                          UI_CENTER, true) + th->gap;
+        int card_h = 2 * (text_line_height(th->text_small, TEXT_BOLD) +
+                          text_line_height(th->text_title, TEXT_BOLD)) + 3 * th->pad;
+        SDL_Rect card = {c.x, y, c.w, card_h};
+        ui_round(u, card, th->radius, th->surface);
+        int cy = card.y + th->pad;
+        const char *labels[2] = {tr("signin.name"), tr("signin.number")};
+        const char *values[2] = {name, number};
+        for (int i = 0; i < 2; i++) {
+            cy += ui_paragraph(u, labels[i], card.x + th->pad, cy, card.w - 2 * th->pad,
+                               th->text_small, TEXT_BOLD, th->muted, UI_LEFT, true);
+            cy += ui_paragraph(u, values[i], card.x + th->pad, cy, card.w - 2 * th->pad,
+                               th->text_title, TEXT_BOLD, th->text, UI_LEFT, true) + th->pad / 2;
+        }
+        y += card_h + th->pad;
+        SDL_Rect b1 = {c.x, y, c.w, th->target};
+        ui_button(u, b1, tr("signin.continue"), UI_PRIMARY, ACT_CONTINUE, 0);
+        y += th->target + th->gap;
+        SDL_Rect b2 = {c.x, y, c.w, th->target};
+        ui_button(u, b2, tr("signin.sign_out"), UI_SECONDARY, ACT_SIGN_OUT, 0);
+        return;
+    }
+
+    if (s->service >= 0) {
+        y += ui_paragraph(u, tr("signin.needed"), c.x, y, c.w, th->text_body, TEXT_REGULAR,
+                          th->muted, UI_CENTER, true) + th->gap;
+    }
+    y += ui_paragraph(u, tr("signin.place"), c.x, y, c.w, th->text_title, TEXT_BOLD, th->text,
+                      UI_CENTER, true);
+    y += ui_paragraph(u, tr("signin.place_hint"), c.x, y, c.w, th->text_body, TEXT_REGULAR,
+                      th->muted, UI_CENTER, true) + th->gap;
+
+    /* demo buttons take the room below; the picture gets what is left */
+    bool demo = a->reader_simulated && idreader_sim(a) && s->n_demo > 0;
+    int demo_h = 0;
+    if (demo) {
+        int lines = text_line_height(th->text_body, TEXT_REGULAR) * 2;
+        demo_h = lines + s->n_demo * (th->target + th->gap / 2);
+    }
+    int status_h = 3 * text_line_height(th->text_heading, TEXT_BOLD) + th->gap;
+    int pic_h = c.y + c.h - y - demo_h - status_h - th->gap;
+    int max_pic = (int)(520 * th->u);
+    if (pic_h > max_pic)
+        pic_h = max_pic;
+    if (pic_h > 3 * th->target) {
+        SDL_Rect pic = {c.x + (c.w - pic_h * 3 / 2) / 2, y, pic_h * 3 / 2, pic_h};
+        draw_illustration(u, pic, a->card_phase == CARD_READING);
+        y += pic_h + th->gap;
+    }
+
+    /* status line */
+    const char *status = tr("signin.waiting");
+    SDL_Color colour = th->muted;
+    if (!a->reader_present || !a->reader) {
+        status = tr("reader.unavailable");
+        colour = th->danger;
+    } else if (a->card_phase == CARD_READING) {
+        status = tr("signin.reading");
+        colour = th->ok;
+    } else if (a->card_phase == CARD_FAILED && a->card_error_key) {
+        status = tr(a->card_error_key);
+        colour = th->danger;
+    }
+    y += ui_paragraph(u, status, c.x, y, c.w, th->text_heading, TEXT_BOLD, colour, UI_CENTER,
+                      true);
+    y += ui_paragraph(u, tr("signin.window"), c.x, y, c.w, th->text_small, TEXT_REGULAR,
+                      th->muted, UI_CENTER, true) + th->gap;
+
+    if (demo) {
+        y = c.y + c.h - demo_h;
+        y += ui_paragraph(u, tr("signin.demo"), c.x, y, c.w, th->text_body, TEXT_BOLD,
+                          th->warn, UI_CENTER, true);
+        for (int i = 0; i < s->n_demo; i++) {
+            SDL_Rect b = {c.x, y, c.w, th->target};
+            ui_button(u, b, en ? s->demo_label_en[i] : s->demo_label_zh[i], UI_SECONDARY,
+                      ACT_DEMO, i);
+            y += th->target + th->gap / 2;
+        }
+    }
+}
+
+static void signin_action(app *a, void *st, int action, intptr_t arg)
+{
+    signin_state *s = st;
+    if (action == ACT_DEMO && arg >= 0 && arg < s->n_demo) {
+        struct idcard_sim *sim = idreader_sim(a);
+        if (sim) {
+            a->card_phase = CARD_IDLE;
+            idcard_sim_remove_card(sim);
+            idcard_sim_place_card(sim, s->demo_path[arg]);
+        }
+    } else if (action == ACT_CONTINUE) {
+        app_pop(a);
+    }
+}
+
+const screen_class screen_signin = {
+    .name = "signin",
+    .state_size = sizeof(signin_state),
+    .enter = signin_enter,
+    .draw = signin_draw,
+    .action = signin_action,
+};
