@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "app/clock.h"
 #include "app/idreader.h"
@@ -12,6 +13,8 @@
 #include "screens/screens.h"
 
 /* ------------------------------------------------------------ lifecycle -- */
+
+static void note_catalog_file(app *a, const char *path);
 
 static void apply_theme(app *a)
 {
@@ -126,6 +129,8 @@ bool app_init(app *a, settings *cfg, catalog *cat, bool headless)
     a->last_input_ms = clock_now_ms();
     app_push(a, &screen_home, 0);
     idreader_start(a);
+    note_catalog_file(a, cfg->catalog_path);
+    a->catalog_checked_ms = clock_now_ms();
     return true;
 }
 
@@ -218,6 +223,65 @@ void app_go_home(app *a)
         app_push(a, &screen_home, 0);
     ui_reset_input(&a->ui);
     a->dirty = true;
+}
+
+static void note_catalog_file(app *a, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        a->catalog_mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+        a->catalog_size = (long long)st.st_size;
+    }
+}
+
+static void relayout_all(app *a);
+
+bool app_reload_catalog(app *a, const char *path)
+{
+    if (!path)
+        path = a->cfg->catalog_path;
+    note_catalog_file(a, path);
+    diag_list errs = DIAG_LIST_INIT;
+    catalog *fresh = catalog_load(path, &errs);
+    if (!fresh) {
+        char line[1400];
+        for (size_t i = 0; i < errs.count; i++) {
+            diag_format(&errs.items[i], line, sizeof line);
+            SDL_Log("catalogue reload refused: %s", line);
+        }
+        SDL_Log("keeping the last good catalogue (%zu services)", a->cat->n_services);
+        diag_clear(&errs);
+        return false;
+    }
+    diag_clear(&errs);
+    /* Screens on the stack hold indexes into the old catalogue: go home
+     * first, then swap. A resident mid-guide sees the home screen, which
+     * beats a guide that silently changed under them. */
+    app_dialog_close(a);
+    app_go_home(a);
+    catalog_free(a->cat);
+    a->cat = fresh;
+    relayout_all(a);
+    SDL_Log("catalogue reloaded: %zu categories, %zu services", fresh->n_categories,
+            fresh->n_services);
+    return true;
+}
+
+/* Technicians replace catalog.json in place; checking its size and time
+ * every few seconds costs one stat() and needs no inotify thread. */
+#define CATALOG_CHECK_MS 5000
+
+static void watch_catalog(app *a, uint64_t now)
+{
+    if (now - a->catalog_checked_ms < CATALOG_CHECK_MS)
+        return;
+    a->catalog_checked_ms = now;
+    struct stat st;
+    if (stat(a->cfg->catalog_path, &st) != 0)
+        return;
+    long long mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    if (mtime != a->catalog_mtime || (long long)st.st_size != a->catalog_size)
+        app_reload_catalog(a, NULL);
 }
 
 static void relayout_all(app *a)
@@ -490,6 +554,8 @@ static void run_timers(app *a)
     const screen_class *top = app_top(a);
     if (!top)
         return;
+    watch_catalog(a, now);
+    top = app_top(a);
 
     if (a->dialog.open && a->dialog.kind == DIALOG_IDLE) {
         if (now >= a->dialog.deadline_ms)
@@ -525,7 +591,7 @@ static uint64_t next_wake(app *a)
 {
     uint64_t now = clock_now_ms();
     const screen_class *top = app_top(a);
-    uint64_t w = now + 60000;
+    uint64_t w = a->catalog_checked_ms + CATALOG_CHECK_MS;
     /* the status-bar clock */
     uint64_t wall_ms = (uint64_t)clock_wall() * 1000u;
     uint64_t to_minute = 60000u - wall_ms % 60000u;

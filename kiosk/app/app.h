@@ -55,6 +55,10 @@ typedef struct app {
     uint64_t last_input_ms;
     uint64_t last_minute;   /* status-bar clock shown for this minute */
 
+    /* catalogue file watch: reload when a technician replaces it */
+    long long catalog_mtime, catalog_size;
+    uint64_t catalog_checked_ms;
+
     /* status bar, filled in by the uploader and queue (later issues) */
     net_state net;
     int queued;
@@ -114,6 +118,12 @@ void app_dialog_close(app *a);
  * ("张*", "3301**********1234"); false when nobody is signed in. */
 bool app_identity_masked(const app *a, char *name, size_t name_size, char *number,
                          size_t number_size);
+
+/* Loads the catalogue again from path (NULL: the configured one). Only a
+ * catalogue that validates completely replaces the current one; otherwise
+ * every problem is logged as FILE:LINE:COL and the kiosk keeps its last
+ * good catalogue. Returns true when the new one is in use. */
+bool app_reload_catalog(app *a, const char *path);
 
 /* Settings toggles reachable from every screen. */
 void app_set_lang(app *a, const char *lang);

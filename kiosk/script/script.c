@@ -14,7 +14,7 @@
 
 enum {
     OP_TAP_TEXT, OP_TAP_XY, OP_DRAG, OP_TYPE, OP_WAIT, OP_EXPECT, OP_EXPECT_NOT,
-    OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING, OP_CARD, OP_CARD_REMOVE, OP_READER
+    OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING, OP_CARD, OP_CARD_REMOVE, OP_READER, OP_CATALOG
 };
 
 /* Command table: the words, what they take, and the op. "T" = rest of the
@@ -40,6 +40,7 @@ static const struct {
     {"card", "T", 0, OP_CARD},
     {"card-remove", "", 0, OP_CARD_REMOVE},
     {"reader", "T", 0, OP_READER},
+    {"catalog", "T", 0, OP_CATALOG},
 };
 
 static int parse_ints(const char *s, int *out, int max)
@@ -468,6 +469,20 @@ int script_run(const script *s, app *a, const char *shots_dir)
             if (!reader_step(s, st, a, shots_dir))
                 return 1;
             break;
+        case OP_CATALOG: {
+            /* as if a technician replaced the file: relative to the script */
+            char path[2048];
+            if (st->text[0] == '/') {
+                snprintf(path, sizeof path, "%s", st->text);
+            } else {
+                const char *slash = strrchr(s->path, '/');
+                int dl = slash ? (int)(slash - s->path) : 1;
+                snprintf(path, sizeof path, "%.*s/%s", dl, slash ? s->path : ".", st->text);
+            }
+            app_reload_catalog(a, path);
+            settle(a);
+            break;
+        }
         case OP_LANG:
             app_set_lang(a, st->text);
             settle(a);

@@ -16,6 +16,8 @@
  *                               card name or a fixture path) and wait for it
  *   card-remove                 lift it
  *   reader unplug|plug          unplug / replug the simulated reader
+ *   catalog FILE                reload the catalogue from FILE (relative to
+ *                               the script), as a technician replacing it
  *
  * The clock is virtual: nothing waits in real time, so a 90-second idle
  * timeout takes microseconds and screenshots always show the same time.

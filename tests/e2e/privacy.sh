@@ -1,0 +1,45 @@
+#!/bin/sh
+# Privacy: run a whole sign-in session headless (every demo card, errors,
+# idle reset) and scan EVERYTHING the kiosk wrote -- its stdout and stderr
+# (the log), the screenshots, the data directory -- for the personal data
+# on the cards: full ID numbers (any valid 18-character GB 11643 number,
+# not only the fixtures'), names and addresses. Masked forms are fine.
+#   privacy.sh KIOSK CONFIG SCRIPT CARDS_DIR
+set -eu
+kiosk=$1 config=$2 script=$3 cards=$4
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$kiosk" --headless --config "$config" --script "$script" --shots "$work/shots" \
+    >"$work/stdout.log" 2>"$work/stderr.log" || {
+    echo "privacy: the session script failed"; cat "$work/stderr.log"; exit 1; }
+data_dir=$(sed -n 's/^data_dir *= *//p' "$config")
+case "$data_dir" in /*) ;; *) data_dir="$(dirname "$config")/$data_dir" ;; esac
+[ -d "$data_dir" ] && cp -r "$data_dir" "$work/data" 2>/dev/null || true
+
+# Fixture values: every name, address and number field of every card.
+fields=$(sed -n 's/^ *"\(name\|name_en\|address\|id_number\|pass_number\)": *"\([^"]*\)".*/\2/p' \
+    "$cards"/*.json | sort -u)
+found=0
+for f in $(find "$work" -type f); do
+    echo "$fields" | while IFS= read -r v; do
+        [ -n "$v" ] || continue
+        if grep -qF -- "$v" "$f"; then
+            echo "privacy: '$f' contains a card field (${#v} bytes)"; exit 1
+        fi
+    done || found=1
+    # any valid 18-character ID number, masked or not in the fixtures
+    if grep -aoE '[0-9]{17}[0-9Xx]' "$f" | awk '
+        BEGIN { split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " "); map = "10X98765432" }
+        { s = 0; for (i = 1; i <= 17; i++) s += substr($0, i, 1) * w[i]
+          c = substr(map, s % 11 + 1, 1); if (toupper(substr($0, 18, 1)) == c) { bad = 1 } }
+        END { exit bad ? 0 : 1 }'; then
+        echo "privacy: '$f' contains a valid 18-character ID number"; found=1
+    fi
+done
+lines=$(cat "$work/stdout.log" "$work/stderr.log" | wc -l)
+files=$(find "$work" -type f | wc -l)
+if [ "$found" -ne 0 ]; then
+    exit 1
+fi
+echo "privacy: $files files, $lines log lines scanned; no personal data found"
