@@ -21,6 +21,7 @@ ctest --test-dir "$build" --output-on-failure -j"$jobs"
 
 # Fuzzing: build the targets with clang + libFuzzer and give each a short
 # run from its seed corpus (new inputs go to a scratch dir, not the tree).
+failed=0
 if command -v clang >/dev/null 2>&1; then
     fuzz="$root/build-fuzz"
     CC=clang cmake -S "$root" -B "$fuzz" -DKIOSK_FUZZ=ON -DKIOSK_TESTS=ON >/dev/null
@@ -30,8 +31,16 @@ if command -v clang >/dev/null 2>&1; then
         corpus="$root/tests/fuzz/corpus/${name#fuzz_}"
         scratch=$(mktemp -d)
         echo "fuzz: $name for ${FUZZ_SECONDS:-30} s"
-        "$fuzz/tests/fuzz/$name" -max_total_time="${FUZZ_SECONDS:-30}" \
-            -print_final_stats=0 "$scratch" "$corpus" 2>&1 | tail -n 2
-        rm -rf "$scratch"
+        if ! "$fuzz/tests/fuzz/$name" -max_total_time="${FUZZ_SECONDS:-30}" \
+                -artifact_prefix="$fuzz/" "$scratch" "$corpus" >"$scratch.log" 2>&1; then
+            # the crashing input is kept in $fuzz/ for the developer
+            tail -n 40 "$scratch.log"
+            echo "fuzz: $name FAILED"
+            failed=1
+        else
+            grep -E '^Done|^#[0-9]+.*DONE' "$scratch.log" | tail -n 1
+        fi
+        rm -rf "$scratch" "$scratch.log"
     done
 fi
+exit "$failed"

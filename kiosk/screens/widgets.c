@@ -177,6 +177,19 @@ int widget_service_row(ui *u, int x, int y, int w, const catalog_service *svc,
     return h;
 }
 
+/* A row of the list is as tall as its tallest entry. */
+static int list_row_height(ui *u, int col_w, int cols, const catalog *cat, const size_t *idx,
+                           size_t first, size_t n, const char *lang)
+{
+    int row_h = 0;
+    for (size_t k = first; k < n && k < first + (size_t)cols; k++) {
+        int h = widget_service_row(u, 0, 0, col_w, &cat->services[idx[k]], lang, 0, 0, false);
+        if (h > row_h)
+            row_h = h;
+    }
+    return row_h;
+}
+
 void widget_service_list(ui *u, ui_scroll *scroll, SDL_Rect view, int cols,
                          const catalog *cat, const size_t *idx, size_t n, const char *lang,
                          int action)
@@ -185,28 +198,13 @@ void widget_service_list(ui *u, ui_scroll *scroll, SDL_Rect view, int cols,
     if (cols < 1)
         cols = 1;
     int col_w = (view.w - (cols - 1) * th->gap) / cols;
-    /* measure row by row (a row is as tall as its tallest entry) */
     int content = 0;
-    for (size_t i = 0; i < n; i += (size_t)cols) {
-        int row_h = 0;
-        for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
-            int h = widget_service_row(u, 0, 0, col_w, &cat->services[idx[k]], lang, 0, 0,
-                                       false);
-            if (h > row_h)
-                row_h = h;
-        }
-        content += row_h + th->gap;
-    }
+    for (size_t i = 0; i < n; i += (size_t)cols)
+        content += list_row_height(u, col_w, cols, cat, idx, i, n, lang) + th->gap;
     int off = ui_scroll_begin(u, scroll, view, content);
     int y = view.y - off;
     for (size_t i = 0; i < n; i += (size_t)cols) {
-        int row_h = 0;
-        for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
-            int h = widget_service_row(u, 0, 0, col_w, &cat->services[idx[k]], lang, 0, 0,
-                                       false);
-            if (h > row_h)
-                row_h = h;
-        }
+        int row_h = list_row_height(u, col_w, cols, cat, idx, i, n, lang);
         SDL_Rect r = {view.x, y, view.w, row_h};
         if (ui_visible(u, r))
             for (size_t k = i; k < n && k < i + (size_t)cols; k++)
