@@ -17,7 +17,10 @@ cmake --build "$build" -j"$jobs"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-ctest --test-dir "$build" --output-on-failure -j"$jobs"
+ctest_rc=0
+ctest --test-dir "$build" --output-on-failure -j"$jobs" >"$build/ctest.log" 2>&1 || ctest_rc=$?
+cat "$build/ctest.log"
+[ "$ctest_rc" -eq 0 ] || exit "$ctest_rc"
 
 # Fuzzing: build the targets with clang + libFuzzer and give each a short
 # run from its seed corpus (new inputs go to a scratch dir, not the tree).
@@ -39,8 +42,15 @@ if command -v clang >/dev/null 2>&1; then
             failed=1
         else
             grep -E '^Done|^#[0-9]+.*DONE' "$scratch.log" | tail -n 1
+            fuzz_ok=$(( ${fuzz_ok:-0} + 1 ))
         fi
         rm -rf "$scratch" "$scratch.log"
     done
 fi
+# One closing line for whoever reads the end of the log: ctest's totals
+# plus one per fuzz target run.
+summary=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$build/ctest.log")
+set -- $summary
+passed=$(( $2 - $1 + ${fuzz_ok:-0} ))
+echo "tests: $passed passed, $(( $1 + failed )) failed"
 exit "$failed"
