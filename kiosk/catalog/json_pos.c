@@ -1,4 +1,5 @@
 #include "catalog/json_pos.h"
+#include "common/hex.h"
 
 #include <limits.h>
 #include <string.h>
@@ -49,16 +50,6 @@ static void skip_ws(scanner *s)
     }
 }
 
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Reads the 4 hex digits of a \u escape (the "\u" already consumed).
  * Returns -1 on a malformed escape, having consumed what it looked at. */
@@ -66,7 +57,7 @@ static long read_hex4(scanner *s)
 {
     long v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hex_value(peek(s));
+        int h = hex_digit(peek(s));
         if (h < 0)
             return -1;
         v = v * 16 + h;

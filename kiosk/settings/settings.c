@@ -37,6 +37,7 @@
  * (check_after_parse).
  */
 #include "settings/settings.h"
+#include "common/hex.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -184,16 +185,6 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static char lower(char c)
 {
@@ -519,7 +510,7 @@ static bool read_hex4(const char *s, unsigned short *out)
 {
     unsigned v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hex_value(s[i]);
+        int h = hex_digit((unsigned char)s[i]);
         if (h < 0)
             return false;
         v = v * 16 + (unsigned)h;
