@@ -1,4 +1,5 @@
 #include "settings/settings_check.h"
+#include "i18n/i18n.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -47,6 +48,20 @@ int settings_check_all(const char *config_path, FILE *out, FILE *err)
         catalog_free(c);
         diag_clear(&errors);
     }
+    /* The UI strings the kiosk would load at start: a translator's broken
+     * file must show up here, not as a kiosk that refuses to start. Gaps
+     * in a translation are printed as warnings and do not fail. */
+    bool strings_ok = true;
+    if (s.assets_dir) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/strings", s.assets_dir);
+        strings_ok = i18n_load(dir, (const char (*)[8])s.langs, s.n_langs, &errors);
+        diag_print(&errors, err);
+        diag_clear(&errors);
+        i18n_unload();
+        if (strings_ok)
+            fprintf(out, "%s: OK\n", dir);
+    }
     settings_free(&s);
-    return config_ok && catalog_ok ? 0 : 1;
+    return config_ok && catalog_ok && strings_ok ? 0 : 1;
 }
