@@ -1,13 +1,17 @@
 #!/bin/bash
 # bench_idle: CPU the real kiosk binary uses while nobody touches it.
 #
-#   bench_idle.sh KIOSK CONFIG [SECONDS]
+#   bench_idle.sh KIOSK CONFIG [SECONDS [BENCH_UI]]
 #
 # Starts `KIOSK --config CONFIG --windowed`, lets it settle, then reads
 # utime+stime (fields 14 and 15 of /proc/PID/stat) and the context-switch
-# counters before and after SECONDS of idling. Two runs:
-#   1. SDL's dummy video driver (no display needed);
-#   2. Xvfb with the x11 driver, when Xvfb is installed (package xvfb).
+# counters of every thread before and after SECONDS of idling. Runs:
+#   1. SDL's dummy video driver (no display needed). The kiosk refuses that
+#      driver outside --headless, and --headless only runs scripts on a
+#      virtual clock, so this one is `BENCH_UI --idle SECONDS`: the kiosk's
+#      own app_run, headless, on the real clock;
+#   2. Xvfb with the x11 driver, when Xvfb is installed (package xvfb);
+#   2b. the same with SDL_FRAMEBUFFER_ACCELERATION=0.
 # Prints the figures; never fails on them (exit 0 unless it cannot run).
 #
 # The idle timers cannot interfere: the defaults are 90 s (idle) and 120 s
@@ -15,9 +19,10 @@
 
 set -u
 
-KIOSK=${1:?usage: bench_idle.sh KIOSK CONFIG [SECONDS]}
-CONFIG=${2:?usage: bench_idle.sh KIOSK CONFIG [SECONDS]}
+KIOSK=${1:?usage: bench_idle.sh KIOSK CONFIG [SECONDS [BENCH_UI]]}
+CONFIG=${2:?usage: bench_idle.sh KIOSK CONFIG [SECONDS [BENCH_UI]]}
 SECONDS_IDLE=${3:-10}
+BENCH_UI=${4:-}
 SETTLE=2            # start-up and the first frames are not idle
 HZ=$(getconf CLK_TCK)
 
@@ -44,11 +49,26 @@ cpu_ticks() {
     echo $(( ${12} + ${13} ))
 }
 
+# "TID COMM TICKS VCSW" for every thread of PID
+thread_table() {
+    local t stat comm rest vcsw
+    for t in /proc/"$1"/task/*; do
+        stat=$(cat "$t/stat" 2>/dev/null) || continue
+        comm=${stat#*(}; comm=${comm%)*}; comm=${comm// /_}
+        rest=${stat##*) }
+        # shellcheck disable=SC2086
+        set -- $rest
+        vcsw=$(awk '$1 == "voluntary_ctxt_switches:" { print $2 }' "$t/status" 2>/dev/null)
+        echo "${t##*/} $comm $(( ${12} + ${13} )) ${vcsw:-0}"
+    done
+}
+
 status_field() {   # status_field PID KEY -> number
     awk -v k="$2:" '$1 == k { print $2; exit }' "/proc/$1/status" 2>/dev/null
 }
 
-# measure LABEL PID: prints CPU %, wakeups/s and the kiosk's peak RSS.
+# measure LABEL PID [WATCH_PID]: CPU, wake-ups per thread and memory of PID
+# over SECONDS_IDLE, and the CPU of WATCH_PID (Xvfb) over the same time.
 measure() {
     local label=$1 pid=$2 watch_pid=${3:-}
     sleep "$SETTLE"
@@ -56,15 +76,18 @@ measure() {
         echo "  $label: the kiosk exited during start-up (see its messages above)"
         return 1
     fi
-    local c0 v0 n0 x0 t0 c1 v1 n1 x1 t1
-    c0=$(cpu_ticks "$pid"); v0=$(status_field "$pid" voluntary_ctxt_switches)
+    local c0 n0 x0 t0 c1 n1 x1 t1
+    c0=$(cpu_ticks "$pid")
     n0=$(status_field "$pid" nonvoluntary_ctxt_switches)
     [ -n "$watch_pid" ] && x0=$(cpu_ticks "$watch_pid")
+    local th0 th1
+    th0=$(thread_table "$pid")
     t0=$(date +%s.%N)
     sleep "$SECONDS_IDLE"
-    c1=$(cpu_ticks "$pid"); v1=$(status_field "$pid" voluntary_ctxt_switches)
+    c1=$(cpu_ticks "$pid")
     n1=$(status_field "$pid" nonvoluntary_ctxt_switches)
     [ -n "$watch_pid" ] && x1=$(cpu_ticks "$watch_pid")
+    th1=$(thread_table "$pid")
     t1=$(date +%s.%N)
     local hwm rss anon file shmem gl
     hwm=$(status_field "$pid" VmHWM); rss=$(status_field "$pid" VmRSS)
@@ -75,17 +98,27 @@ measure() {
     gl=no
     grep -qE 'libGL|swrast|libLLVM' "/proc/$pid/maps" 2>/dev/null && gl=yes
     awk -v l="$label" -v c="$((c1 - c0))" -v hz="$HZ" -v t0="$t0" -v t1="$t1" \
-        -v v="$((v1 - v0))" -v n="$((n1 - n0))" -v hwm="$hwm" -v rss="$rss" \
+        -v n="$((n1 - n0))" -v hwm="$hwm" -v rss="$rss" \
         -v anon="$anon" -v file="$file" -v shmem="$shmem" -v gl="$gl" 'BEGIN {
         dt = t1 - t0
         printf "  %-28s CPU %5.2f %% of one core (%d ticks of 1/%d s in %.1f s)\n", l ":",
                100 * c / hz / dt, c, hz, dt
-        printf "  %-28s %.0f wake-ups/s (voluntary context switches), %.1f preemptions/s\n",
-               "", v / dt, n / dt
+        printf "  %-28s %.1f preemptions/s of the UI thread\n", "", n / dt
         printf "  %-28s VmRSS %.1f MB (anon %.1f, file %.1f, shmem %.1f), VmHWM %.1f MB\n",
                "", rss / 1024, anon / 1024, file / 1024, shmem / 1024, hwm / 1024
         printf "  %-28s OpenGL/Mesa libraries mapped: %s\n", "", gl
     }'
+    # which thread it was: threads that never named themselves show the
+    # program's name, the UI thread has the process id
+    awk -v pid="$pid" -v hz="$HZ" -v t0="$t0" -v t1="$t1" '
+        NR == FNR { c[$1] = $3; v[$1] = $4; next }
+        { dt = t1 - t0; name = ($1 == pid) ? "UI (main)" : $2 " [" $1 "]"
+          w = ($4 - v[$1]) / dt; total += w
+          printf "  %-28s   thread %-24s CPU %5.2f %%  %6.1f wake-ups/s\n", "", name,
+                 100 * ($3 - c[$1]) / hz / dt, w }
+        END { printf "  %-28s   all threads: %.1f wake-ups/s (voluntary context switches)\n",
+                     "", total }' \
+        <(echo "$th0") <(echo "$th1")
     if [ -n "$watch_pid" ]; then
         awk -v c="$((x1 - x0))" -v hz="$HZ" -v t0="$t0" -v t1="$t1" 'BEGIN {
             printf "  %-28s Xvfb itself: CPU %.2f %% over the same interval\n", "",
@@ -98,18 +131,16 @@ echo "  target: idle CPU 0 %"
 
 # --- 1. dummy video driver ---------------------------------------------------
 echo
-echo "1. SDL dummy video driver, software renderer"
+echo "1. SDL dummy video driver, software renderer (headless)"
 echo "   note: SDL's dummy driver has no blocking event wait, so"
 echo "   SDL_WaitEventTimeout falls back to polling (pump events, sleep 1 ms,"
-echo "   repeat) until the kiosk's next timer; the figure below is that polling"
-echo "   loop, not the kiosk's own work. On a real display driver the wait blocks."
-echo "   (the dummy display is 1024x768, so the --windowed window is scaled down;"
-echo "   that does not matter while idle)"
-SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software \
-    "$KIOSK" --config "$CONFIG" --windowed &
-KIOSK_PID=$!
-measure "dummy driver" "$KIOSK_PID"
-cleanup
+echo "   repeat) until the kiosk's next timer; most of the figure below is that"
+echo "   polling loop, not the kiosk's own work. A real display driver blocks."
+if [ -n "$BENCH_UI" ] && [ -x "$BENCH_UI" ]; then
+    "$BENCH_UI" --idle "$SECONDS_IDLE"
+else
+    echo "   skipped: pass the bench_ui executable as the 4th argument"
+fi
 
 # --- 2. Xvfb + x11 ----------------------------------------------------------
 echo

@@ -19,6 +19,8 @@
  *   bench_ui [--frames N] [--runs N] [--no-spawn] [--only home|guide|search]
  *            [--windowed]
  *   bench_ui --cold          start, present one frame, print BENCH_COLD, exit
+ *   bench_ui --idle SECONDS  run the kiosk's own main loop idle, headless, on
+ *                            the real clock, and print the CPU it used
  *
  * --windowed uses the display in $DISPLAY (e.g. Xvfb) instead of the dummy
  * driver, so the frame figures include the cost of getting the pixels to a
@@ -29,6 +31,7 @@
  * one display frame per motion event so scrolling inertia behaves normally.
  */
 #include <SDL.h>
+#include <dirent.h>
 #include <errno.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -241,7 +244,7 @@ static app bench_app;
 
 /* settings_load + catalog_load + app_init + the first pump that presents,
  * exactly the kiosk's own start-up order (kiosk/main.c). */
-static bool bench_start_kiosk(bench_start *t, bool headless)
+static bool bench_start_kiosk(bench_start *t, bool headless, bool virtual_clock)
 {
     diag_list errs = DIAG_LIST_INIT;
     if (!settings_load(&bench_cfg, CONFIG_PATH, &errs)) {
@@ -257,7 +260,8 @@ static bool bench_start_kiosk(bench_start *t, bool headless)
         return false;
     }
     t->catalog_ns = bench_now_ns(CLOCK_MONOTONIC);
-    clock_use_virtual(0);
+    if (virtual_clock)
+        clock_use_virtual(0);
     if (!app_init(&bench_app, &bench_cfg, cat, headless))
         return false;
     t->init_ns = bench_now_ns(CLOCK_MONOTONIC);
@@ -277,7 +281,7 @@ static void bench_stop_kiosk(void)
 static int bench_cold_child(uint64_t main_ns, bool headless)
 {
     bench_start t = {.main_ns = main_ns};
-    if (!bench_start_kiosk(&t, headless))
+    if (!bench_start_kiosk(&t, headless, true))
         return 1;
     bench_stop_kiosk();
     uint64_t exit_ns = bench_now_ns(CLOCK_MONOTONIC);
@@ -620,6 +624,148 @@ static __attribute__((noinline)) void bench_all_guides(app *a)
     series_free(&s);
 }
 
+/* ----------------------------------------------------------------- idle -- */
+
+/* The real kiosk refuses the dummy driver outside --headless, so the
+ * headless idle figure comes from here: the kiosk's own app_run on the
+ * real clock, stopped by an SDL_QUIT that an SDL timer posts. Per-thread
+ * figures from /proc/self/task say which thread wakes. */
+
+#define IDLE_MAX_THREADS 64
+
+typedef struct idle_thread {
+    int tid;
+    char comm[32];
+    unsigned long long ticks, vcsw;
+} idle_thread;
+
+typedef struct idle_sample {
+    uint64_t ns;
+    idle_thread th[IDLE_MAX_THREADS];
+    int n;
+} idle_sample;
+
+static idle_sample idle_s0, idle_s1;
+static unsigned idle_settle_ms, idle_measure_ms;
+
+/* comm and utime + stime (fields 14 and 15) of one task. */
+static bool idle_read_task(int tid, idle_thread *t)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    char buf[1024];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *open = strchr(buf, '('), *close = strrchr(buf, ')');
+    if (!open || !close || close < open)
+        return false;
+    snprintf(t->comm, sizeof t->comm, "%.*s", (int)(close - open - 1), open + 1);
+    /* after ") S " come fields 4, 5, ...; utime and stime are 14 and 15 */
+    char *p = close + 2;
+    while (*p && *p != ' ')
+        p++;
+    unsigned long long v[16] = {0};
+    for (int field = 4; field <= 15; field++)
+        v[field] = strtoull(p, &p, 10);
+    t->ticks = v[14] + v[15];
+    t->tid = tid;
+    snprintf(path, sizeof path, "/proc/self/task/%d/status", tid);
+    f = fopen(path, "r");
+    t->vcsw = 0;
+    if (f) {
+        char line[256];
+        while (fgets(line, sizeof line, f))
+            if (!strncmp(line, "voluntary_ctxt_switches:", 24))
+                t->vcsw = strtoull(line + 24, NULL, 10);
+        fclose(f);
+    }
+    return true;
+}
+
+static void idle_take(idle_sample *s)
+{
+    s->ns = bench_now_ns(CLOCK_MONOTONIC);
+    s->n = 0;
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d)) && s->n < IDLE_MAX_THREADS) {
+        int tid = atoi(de->d_name);
+        if (tid > 0 && idle_read_task(tid, &s->th[s->n]))
+            s->n++;
+    }
+    closedir(d);
+}
+
+/* SDL timer thread: sample at the end of settling, then sample again and
+ * ask the loop to quit. */
+static Uint32 idle_timer(Uint32 interval, void *param)
+{
+    (void)interval;
+    (void)param;
+    if (!idle_s0.ns) {
+        idle_take(&idle_s0);
+        return idle_measure_ms;
+    }
+    idle_take(&idle_s1);
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_QUIT;
+    SDL_PushEvent(&ev);
+    return 0;
+}
+
+static int bench_idle(unsigned seconds)
+{
+    bench_start t = {.main_ns = bench_now_ns(CLOCK_MONOTONIC)};
+    idle_settle_ms = 2000;
+    idle_measure_ms = seconds * 1000u;
+    /* real clock: this is about what the loop does between real timers */
+    if (!bench_start_kiosk(&t, true, false))
+        return 1;
+    bench_app.allow_quit = true;
+    if (!SDL_AddTimer(idle_settle_ms, idle_timer, NULL)) {
+        fprintf(stderr, "bench_ui: SDL_AddTimer: %s\n", SDL_GetError());
+        return 1;
+    }
+    app_run(&bench_app);
+    bench_stop_kiosk();
+    if (!idle_s1.ns)
+        return 1;
+    double secs = (double)(idle_s1.ns - idle_s0.ns) / 1e9;
+    long hz = sysconf(_SC_CLK_TCK);
+    unsigned long long ticks = 0, vcsw = 0;
+    printf("  headless (dummy driver), app_run on the real clock, %.1f s after %u s "
+           "settling:\n", secs, idle_settle_ms / 1000);
+    for (int i = 0; i < idle_s1.n; i++) {
+        const idle_thread *b = &idle_s1.th[i], *a0 = NULL;
+        for (int j = 0; j < idle_s0.n; j++)
+            if (idle_s0.th[j].tid == b->tid)
+                a0 = &idle_s0.th[j];
+        unsigned long long dt = b->ticks - (a0 ? a0->ticks : 0);
+        unsigned long long dv = b->vcsw - (a0 ? a0->vcsw : 0);
+        ticks += dt;
+        vcsw += dv;
+        /* threads that never named themselves carry the program's name */
+        char name[48];
+        if (b->tid == getpid())
+            snprintf(name, sizeof name, "UI (main)");
+        else
+            snprintf(name, sizeof name, "%s [%d]", b->comm, b->tid);
+        printf("    thread %-22s CPU %5.2f %%  %7.1f wake-ups/s\n", name,
+               100.0 * (double)dt / (double)hz / secs, (double)dv / secs);
+    }
+    printf("    %-29s CPU %5.2f %%  %7.1f wake-ups/s  [target 0 %%: %s]\n", "whole process",
+           100.0 * (double)ticks / (double)hz / secs, (double)vcsw / secs,
+           ticks == 0 ? "met" : "MISSED");
+    return 0;
+}
+
 /* ----------------------------------------------------------------- main -- */
 
 /* Other people's builds share these cores: the load says how far to trust
@@ -651,12 +797,15 @@ int main(int argc, char **argv)
     double exec_to_main = bench_since_exec_ms(bench_now_ns(CLOCK_BOOTTIME));
     int frames = 300, runs = 10;
     bool spawn = true, cold_only = false, headless = true;
+    int idle_seconds = 0;
     const char *only = NULL;    /* one scenario, for profiling it alone */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--cold"))
             cold_only = true;
         else if (!strcmp(argv[i], "--windowed"))
             headless = false;
+        else if (!strcmp(argv[i], "--idle") && i + 1 < argc)
+            idle_seconds = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--frames") && i + 1 < argc)
             frames = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
@@ -667,12 +816,15 @@ int main(int argc, char **argv)
             only = argv[++i];
         else {
             fprintf(stderr, "usage: bench_ui [--frames N] [--runs N] [--no-spawn] "
-                            "[--only home|guide|search] [--windowed] | --cold\n");
+                            "[--only home|guide|search] [--windowed] | --cold | "
+                            "--idle SECONDS\n");
             return 2;
         }
     }
     if (cold_only)
         return bench_cold_child(main_ns, headless);
+    if (idle_seconds > 0)
+        return bench_idle((unsigned)idle_seconds);
     if (!headless)
         spawn = false;  /* the spawned comparison is defined for the dummy driver */
     if (frames < 10)
@@ -681,7 +833,7 @@ int main(int argc, char **argv)
         runs = 1;
 
     bench_start t = {.main_ns = main_ns};
-    if (!bench_start_kiosk(&t, headless)) {
+    if (!bench_start_kiosk(&t, headless, true)) {
         fprintf(stderr, "bench_ui: the kiosk did not start\n");
         return 1;
     }
