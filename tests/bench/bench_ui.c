@@ -10,7 +10,9 @@
  *   - RSS after start and peak RSS after every guide was opened once;
  *   - the text cache figures;
  *   - whole-process start-up against bench_baseline (a bare SDL2 + SDL2_ttf
- *     program), both spawned alternately so they share the machine's noise.
+ *     program), both spawned alternately so they share the machine's noise;
+ *   - with --idle, the CPU and wake-ups per thread of the kiosk's own main
+ *     loop left idle (bench_idle.sh calls this for the dummy driver).
  *
  * The targets from the issue are printed next to the figures, but nothing
  * here ever fails on time: the machines are shared and noisy, so a timing
@@ -861,6 +863,10 @@ int main(int argc, char **argv)
 
     printf("\nmemory\n");
     bench_print_rss("after start:");
+    /* each open CJK face holds megabytes of tables: count them */
+    text_stats ts0 = text_get_stats();
+    printf("  %-34s %zu font faces open, text cache %zu textures / %.1f MB\n", "",
+           ts0.fonts_open, ts0.textures, ts0.bytes / 1048576.0);
 
     printf("\nframe times, %d frames per scenario\n", frames);
     if (only) {
