@@ -71,6 +71,8 @@ typedef struct app {
     const char *card_error_key;     /* i18n key when CARD_FAILED */
     unsigned idcard_seq;            /* reader events handled (script harness) */
     int idcard_last;                /* type of the last one */
+    uint64_t idcard_posted_ns;      /* CLOCK_MONOTONIC when the reader thread
+                                       posted it (latency benchmark) */
 
     /* the resident's session: everything here is wiped by app_session_end */
     struct idcard_identity *identity;   /* signed-in resident, owned */

@@ -7,26 +7,41 @@
 #include "app/clock.h"
 #include "idcard/idcard_reader.h"
 
+/* What travels through SDL: the event and when it was posted, so the
+ * benchmark can time "card read -> identity on screen" end to end. */
+typedef struct posted_event {
+    idcard_event ev;
+    uint64_t posted_ns;
+} posted_event;
+
+static uint64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Reader thread: copy the event (it is valid only during the call) and hand
  * it to the UI thread. The identity travels with it; whoever drops it
  * wipes it. */
 static void post(void *user, idcard_event *ev)
 {
     app *a = user;
-    idcard_event *copy = malloc(sizeof *copy);
+    posted_event *copy = malloc(sizeof *copy);
     if (!copy) {
         if (ev->identity)
             idcard_identity_wipe(ev->identity);
         return;
     }
-    *copy = *ev;
+    copy->ev = *ev;
+    copy->posted_ns = monotonic_ns();
     SDL_Event e;
     memset(&e, 0, sizeof e);
     e.type = a->idcard_sdl_event;
     e.user.data1 = copy;
     if (SDL_PushEvent(&e) != 1) {
-        if (copy->identity)
-            idcard_identity_wipe(copy->identity);
+        if (copy->ev.identity)
+            idcard_identity_wipe(copy->ev.identity);
         free(copy);
     }
 }
@@ -75,9 +90,9 @@ void idreader_stop(app *a)
     SDL_Event ev;
     while (a->idcard_sdl_event &&
            SDL_PeepEvents(&ev, 1, SDL_GETEVENT, a->idcard_sdl_event, a->idcard_sdl_event) == 1) {
-        idcard_event *e = ev.user.data1;
-        if (e && e->identity)
-            idcard_identity_wipe(e->identity);
+        posted_event *e = ev.user.data1;
+        if (e && e->ev.identity)
+            idcard_identity_wipe(e->ev.identity);
         free(e);
     }
 }
@@ -108,9 +123,11 @@ bool idreader_handle(app *a, const SDL_Event *sev)
 {
     if (!a->idcard_sdl_event || sev->type != a->idcard_sdl_event)
         return false;
-    idcard_event *ev = sev->user.data1;
-    if (!ev)
+    posted_event *posted = sev->user.data1;
+    if (!posted)
         return true;
+    idcard_event *ev = &posted->ev;
+    a->idcard_posted_ns = posted->posted_ns;
     switch (ev->type) {
     case IDCARD_EV_READER_ATTACHED:
         a->reader_present = true;
@@ -160,7 +177,7 @@ bool idreader_handle(app *a, const SDL_Event *sev)
     int type = ev->type;
     if (ev->identity)
         idcard_identity_wipe(ev->identity);
-    free(ev);
+    free(posted);
     a->idcard_last = type;
     a->idcard_seq++;
     a->dirty = true;
