@@ -20,11 +20,17 @@ static const struct { const char *regular, *bold; int index; } font_candidates[]
 #define MAX_FACES 24
 #define TEXTURE_BUDGET (12u * 1024u * 1024u)
 
+/* One open font per weight, switched between pixel sizes with
+ * TTF_SetFontSize: every open face of the CJK collection costs about 2.6 MB
+ * and 2 ms, and the type scale has eight sizes. A switch drops SDL_ttf's
+ * glyph cache, which matters little here: advances are cached below and
+ * rendered lines are cached as textures, so glyphs are rasterised about
+ * once per line anyway. */
 typedef struct face {
     int px;
     text_weight weight;
-    TTF_Font *font;
-    int line_height;
+    TTF_Font *font;     /* shared with every face of this weight */
+    int line_height, height;
     int16_t *adv[0x110000 >> 8];  /* per 256-code-point block, lazily */
 } face;
 
@@ -48,6 +54,8 @@ typedef struct entry {
 static struct {
     char *path[2];
     int index[2];
+    TTF_Font *font[2];
+    int font_px[2];
     face *faces[MAX_FACES];
     int n_faces;
     entry *buckets[HASH_SIZE];
@@ -101,13 +109,24 @@ bool text_init(const text_font_spec *spec, diag_list *errors)
         bold = reg;
         bold_i = reg_i;
     }
-    /* Open once to prove the face index exists before the first frame. */
-    TTF_Font *probe = TTF_OpenFontIndex(reg, 20, reg_i);
-    if (!probe) {
+    /* Opened now, so a missing face index is reported before the first
+     * frame; kept open for the life of the kiosk. */
+    T.font[TEXT_REGULAR] = TTF_OpenFontIndex(reg, 20, reg_i);
+    if (!T.font[TEXT_REGULAR]) {
         diag_add(errors, reg, 0, 0, "cannot open face %d: %s", reg_i, TTF_GetError());
         return false;
     }
-    TTF_CloseFont(probe);
+    T.font_px[TEXT_REGULAR] = 20;
+    if (!strcmp(bold, reg) && bold_i == reg_i) {
+        T.font[TEXT_BOLD] = NULL;       /* same face: share it */
+    } else {
+        T.font[TEXT_BOLD] = TTF_OpenFontIndex(bold, 20, bold_i);
+        if (!T.font[TEXT_BOLD]) {
+            diag_add(errors, bold, 0, 0, "cannot open face %d: %s", bold_i, TTF_GetError());
+            return false;
+        }
+        T.font_px[TEXT_BOLD] = 20;
+    }
     T.path[TEXT_REGULAR] = strdup(reg);
     T.path[TEXT_BOLD] = strdup(bold);
     T.index[TEXT_REGULAR] = reg_i;
@@ -118,6 +137,20 @@ bool text_init(const text_font_spec *spec, diag_list *errors)
 const char *text_font_path(text_weight w)
 {
     return T.path[w];
+}
+
+/* Puts the shared font of f's weight at f's size. */
+static bool face_size(face *f)
+{
+    int slot = T.font[f->weight] ? (int)f->weight : TEXT_REGULAR;
+    if (T.font_px[slot] == f->px)
+        return true;
+    if (TTF_SetFontSize(T.font[slot], f->px) != 0) {
+        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "font size %d: %s", f->px, TTF_GetError());
+        return false;
+    }
+    T.font_px[slot] = f->px;
+    return true;
 }
 
 static face *face_get(int px, text_weight w)
@@ -139,17 +172,15 @@ static face *face_get(int px, text_weight w)
     face *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
-    f->font = TTF_OpenFontIndex(T.path[w], px, T.index[w]);
-    if (!f->font && w == TEXT_BOLD)
-        f->font = TTF_OpenFontIndex(T.path[TEXT_REGULAR], px, T.index[TEXT_REGULAR]);
-    if (!f->font) {
-        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "font %s: %s", T.path[w], TTF_GetError());
+    f->px = px;
+    f->weight = w;
+    f->font = T.font[w] ? T.font[w] : T.font[TEXT_REGULAR];
+    if (!face_size(f)) {
         free(f);
         return NULL;
     }
-    f->px = px;
-    f->weight = w;
     f->line_height = TTF_FontLineSkip(f->font);
+    f->height = TTF_FontHeight(f->font);
     T.faces[T.n_faces++] = f;
     return f;
 }
@@ -170,7 +201,8 @@ int text_advance(int px, text_weight w, uint32_t cp)
     int16_t *a = &(*blk)[cp & 0xFF];
     if (*a < 0) {
         int minx, maxx, miny, maxy, adv = 0;
-        if (TTF_GlyphMetrics32(f->font, cp, &minx, &maxx, &miny, &maxy, &adv) != 0)
+        if (!face_size(f) ||
+            TTF_GlyphMetrics32(f->font, cp, &minx, &maxx, &miny, &maxy, &adv) != 0)
             adv = px / 2;
         *a = (int16_t)adv;
     }
@@ -196,7 +228,7 @@ int text_line_height(int px, text_weight w)
 int text_ascent_box(int px, text_weight w)
 {
     face *f = face_get(px, w);
-    return f ? TTF_FontHeight(f->font) : px * 4 / 3;
+    return f ? f->height : px * 4 / 3;
 }
 
 static uint32_t hash_of(const char *s, size_t len, int px, text_weight w, uint32_t rgba)
@@ -283,7 +315,7 @@ void text_draw(SDL_Renderer *r, const char *s, size_t len, int x, int y,
             return;
         memcpy(tmp, s, len);
         tmp[len] = '\0';
-        SDL_Surface *surf = TTF_RenderUTF8_Blended(f->font, tmp, c);
+        SDL_Surface *surf = face_size(f) ? TTF_RenderUTF8_Blended(f->font, tmp, c) : NULL;
         free(tmp);
         if (!surf)
             return;
@@ -331,12 +363,17 @@ void text_shutdown(void)
 {
     text_flush();
     for (int i = 0; i < T.n_faces; i++) {
-        TTF_CloseFont(T.faces[i]->font);
         for (size_t b = 0; b < sizeof T.faces[i]->adv / sizeof *T.faces[i]->adv; b++)
             free(T.faces[i]->adv[b]);
         free(T.faces[i]);
     }
     T.n_faces = 0;
+    for (int w = 0; w < 2; w++) {
+        if (T.font[w])
+            TTF_CloseFont(T.font[w]);
+        T.font[w] = NULL;
+        T.font_px[w] = 0;
+    }
     free(T.path[0]);
     free(T.path[1]);
     T.path[0] = T.path[1] = NULL;

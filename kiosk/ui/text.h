@@ -8,8 +8,8 @@
  *    (line breaking measures far more often than it draws);
  *  - rendered lines as textures keyed by (text, size, weight, colour), kept
  *    under a byte budget and evicted least-recently-used.
- * The font is opened once per (weight, pixel size); sizes come from the
- * theme's small type scale, so only a handful of faces are ever open.
+ * One font is open per weight and switched between the theme's few pixel
+ * sizes (an open CJK face costs megabytes; see text.c).
  */
 #ifndef KIOSK_TEXT_H
 #define KIOSK_TEXT_H

@@ -125,39 +125,46 @@ void ui_dim(ui *u)
     ui_fill(u, s, u->th.overlay);
 }
 
-/* Anti-aliased quarter discs, white with coverage in alpha, tinted at draw
- * time. One texture per radius; a screen uses two or three radii. */
-static struct { SDL_Renderer *r; int radius; SDL_Texture *tex; } corners[8];
+/* Anti-aliased discs and rings, white with coverage in alpha, tinted at
+ * draw time. One texture holds all four quadrants of a (2r x 2r) disc, so a
+ * corner is a plain copy of a quarter of it: SDL_RenderCopyEx with a flip
+ * was a third of a frame's instructions on the software renderer. A ring
+ * (width > 0) draws a bordered corner without filling the corner twice. */
+#define CORNER_SLOTS 12
+static struct {
+    SDL_Renderer *r;
+    int radius, width;      /* width 0: solid disc */
+    SDL_Texture *tex;
+} corners[CORNER_SLOTS];
+static int corner_next;
 
-static SDL_Texture *corner_texture(ui *u, int radius)
+static float disc_coverage(float dist, float radius)
 {
-    int free_slot = -1;
-    for (int i = 0; i < 8; i++) {
-        if (corners[i].tex && corners[i].r == u->r && corners[i].radius == radius)
+    float c = radius - dist + 0.5f;
+    return c < 0 ? 0 : c > 1 ? 1 : c;
+}
+
+static SDL_Texture *corner_texture(ui *u, int radius, int width)
+{
+    for (int i = 0; i < CORNER_SLOTS; i++)
+        if (corners[i].tex && corners[i].r == u->r && corners[i].radius == radius &&
+            corners[i].width == width)
             return corners[i].tex;
-        if (!corners[i].tex && free_slot < 0)
-            free_slot = i;
-    }
-    if (free_slot < 0) {
-        free_slot = 0;
-        SDL_DestroyTexture(corners[0].tex);
-        corners[0].tex = NULL;
-    }
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, radius, radius, 32,
-                                                    SDL_PIXELFORMAT_ARGB8888);
+    int side = 2 * radius;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, side, side, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return NULL;
-    for (int y = 0; y < radius; y++) {
+    for (int y = 0; y < side; y++) {
         Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + y * s->pitch);
-        for (int x = 0; x < radius; x++) {
-            /* top-left corner: centre of the disc at (radius, radius) */
+        for (int x = 0; x < side; x++) {
             float dx = (float)radius - ((float)x + 0.5f);
             float dy = (float)radius - ((float)y + 0.5f);
-            float cov = (float)radius - sqrtf(dx * dx + dy * dy) + 0.5f;
+            float d = sqrtf(dx * dx + dy * dy);
+            float cov = disc_coverage(d, (float)radius);
+            if (width > 0)
+                cov -= disc_coverage(d, (float)(radius - width));
             if (cov < 0)
                 cov = 0;
-            if (cov > 1)
-                cov = 1;
             row[x] = ((Uint32)(cov * 255.0f + 0.5f) << 24) | 0xFFFFFFu;
         }
     }
@@ -166,19 +173,48 @@ static SDL_Texture *corner_texture(ui *u, int radius)
     if (!t)
         return NULL;
     SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
-    corners[free_slot].r = u->r;
-    corners[free_slot].radius = radius;
-    corners[free_slot].tex = t;
+    int slot = corner_next++ % CORNER_SLOTS;
+    if (corners[slot].tex)
+        SDL_DestroyTexture(corners[slot].tex);
+    corners[slot].r = u->r;
+    corners[slot].radius = radius;
+    corners[slot].width = width;
+    corners[slot].tex = t;
     return t;
 }
 
-void ui_round(ui *u, SDL_Rect r, int radius, SDL_Color c)
+/* The four corners of r from a disc or ring texture, tinted c. */
+static void draw_corners(ui *u, SDL_Texture *t, SDL_Rect r, int radius, SDL_Color c)
+{
+    SDL_SetTextureColorMod(t, c.r, c.g, c.b);
+    SDL_SetTextureAlphaMod(t, c.a);
+    SDL_Rect src = {0, 0, radius, radius};
+    SDL_Rect d = {r.x, r.y, radius, radius};
+    SDL_RenderCopy(u->r, t, &src, &d);
+    src.x = radius;
+    d.x = r.x + r.w - radius;
+    SDL_RenderCopy(u->r, t, &src, &d);
+    src.y = radius;
+    d.y = r.y + r.h - radius;
+    SDL_RenderCopy(u->r, t, &src, &d);
+    src.x = 0;
+    d.x = r.x;
+    SDL_RenderCopy(u->r, t, &src, &d);
+}
+
+static int clamp_radius(SDL_Rect r, int radius)
 {
     if (radius * 2 > r.w)
         radius = r.w / 2;
     if (radius * 2 > r.h)
         radius = r.h / 2;
-    SDL_Texture *t = radius > 1 ? corner_texture(u, radius) : NULL;
+    return radius;
+}
+
+void ui_round(ui *u, SDL_Rect r, int radius, SDL_Color c)
+{
+    radius = clamp_radius(r, radius);
+    SDL_Texture *t = radius > 1 ? corner_texture(u, radius, 0) : NULL;
     if (!t) {
         ui_fill(u, r, c);
         return;
@@ -189,25 +225,32 @@ void ui_round(ui *u, SDL_Rect r, int radius, SDL_Color c)
     ui_fill(u, mid, c);
     ui_fill(u, top, c);
     ui_fill(u, bot, c);
-    SDL_SetTextureColorMod(t, c.r, c.g, c.b);
-    SDL_SetTextureAlphaMod(t, c.a);
-    SDL_Rect d = {r.x, r.y, radius, radius};
-    SDL_RenderCopyEx(u->r, t, NULL, &d, 0, NULL, SDL_FLIP_NONE);
-    d.x = r.x + r.w - radius;
-    SDL_RenderCopyEx(u->r, t, NULL, &d, 0, NULL, SDL_FLIP_HORIZONTAL);
-    d.y = r.y + r.h - radius;
-    SDL_RenderCopyEx(u->r, t, NULL, &d, 0, NULL,
-                     (SDL_RendererFlip)(SDL_FLIP_HORIZONTAL | SDL_FLIP_VERTICAL));
-    d.x = r.x;
-    SDL_RenderCopyEx(u->r, t, NULL, &d, 0, NULL, SDL_FLIP_VERTICAL);
+    draw_corners(u, t, r, radius, c);
 }
 
 void ui_round_border(ui *u, SDL_Rect r, int radius, int width, SDL_Color border,
                      SDL_Color fill)
 {
-    ui_round(u, r, radius, border);
-    SDL_Rect in = {r.x + width, r.y + width, r.w - 2 * width, r.h - 2 * width};
-    ui_round(u, in, radius > width ? radius - width : 0, fill);
+    radius = clamp_radius(r, radius);
+    SDL_Texture *ring = radius > width && radius > 1 ? corner_texture(u, radius, width) : NULL;
+    if (!ring || fill.a != 255) {
+        /* translucent fills or tiny radii: the simple two-pass way */
+        ui_round(u, r, radius, border);
+        SDL_Rect in = {r.x + width, r.y + width, r.w - 2 * width, r.h - 2 * width};
+        ui_round(u, in, radius > width ? radius - width : 0, fill);
+        return;
+    }
+    /* fill once, then only the thin border on top */
+    ui_round(u, r, radius, fill);
+    SDL_Rect edges[4] = {
+        {r.x + radius, r.y, r.w - 2 * radius, width},
+        {r.x + radius, r.y + r.h - width, r.w - 2 * radius, width},
+        {r.x, r.y + radius, width, r.h - 2 * radius},
+        {r.x + r.w - width, r.y + radius, width, r.h - 2 * radius},
+    };
+    for (int i = 0; i < 4; i++)
+        ui_fill(u, edges[i], border);
+    draw_corners(u, ring, r, radius, border);
 }
 
 /* ----------------------------------------------------------------- text -- */
