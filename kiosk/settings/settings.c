@@ -82,6 +82,7 @@ typedef struct key_def {
 } key_def;
 
 static const char *const simulate_choices[] = {"auto", "on", "off", NULL};
+static const char *const renderer_choices[] = {"software", "accelerated", NULL};
 
 /* Each row is one key. The default is text exactly as a technician would
  * write it, and goes through the same parser as the file: settings_defaults
@@ -112,6 +113,7 @@ static const key_def keys[] = {
     KEY_BOOL("display", "fullscreen", fullscreen, "yes", "Cover the whole screen without a window frame (全屏); no is for testing on a desktop"),
     KEY_INT("display", "display_index", display_index, 0, 7, "0", NULL, "Which monitor to use when several are connected, 0 = the first (显示器编号)"),
     KEY_BOOL("display", "show_cursor", show_cursor, "no", "Show the mouse pointer (显示鼠标指针); no on a touch screen"),
+    KEY_ENUM("display", "renderer", renderer, renderer_choices, "software", "How frames are drawn (渲染方式): software = CPU, same on every panel PC; accelerated = GPU driver, only with a real GPU"),
     KEY_PATH("fonts", "regular", font_regular, 0, PC_FILE, "", "Font file for body text (常规字体); empty = auto: Noto Sans CJK face 2, else WenQuanYi Micro Hei face 0"),
     KEY_INT("fonts", "regular_index", font_regular_index, 0, 15, "2", NULL, "Face inside the regular .ttc collection, used when regular is set (字体序号); 2 = Simplified Chinese in Noto Sans CJK"),
     KEY_PATH("fonts", "bold", font_bold, 0, PC_FILE, "", "Font file for headings (粗体); empty = auto: Noto Sans CJK Bold face 2, else the regular font"),
@@ -159,6 +161,7 @@ static const char *const supported_langs[] = {"zh", "en"};
 /* The enum is stored through an int lvalue (the table has no per-type
  * setter); this keeps that honest if the enum ever grows a wider value. */
 _Static_assert(sizeof(simulate_mode) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(renderer_mode) == sizeof(int), "enum stored as int");
 
 size_t settings_key_count(void)
 {

@@ -34,6 +34,7 @@ typedef struct reader_id {
 } reader_id;
 
 typedef enum simulate_mode { SIMULATE_AUTO, SIMULATE_ON, SIMULATE_OFF } simulate_mode;
+typedef enum renderer_mode { RENDERER_SOFTWARE, RENDERER_ACCELERATED } renderer_mode;
 
 typedef struct settings {
     char *path;             /* absolute path of the file loaded, NULL for defaults */
@@ -43,6 +44,7 @@ typedef struct settings {
     bool fullscreen;
     int display_index;
     bool show_cursor;
+    renderer_mode renderer;
 
     /* [fonts] -- NULL path means auto-detect from the Debian font paths */
     char *font_regular;  int font_regular_index;
