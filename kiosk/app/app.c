@@ -327,6 +327,15 @@ void app_set_large(app *a, bool on)
     relayout_all(a);
 }
 
+void app_set_contrast(app *a, bool on)
+{
+    if (a->contrast == on)
+        return;
+    a->contrast = on;
+    apply_theme(a);
+    relayout_all(a);
+}
+
 void app_invalidate(app *a)
 {
     a->dirty = true;
@@ -376,8 +385,10 @@ void app_session_end(app *a)
     a->card_error_key = NULL;
     if (a->cfg && a->cfg->n_langs > 0)
         app_set_lang(a, a->cfg->langs[0]);
-    if (a->cfg)
+    if (a->cfg) {
         app_set_large(a, a->cfg->large_font);
+        app_set_contrast(a, a->cfg->high_contrast);
+    }
     if (a->depth > 0)
         app_go_home(a);
     a->last_input_ms = clock_now_ms();
@@ -394,8 +405,11 @@ static void open_help_dialog(app *a)
 {
     char body[1024];
     i18n_format(body, sizeof body, "help.body", "hotline", a->cfg->hotline, (char *)NULL);
-    const char *buttons[] = {tr("common.close")};
-    app_dialog_open(a, DIALOG_HELP, tr("help.title"), body, buttons, 1);
+    /* High contrast lives here rather than in the status bar: few need it,
+     * and the bar is full in large-font portrait mode. */
+    const char *buttons[] = {tr("common.close"),
+                             a->contrast ? tr("help.contrast_off") : tr("help.contrast_on")};
+    app_dialog_open(a, DIALOG_HELP, tr("help.title"), body, buttons, 2);
 }
 
 /* -------------------------------------------------------------- actions -- */
@@ -435,8 +449,11 @@ static void dispatch_action(app *a, int action, intptr_t arg)
             return;
         }
         app_dialog_close(a);
-        if (kind == DIALOG_HELP)
+        if (kind == DIALOG_HELP) {
+            if (arg == 1)
+                app_set_contrast(a, !a->contrast);
             return;
+        }
         break;  /* the screen's own dialog: pass the button on */
     }
     default:

@@ -130,6 +130,7 @@ bool app_reload_catalog(app *a, const char *path);
 /* Settings toggles reachable from every screen. */
 void app_set_lang(app *a, const char *lang);
 void app_set_large(app *a, bool on);
+void app_set_contrast(app *a, bool on);
 
 /* Marks the frame dirty. */
 void app_invalidate(app *a);

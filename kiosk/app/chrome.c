@@ -23,9 +23,11 @@ static int status_button(app *a, ui *u, int right, int y, int h, const char *lab
     SDL_Rect r = {right - w, y, w, h};
     SDL_Color bg = th->on_primary;
     bg.a = ui_is_pressed(u, action, arg) ? 110 : 40;
-    if (th->contrast)
-        bg = ui_is_pressed(u, action, arg) ? th->pressed : (SDL_Color){0, 0, 0, 255};
-    ui_round(u, r, h / 2, bg);
+    if (th->contrast)   /* outlined: a filled pill would vanish on black */
+        ui_round_border(u, r, h / 2, 2, th->border,
+                        ui_is_pressed(u, action, arg) ? th->pressed : th->bg);
+    else
+        ui_round(u, r, h / 2, bg);
     int lh = text_line_height(px, TEXT_BOLD);
     ui_text(u, label, r.x, r.y + (h - lh) / 2, r.w, px, TEXT_BOLD,
             th->contrast ? th->text : th->on_primary, UI_CENTER, false);

@@ -36,29 +36,41 @@ static void home_draw(app *a, void *st, ui *u)
                        th->primary, UI_LEFT, true);
     wy += ui_paragraph(u, tr("home.subtitle"), c.x, wy, col_w, th->text_body, TEXT_REGULAR,
                        th->muted, UI_LEFT, true);
-    /* search field and, unless signed in, the ID-card sign-in beside it */
+    /* The search field and, unless signed in, the ID-card sign-in: side
+     * by side when the search hint still fits, else the button on its own
+     * row below. Portrait: a full-width block under the welcome lines;
+     * landscape: the right half beside them. */
     const char *signin = tr("signin.button");
+    const char *hint = tr("home.search_hint");
+    int block_x = th->portrait ? c.x : c.x + col_w + th->gap;
+    int block_w = th->portrait ? c.w : col_w;
     int sb_w = a->identity ? 0
                            : text_width(signin, strlen(signin), th->text_body, TEXT_BOLD) +
                                  2 * th->pad;
-    SDL_Rect sr;
+    int hint_need = th->target * 4 / 3 + th->gap +
+                    text_width(hint, strlen(hint), th->text_small, TEXT_REGULAR);
+    bool own_row = sb_w && block_w - sb_w - th->gap < hint_need;
+    int block_h = th->target + (own_row ? th->gap + th->target : 0);
+    int by;
     if (th->portrait) {
-        y = wy + th->gap;
-        sr = (SDL_Rect){c.x, y, c.w, th->target};
-        y += sr.h + th->gap * 2;
+        by = wy + th->gap;
+        y = by + block_h + th->gap * 2;
     } else {
-        int sy = y + (wy - y - th->target) / 2;
-        if (sy < y)
-            sy = y;
-        sr = (SDL_Rect){c.x + col_w + th->gap, sy, col_w, th->target};
-        y = (wy > sy + th->target ? wy : sy + th->target) + th->gap * 2;
+        by = y + (wy - y - block_h) / 2;
+        if (by < y)
+            by = y;
+        y = (wy > by + block_h ? wy : by + block_h) + th->gap * 2;
     }
-    if (sb_w) {
+    SDL_Rect sr = {block_x, by, block_w, th->target};
+    if (own_row) {
+        SDL_Rect b = {block_x, by + th->target + th->gap, block_w, th->target};
+        ui_button(u, b, signin, UI_PRIMARY, ACT_SIGNIN, 0);
+    } else if (sb_w) {
         SDL_Rect b = {sr.x + sr.w - sb_w, sr.y, sb_w, sr.h};
         sr.w -= sb_w + th->gap;
         ui_button(u, b, signin, UI_PRIMARY, ACT_SIGNIN, 0);
     }
-    widget_search_field(u, sr, tr("home.search_hint"), ACT_SEARCH);
+    widget_search_field(u, sr, hint, ACT_SEARCH);
 
     y += ui_paragraph(u, tr("home.categories"), c.x, y, c.w, th->text_heading, TEXT_BOLD,
                       th->text, UI_LEFT, true);
@@ -66,7 +78,8 @@ static void home_draw(app *a, void *st, ui *u)
 
     /* category tiles */
     SDL_Rect view = {c.x, y, c.w, c.y + c.h - y};
-    int min_tile = (int)(300 * th->u * (th->large ? 1.5f : 1.0f));
+    /* landscape tiles put the icon beside the name and need more width */
+    int min_tile = (int)((th->portrait ? 300 : 400) * th->u * (th->large ? 1.5f : 1.0f));
     int cols = c.w / min_tile;
     if (cols < 2)
         cols = 2;

@@ -112,9 +112,13 @@ void widget_search_field(ui *u, SDL_Rect r, const char *text, int action)
         ui_fill(u, dot, th->primary);
     }
     int tx = ring.x + d + th->gap;
-    int lh = text_line_height(th->text_body, TEXT_REGULAR);
-    ui_text(u, text, tx, r.y + (r.h - lh) / 2, r.x + r.w - tx - r.h / 2, th->text_body,
-            TEXT_REGULAR, th->muted, UI_LEFT, true);
+    int tw = r.x + r.w - tx - r.h / 2;
+    /* the hint tells how to search: step down a size before cutting it */
+    int px = th->text_body;
+    if (text_width(text, strlen(text), px, TEXT_REGULAR) > tw)
+        px = th->text_small;
+    int lh = text_line_height(px, TEXT_REGULAR);
+    ui_text(u, text, tx, r.y + (r.h - lh) / 2, tw, px, TEXT_REGULAR, th->muted, UI_LEFT, true);
     ui_target_add(u, r, action, 0, text);
 }
 
