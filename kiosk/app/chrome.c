@@ -136,18 +136,24 @@ SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
     }
     int tx = th->pad / 2 + side + th->gap;
     int tw = a->w - 2 * tx;
-    /* A long title steps down through the type scale before it is cut:
-     * residents need the whole name of the service they opened. */
+    /* A long title steps down through the type scale, then takes two
+     * lines, before it is cut: residents need the whole name of the
+     * service they opened. */
     const int sizes[] = {th->text_title, th->text_heading, th->text_body};
     int px = sizes[0];
-    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+    bool fits = false;
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes && !fits; i++) {
         px = sizes[i];
-        if (text_width(title, strlen(title), px, TEXT_BOLD) <= tw)
-            break;
+        fits = text_width(title, strlen(title), px, TEXT_BOLD) <= tw;
     }
     int lh = text_line_height(px, TEXT_BOLD);
-    ui_text(u, title, tx, head.y + (head.h - lh) / 2, tw, px, TEXT_BOLD, th->text,
-            UI_CENTER, true);
+    if (fits || 2 * lh > head.h) {
+        ui_text(u, title, tx, head.y + (head.h - lh) / 2, tw, px, TEXT_BOLD, th->text,
+                UI_CENTER, true);
+    } else {
+        ui_paragraph_max(u, title, tx, head.y + (head.h - 2 * lh) / 2, tw, px, TEXT_BOLD,
+                         th->text, UI_CENTER, 2);
+    }
 
     SDL_Rect content = {th->pad, head.y + head.h + th->gap, a->w - 2 * th->pad,
                         a->h - (head.y + head.h + th->gap) - th->pad};

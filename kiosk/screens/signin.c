@@ -27,6 +27,7 @@ typedef struct signin_state {
     char demo_path[MAX_DEMO][512];
     char demo_label_zh[MAX_DEMO][96];
     char demo_label_en[MAX_DEMO][96];
+    ui_scroll scroll;
 } signin_state;
 
 static int demo_order(const void *x, const void *y)
@@ -100,6 +101,73 @@ static void draw_illustration(ui *u, SDL_Rect r, bool reading)
     ui_round(u, num, num.h / 2, th->surface_alt);
 }
 
+/* The instructions, the picture (pic_h high, none when too small), the
+ * status line and the window hint, from y down. Returns the height used
+ * without the picture when measuring (draw false). */
+static int draw_instructions(app *a, signin_state *s, ui *u, int x, int y, int w, int pic_h,
+                             bool draw)
+{
+    const theme *th = &u->th;
+    int y0 = y;
+    if (s->service >= 0)
+        y += ui_paragraph(u, tr("signin.needed"), x, y, w, th->text_body, TEXT_REGULAR,
+                          th->muted, UI_CENTER, draw) + th->gap;
+    y += ui_paragraph(u, tr("signin.place"), x, y, w, th->text_title, TEXT_BOLD, th->text,
+                      UI_CENTER, draw);
+    y += ui_paragraph(u, tr("signin.place_hint"), x, y, w, th->text_body, TEXT_REGULAR,
+                      th->muted, UI_CENTER, draw) + th->gap;
+    int max_pic = (int)(520 * th->u);
+    if (pic_h > max_pic)
+        pic_h = max_pic;
+    if (draw && pic_h >= 2 * th->target) {
+        int pw = pic_h * 3 / 2 > w ? w : pic_h * 3 / 2;
+        SDL_Rect pic = {x + (w - pw) / 2, y, pw, pw * 2 / 3};
+        draw_illustration(u, pic, a->card_phase == CARD_READING);
+        y += pic.h + th->gap;
+    }
+
+    const char *status = tr("signin.waiting");
+    SDL_Color colour = th->muted;
+    if (!a->reader_present || !a->reader) {
+        status = tr("reader.unavailable");
+        colour = th->danger;
+    } else if (a->card_phase == CARD_READING) {
+        status = tr("signin.reading");
+        colour = th->ok;
+    } else if (a->card_phase == CARD_FAILED && a->card_error_key) {
+        status = tr(a->card_error_key);
+        colour = th->danger;
+    }
+    /* room for a two-line error even while showing a one-line status, so
+     * the layout does not jump when a card fails */
+    int st_h = ui_paragraph(u, status, x, y, w, th->text_heading, TEXT_BOLD, colour, UI_CENTER,
+                            draw);
+    int two = 2 * text_line_height(th->text_heading, TEXT_BOLD);
+    y += st_h > two ? st_h : two;
+    y += ui_paragraph(u, tr("signin.window"), x, y, w, th->text_small, TEXT_REGULAR, th->muted,
+                      UI_CENTER, draw) + th->gap;
+    return y - y0;
+}
+
+/* The demo-card block: a marked heading and one button per card. */
+static int draw_demo(app *a, signin_state *s, ui *u, int x, int y, int w, bool en, bool draw)
+{
+    (void)a;
+    const theme *th = &u->th;
+    int y0 = y;
+    y += ui_paragraph(u, tr("signin.demo"), x, y, w, th->text_body, TEXT_BOLD, th->warn,
+                      UI_CENTER, draw);
+    for (int i = 0; i < s->n_demo; i++) {
+        if (draw) {
+            SDL_Rect b = {x, y, w, th->target};
+            ui_button(u, b, en ? s->demo_label_en[i] : s->demo_label_zh[i], UI_SECONDARY,
+                      ACT_DEMO, i);
+        }
+        y += th->target + th->gap / 2;
+    }
+    return y - y0;
+}
+
 static void signin_draw(app *a, void *st, ui *u)
 {
     signin_state *s = st;
@@ -134,62 +202,42 @@ static void signin_draw(app *a, void *st, ui *u)
         return;
     }
 
-    if (s->service >= 0) {
-        y += ui_paragraph(u, tr("signin.needed"), c.x, y, c.w, th->text_body, TEXT_REGULAR,
-                          th->muted, UI_CENTER, true) + th->gap;
-    }
-    y += ui_paragraph(u, tr("signin.place"), c.x, y, c.w, th->text_title, TEXT_BOLD, th->text,
-                      UI_CENTER, true);
-    y += ui_paragraph(u, tr("signin.place_hint"), c.x, y, c.w, th->text_body, TEXT_REGULAR,
-                      th->muted, UI_CENTER, true) + th->gap;
-
-    /* demo buttons take the room below; the picture gets what is left */
     bool demo = a->reader_simulated && idreader_sim(a) && s->n_demo > 0;
-    int demo_h = 0;
-    if (demo) {
-        int lines = text_line_height(th->text_body, TEXT_REGULAR) * 2;
-        demo_h = lines + s->n_demo * (th->target + th->gap / 2);
-    }
-    int status_h = 3 * text_line_height(th->text_heading, TEXT_BOLD) + th->gap;
-    int pic_h = c.y + c.h - y - demo_h - status_h - th->gap;
-    int max_pic = (int)(520 * th->u);
-    if (pic_h > max_pic)
-        pic_h = max_pic;
-    if (pic_h > 3 * th->target) {
-        SDL_Rect pic = {c.x + (c.w - pic_h * 3 / 2) / 2, y, pic_h * 3 / 2, pic_h};
-        draw_illustration(u, pic, a->card_phase == CARD_READING);
-        y += pic_h + th->gap;
-    }
+    bool two_cols = !th->portrait && demo;
+    int col_w = two_cols ? (c.w - th->pad) / 2 : c.w;
+    int instr_h = draw_instructions(a, s, u, 0, 0, col_w, 0, false);
+    int demo_h = demo ? draw_demo(a, s, u, 0, 0, col_w, en, false) : 0;
 
-    /* status line */
-    const char *status = tr("signin.waiting");
-    SDL_Color colour = th->muted;
-    if (!a->reader_present || !a->reader) {
-        status = tr("reader.unavailable");
-        colour = th->danger;
-    } else if (a->card_phase == CARD_READING) {
-        status = tr("signin.reading");
-        colour = th->ok;
-    } else if (a->card_phase == CARD_FAILED && a->card_error_key) {
-        status = tr(a->card_error_key);
-        colour = th->danger;
-    }
-    y += ui_paragraph(u, status, c.x, y, c.w, th->text_heading, TEXT_BOLD, colour, UI_CENTER,
-                      true);
-    y += ui_paragraph(u, tr("signin.window"), c.x, y, c.w, th->text_small, TEXT_REGULAR,
-                      th->muted, UI_CENTER, true) + th->gap;
-
-    if (demo) {
-        y = c.y + c.h - demo_h;
-        y += ui_paragraph(u, tr("signin.demo"), c.x, y, c.w, th->text_body, TEXT_BOLD,
-                          th->warn, UI_CENTER, true);
-        for (int i = 0; i < s->n_demo; i++) {
-            SDL_Rect b = {c.x, y, c.w, th->target};
-            ui_button(u, b, en ? s->demo_label_en[i] : s->demo_label_zh[i], UI_SECONDARY,
-                      ACT_DEMO, i);
-            y += th->target + th->gap / 2;
+    if (two_cols) {
+        /* landscape: what to do on the left, the demo cards on the right */
+        SDL_Rect left = {c.x, c.y, col_w, c.h};
+        int pic = c.h - instr_h;
+        draw_instructions(a, s, u, left.x, left.y, col_w, pic, true);
+        SDL_Rect right = {c.x + col_w + th->pad, c.y, col_w, c.h};
+        if (demo_h <= c.h) {
+            draw_demo(a, s, u, right.x, c.y + (c.h - demo_h) / 2, col_w, en, true);
+        } else {    /* large text: the cards scroll rather than fall off */
+            int off = ui_scroll_begin(u, &s->scroll, right, demo_h);
+            draw_demo(a, s, u, right.x, right.y - off, col_w, en, true);
+            ui_scroll_end(u, &s->scroll, right);
         }
+        return;
     }
+    /* portrait: the picture takes the room the text leaves; with large text
+     * and little room everything scrolls instead of overlapping */
+    int room = c.h - instr_h - demo_h - th->gap;
+    if (room >= 2 * th->target) {
+        draw_instructions(a, s, u, c.x, c.y, c.w, room, true);
+        if (demo)
+            draw_demo(a, s, u, c.x, c.y + c.h - demo_h, c.w, en, true);
+        return;
+    }
+    int content = instr_h + th->gap + demo_h;
+    int off = ui_scroll_begin(u, &s->scroll, c, content);
+    draw_instructions(a, s, u, c.x, c.y - off, c.w, 0, true);
+    if (demo)
+        draw_demo(a, s, u, c.x, c.y - off + instr_h + th->gap, c.w, en, true);
+    ui_scroll_end(u, &s->scroll, c);
 }
 
 static void signin_action(app *a, void *st, int action, intptr_t arg)

@@ -429,18 +429,22 @@ void ui_button(ui *u, SDL_Rect r, const char *label, ui_style style, int action,
             fg = th->text;
         break;
     }
-    int px = th->text_body;
+    /* one or two lines at body size, else at the small size, else cut:
+     * a button's label is what the resident is about to do */
     int inner = r.w - 2 * (th->pad / 2);
-    int lh = text_line_height(px, TEXT_BOLD);
-    int h = ui_paragraph(u, label, 0, 0, inner, px, TEXT_BOLD, fg, UI_CENTER, false);
-    if (h > r.h && h > lh) {
-        /* two lines do not fit: fall back to one line with an ellipsis */
-        ui_text(u, label, r.x + th->pad / 2, r.y + (r.h - lh) / 2, inner, px,
-                TEXT_BOLD, fg, UI_CENTER, true);
-    } else {
-        ui_paragraph(u, label, r.x + th->pad / 2, r.y + (r.h - h) / 2, inner, px,
-                     TEXT_BOLD, fg, UI_CENTER, true);
+    const int sizes[2] = {th->text_body, th->text_small};
+    for (int i = 0; i < 2; i++) {
+        int h = ui_paragraph(u, label, 0, 0, inner, sizes[i], TEXT_BOLD, fg, UI_CENTER, false);
+        if (h <= r.h || (i == 0 && h <= text_line_height(sizes[i], TEXT_BOLD))) {
+            ui_paragraph(u, label, r.x + th->pad / 2, r.y + (r.h - h) / 2, inner, sizes[i],
+                         TEXT_BOLD, fg, UI_CENTER, true);
+            ui_target_add(u, r, action, arg, label);
+            return;
+        }
     }
+    int lh = text_line_height(th->text_small, TEXT_BOLD);
+    ui_text(u, label, r.x + th->pad / 2, r.y + (r.h - lh) / 2, inner, th->text_small,
+            TEXT_BOLD, fg, UI_CENTER, true);
     ui_target_add(u, r, action, arg, label);
 }
 
