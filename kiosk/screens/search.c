@@ -94,6 +94,8 @@ static void search_draw(app *a, void *st, ui *u)
 
     /* keyboard at the bottom */
     int kb_h = keyboard_height(u, kb_w);
+    if (!th->portrait && kb_h > c.h)
+        kb_h = c.h;     /* beside the results it may use the full height */
     SDL_Rect kb = {c.x + c.w - kb_w, c.y + c.h - kb_h, kb_w, kb_h};
     keyboard_draw(u, kb, ACT_KEY, tr("search.space"), tr("search.clear"),
                   tr("search.backspace"));
@@ -104,8 +106,9 @@ static void search_draw(app *a, void *st, ui *u)
     if (a->search_query[0]) {
         char n[16];
         snprintf(n, sizeof n, "%zu", s->n_hits);
-        i18n_format(line, sizeof line, s->n_hits ? "search.found" : "search.none", "count", n,
-                    (char *)NULL);
+        const char *key = s->n_hits == 0 ? "search.none"
+                          : s->n_hits == 1 ? "search.found_one" : "search.found";
+        i18n_format(line, sizeof line, key, "count", n, (char *)NULL);
     } else {
         snprintf(line, sizeof line, "%s", tr("search.hint"));
     }

@@ -134,6 +134,41 @@ int widget_badge(ui *u, int x, int y, const char *text, SDL_Color fg, SDL_Color 
     return w;
 }
 
+/* The badges of a service row, flowing onto a second line when the row is
+ * narrow (large text, landscape columns). Returns their height. */
+static int badges(ui *u, int x, int y, int w, const catalog_service *svc, bool draw)
+{
+    const theme *th = &u->th;
+    const char *labels[2];
+    SDL_Color fg[2], bg[2];
+    int n = 0;
+    SDL_Color ok_bg = th->ok;
+    ok_bg.a = 40;
+    labels[n] = svc->kiosk ? tr("badge.kiosk") : tr("badge.window");
+    fg[n] = svc->kiosk ? th->ok : th->muted;
+    bg[n++] = svc->kiosk ? ok_bg : th->surface_alt;
+    if (svc->needs_identity) {
+        SDL_Color id_bg = th->primary;
+        id_bg.a = 30;
+        labels[n] = tr("badge.identity");
+        fg[n] = th->contrast ? th->text : th->primary;
+        bg[n++] = id_bg;
+    }
+    int lh = text_line_height(th->text_small, TEXT_BOLD);
+    int bx = 0, by = 0;
+    for (int i = 0; i < n; i++) {
+        int bw = text_width(labels[i], strlen(labels[i]), th->text_small, TEXT_BOLD) + th->gap;
+        if (bx > 0 && bx + bw > w) {
+            bx = 0;
+            by += lh + th->gap / 2;
+        }
+        if (draw)
+            widget_badge(u, x + bx, y + by, labels[i], fg[i], bg[i]);
+        bx += bw + th->gap / 2;
+    }
+    return by + lh;
+}
+
 int widget_service_row(ui *u, int x, int y, int w, const catalog_service *svc,
                        const char *lang, int action, intptr_t arg, bool draw)
 {
@@ -145,7 +180,7 @@ int widget_service_row(ui *u, int x, int y, int w, const catalog_service *svc,
                               UI_LEFT, false);
     int dept_h = ui_paragraph(u, dept, 0, 0, inner, th->text_small, TEXT_REGULAR,
                               th->muted, UI_LEFT, false);
-    int badge_h = text_line_height(th->text_small, TEXT_BOLD);
+    int badge_h = badges(u, 0, 0, inner, svc, false);
     int h = th->pad + name_h + th->gap / 2 + dept_h + th->gap / 2 + badge_h + th->pad;
     if (h < th->target)
         h = th->target;
@@ -164,19 +199,7 @@ int widget_service_row(ui *u, int x, int y, int w, const catalog_service *svc,
     ui_paragraph(u, dept, x + th->pad, ty, inner, th->text_small, TEXT_REGULAR, th->muted,
                  UI_LEFT, true);
     ty += dept_h + th->gap / 2;
-    SDL_Color ok_bg = th->ok, win_bg = th->surface_alt;
-    ok_bg.a = 40;
-    int bx = x + th->pad;
-    if (svc->kiosk)
-        bx += widget_badge(u, bx, ty, tr("badge.kiosk"), th->ok, ok_bg) + th->gap / 2;
-    else
-        bx += widget_badge(u, bx, ty, tr("badge.window"), th->muted, win_bg) + th->gap / 2;
-    if (svc->needs_identity) {
-        SDL_Color id_bg = th->primary;
-        id_bg.a = 30;
-        widget_badge(u, bx, ty, tr("badge.identity"), th->contrast ? th->text : th->primary,
-                     id_bg);
-    }
+    badges(u, x + th->pad, ty, inner, svc, true);
     ui_target_add(u, r, action, arg, name);
     return h;
 }

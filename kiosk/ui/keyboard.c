@@ -35,7 +35,10 @@ void keyboard_draw(ui *u, SDL_Rect r, int action, const char *space_label,
 {
     const theme *th = &u->th;
     int g = th->gap / 2;
+    /* keys shrink only when the room is short (large text in landscape) */
     int kh = key_h(u);
+    if (N_ROWS * kh + (N_ROWS - 1) * g > r.h)
+        kh = (r.h - (N_ROWS - 1) * g) / N_ROWS;
     /* ten keys across the widest row decide the key width */
     int kw = (r.w - 9 * g) / 10;
     int y = r.y;
