@@ -563,6 +563,20 @@ void app_handle_event(app *a, const SDL_Event *ev)
     take_actions(a);
 }
 
+void app_inject_finger(app *a, Uint32 type, int x, int y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    ev.tfinger.touchId = 1;
+    ev.tfinger.fingerId = 1;
+    /* normalised, like the real event: the app scales back by its size */
+    ev.tfinger.x = (float)x / (float)a->w;
+    ev.tfinger.y = (float)y / (float)a->h;
+    ev.tfinger.pressure = 1.0f;
+    SDL_PushEvent(&ev);
+}
+
 bool app_identity_masked(const app *a, char *name, size_t name_size, char *number,
                          size_t number_size)
 {

@@ -97,6 +97,11 @@ bool app_pump(app *a);
  * idle timeout, the countdown, the clock's minute, a screen's timer. */
 uint64_t app_next_wake(app *a);
 
+/* Queues a touch event (SDL_FINGERDOWN/MOTION/UP of finger 1) at screen
+ * pixel x, y, as a touch panel would deliver it. For the script harness,
+ * benchmarks and tests; the next app_pump handles it. */
+void app_inject_finger(app *a, Uint32 type, int x, int y);
+
 /* Routes one SDL event. */
 void app_handle_event(app *a, const SDL_Event *ev);
 

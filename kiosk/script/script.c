@@ -204,15 +204,7 @@ static void settle(app *a)
 
 static void push_finger(app *a, Uint32 type, int x, int y)
 {
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = type;
-    ev.tfinger.touchId = 1;
-    ev.tfinger.fingerId = 1;
-    ev.tfinger.x = (float)x / (float)a->w;
-    ev.tfinger.y = (float)y / (float)a->h;
-    ev.tfinger.pressure = 1.0f;
-    SDL_PushEvent(&ev);
+    app_inject_finger(a, type, x, y);
     app_pump(a);
 }
 

@@ -225,18 +225,6 @@ static void bench_settle(app *a)
     }
 }
 
-static void bench_push_finger(app *a, Uint32 type, int x, int y)
-{
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = type;
-    ev.tfinger.touchId = 1;
-    ev.tfinger.fingerId = 1;
-    ev.tfinger.x = (float)x / (float)a->w;
-    ev.tfinger.y = (float)y / (float)a->h;
-    ev.tfinger.pressure = 1.0f;
-    SDL_PushEvent(&ev);
-}
 
 /* ------------------------------------------------------------- sign-in -- */
 
@@ -578,7 +566,7 @@ static __attribute__((noinline)) void bench_frames_guide(app *a, int frames)
     int y0 = view.y + view.h / 2 + amp / 2;
     bench_series s = {.name = "guide, dragging (per motion)"};
     int moved = 0, y = y0, dir = -1;
-    bench_push_finger(a, SDL_FINGERDOWN, x, y);
+    app_inject_finger(a, SDL_FINGERDOWN, x, y);
     series_add(&s, bench_pump_ms(a));
     for (int i = 1; i < frames; i++) {
         clock_advance(FRAME_MS);
@@ -586,13 +574,13 @@ static __attribute__((noinline)) void bench_frames_guide(app *a, int frames)
         if (y <= y0 - amp || y >= y0)
             dir = -dir;
         float before = sc->offset;
-        bench_push_finger(a, SDL_FINGERMOTION, x, y);
+        app_inject_finger(a, SDL_FINGERMOTION, x, y);
         series_add(&s, bench_pump_ms(a));
         moved += sc->offset != before;
     }
     /* rest before lifting: no fling to settle afterwards */
     clock_advance(200);
-    bench_push_finger(a, SDL_FINGERUP, x, y);
+    app_inject_finger(a, SDL_FINGERUP, x, y);
     app_pump(a);
     bench_settle(a);
     series_print(&s, TARGET_FRAME_P99_MS);
