@@ -13,9 +13,11 @@
  * they validate, so the tree can be dropped before returning.
  */
 #include "catalog/catalog.h"
+#include "common/suggest.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,43 +327,7 @@ static void *alloc_n(vctx *v, size_t n, size_t size)
     return p;
 }
 
-/* ---- unknown keys ---------------------------------------------------- */
 
-static int lower_ascii(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
-/* Edit distance counting a swap of two neighbours as one edit ("nmae"),
- * case-insensitive ("Name"). Long keys are not compared: no typo of a
- * schema key is that long, and the table stays on the stack. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    enum { MAXL = 32 };
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > MAXL || lb > MAXL)
-        return SIZE_MAX;
-    size_t d[MAXL + 1][MAXL + 1];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cost = lower_ascii(a[i - 1]) != lower_ascii(b[j - 1]);
-            size_t best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < best)
-                best = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    }
-    return d[la][lb];
-}
 
 /* Unknown keys are errors, not ignored: a technician's "promise_days"
  * silently skipped would leave the kiosk showing a time limit nobody set. */
@@ -379,7 +345,8 @@ static void check_keys(vctx *v, json_t *obj, const char *const *allowed,
         const char *best = NULL;
         size_t best_d = SIZE_MAX;
         for (size_t i = 0; i < n_allowed; i++) {
-            size_t d = edit_distance(key, allowed[i]);
+            int dist = suggest_distance(key, allowed[i]);
+            size_t d = dist == INT_MAX ? SIZE_MAX : (size_t)dist;
             if (d < best_d && d <= 2 && d < strlen(allowed[i])) {
                 best = allowed[i];
                 best_d = d;

@@ -37,6 +37,7 @@
  * (check_after_parse).
  */
 #include "settings/settings.h"
+#include "common/suggest.h"
 #include "common/hex.h"
 
 #include <errno.h>
@@ -189,10 +190,6 @@ static bool is_digit(char c)
 }
 
 
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
 
 /* Trims ASCII whitespace from both ends of s[0..*len); returns the start. */
 static const char *trim(const char *s, size_t *len)
@@ -275,36 +272,6 @@ static const char *shown(char buf[SHOWN_SIZE], const char *s, size_t len)
     return buf;
 }
 
-/* Optimal-string-alignment distance (Levenshtein plus swapping two
- * neighbours, the commonest typo), ignoring ASCII case. Names longer than
- * 32 bytes are never "close". */
-static int edit_distance(const char *a, const char *b)
-{
-    enum { MAXN = 32 };
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > MAXN || lb > MAXN)
-        return INT_MAX;
-    int d[MAXN + 1][MAXN + 1];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            int cost = lower(a[i - 1]) != lower(b[j - 1]);
-            int best = d[i - 1][j - 1] + cost;
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-                lower(a[i - 2]) == lower(b[j - 1]) && d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    }
-    return d[la][lb];
-}
 
 /* ------------------------------------------------------------------------
  * Paths
@@ -909,7 +876,7 @@ static void lex_section(parse_ctx *ctx, const char *line, size_t len)
     snprintf(key, sizeof key, "%.*s", (int)(nlen < 39 ? nlen : 39), name);
     int best = -1, best_d = 3;
     for (int i = 0; i < N_SECTIONS; i++) {
-        int d = nlen < 39 ? edit_distance(key, sections[i].name) : INT_MAX;
+        int d = nlen < 39 ? suggest_distance(key, sections[i].name) : INT_MAX;
         if (d < best_d) {
             best_d = d;
             best = i;
@@ -1022,7 +989,7 @@ static void report_unknown_key(parse_ctx *ctx, const char *name)
     /* Closest name, preferring this section on a tie. */
     int best = -1, best_d = 3;
     for (size_t i = 0; i < N_KEYS; i++) {
-        int d = edit_distance(name, keys[i].pub.name);
+        int d = suggest_distance(name, keys[i].pub.name);
         bool here = !strcmp(keys[i].pub.section, sec);
         if (d < best_d || (d == best_d && here && best >= 0 &&
                            strcmp(keys[best].pub.section, sec))) {
