@@ -327,8 +327,6 @@ static void *alloc_n(vctx *v, size_t n, size_t size)
     return p;
 }
 
-
-
 /* Unknown keys are errors, not ignored: a technician's "promise_days"
  * silently skipped would leave the kiosk showing a time limit nobody set. */
 static void check_keys(vctx *v, json_t *obj, const char *const *allowed,

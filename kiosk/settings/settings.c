@@ -189,8 +189,6 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-
-
 /* Trims ASCII whitespace from both ends of s[0..*len); returns the start. */
 static const char *trim(const char *s, size_t *len)
 {
@@ -271,7 +269,6 @@ static const char *shown(char buf[SHOWN_SIZE], const char *s, size_t len)
     buf[o] = '\0';
     return buf;
 }
-
 
 /* ------------------------------------------------------------------------
  * Paths
