@@ -88,7 +88,7 @@ static void search_draw(app *a, void *st, ui *u)
         SDL_Rect caret = {field.x + th->pad + tw + 2, field.y + field.h / 5, 3, field.h * 3 / 5};
         ui_fill(u, caret, th->primary);
     } else {
-        ui_text(u, tr("search.placeholder"), field.x + th->pad, fy, field.w - 2 * th->pad,
+        ui_text(u, tr("search.prompt"), field.x + th->pad, fy, field.w - 2 * th->pad,
                 th->text_body, TEXT_REGULAR, th->muted, UI_LEFT, true);
     }
 

@@ -35,6 +35,7 @@
 #include <cmocka.h>
 
 #include "idcard/idcard_reader.h"
+#include "../support/idcard_events.h"
 #include "idcard/idcard_sim.h"
 #include "idcard/idcard_usb.h"
 
@@ -494,26 +495,6 @@ static void test_usb_unplug_mid_transfer(void **state)
 
 /* ---- the reader thread through libusb ------------------------------------------ */
 
-#define QCAP 64
-static struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    idcard_event ev[QCAP];
-    size_t head, tail;
-} q = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {{0}}, 0, 0};
-
-static void post(void *user, idcard_event *ev)
-{
-    (void)user;
-    pthread_mutex_lock(&q.mu);
-    if (q.tail - q.head < QCAP)
-        q.ev[q.tail++ % QCAP] = *ev;
-    else
-        idcard_identity_wipe(ev->identity);
-    pthread_cond_broadcast(&q.cv);
-    pthread_mutex_unlock(&q.mu);
-}
-
 static void log_line(void *user, const char *line)
 {
     (void)user;
@@ -529,30 +510,7 @@ static long long now_ms(void)
 
 static idcard_event expect_event(idcard_event_type type, int timeout_ms)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += timeout_ms / 1000;
-    ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&q.mu);
-    while (q.head == q.tail)
-        if (pthread_cond_timedwait(&q.cv, &q.mu, &ts) != 0)
-            break;
-    if (q.head == q.tail) {
-        pthread_mutex_unlock(&q.mu);
-        fail_msg("no %s event within %d ms", idcard_event_name(type), timeout_ms);
-    }
-    idcard_event ev = q.ev[q.head++ % QCAP];
-    pthread_mutex_unlock(&q.mu);
-    if (ev.type != type) {
-        idcard_identity_wipe(ev.identity);
-        fail_msg("expected %s, got %s (%s)", idcard_event_name(type),
-                 idcard_event_name(ev.type), idcard_result_name(ev.result));
-    }
-    return ev;
+    return events_expect(type, timeout_ms);
 }
 
 static void test_reader_thread_unplug_replug(void **state)
@@ -564,7 +522,7 @@ static void test_reader_thread_unplug_replug(void **state)
     cfg.poll_interval_ms = 50;
     cfg.transfer_timeout_ms = 300;
     cfg.log = log_line;
-    idcard_reader *r = idcard_reader_start(&cfg, post, NULL);
+    idcard_reader *r = idcard_reader_start(&cfg, events_post, NULL);
     assert_non_null(r);
     assert_null(idcard_reader_sim(r));
 
@@ -611,10 +569,7 @@ static void test_reader_thread_unplug_replug(void **state)
     bed_plug();
     expect_event(IDCARD_EV_READER_ATTACHED, 2000);
     idcard_reader_stop(r);
-    pthread_mutex_lock(&q.mu);
-    while (q.head < q.tail)
-        idcard_identity_wipe(q.ev[q.head++ % QCAP].identity);
-    pthread_mutex_unlock(&q.mu);
+    events_drain();
 }
 
 /* ---- kioskctl idcard probe, as a child process on the same testbed ------------ */

@@ -16,85 +16,25 @@
 #include <cmocka.h>
 
 #include "idcard/idcard_reader.h"
+#include "../support/idcard_events.h"
 
 #define DEMO_DIR KIOSK_SOURCE_DIR "/assets/demo-cards/"
-#define QCAP 64
-
-typedef struct queue {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    idcard_event ev[QCAP];
-    size_t head, tail;
-} queue;
-
-static queue q = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {{0}}, 0, 0};
-
-/* What the kiosk does: copy the event, take the identity, return at once. */
-static void post(void *user, idcard_event *ev)
-{
-    (void)user;
-    pthread_mutex_lock(&q.mu);
-    if (q.tail - q.head < QCAP)
-        q.ev[q.tail++ % QCAP] = *ev;
-    else
-        idcard_identity_wipe(ev->identity);
-    pthread_cond_broadcast(&q.cv);
-    pthread_mutex_unlock(&q.mu);
-}
-
-static void drain_queue(void)
-{
-    pthread_mutex_lock(&q.mu);
-    while (q.head < q.tail)
-        idcard_identity_wipe(q.ev[q.head++ % QCAP].identity);
-    pthread_mutex_unlock(&q.mu);
-}
-
-/* Next event within timeout_ms, failing the test otherwise. */
-static idcard_event next_event(int timeout_ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += timeout_ms / 1000;
-    ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&q.mu);
-    while (q.head == q.tail)
-        if (pthread_cond_timedwait(&q.cv, &q.mu, &ts) != 0)
-            break;
-    if (q.head == q.tail) {
-        pthread_mutex_unlock(&q.mu);
-        fail_msg("no event within %d ms", timeout_ms);
-    }
-    idcard_event ev = q.ev[q.head++ % QCAP];
-    pthread_mutex_unlock(&q.mu);
-    return ev;
-}
-
+/* the reader thread's events, as the kiosk receives them */
 static idcard_event expect_event(idcard_event_type type)
 {
-    idcard_event ev = next_event(3000);
-    if (ev.type != type) {
-        idcard_identity_wipe(ev.identity);
-        fail_msg("expected %s, got %s (%s)", idcard_event_name(type),
-                 idcard_event_name(ev.type), idcard_result_name(ev.result));
-    }
-    return ev;
+    return events_expect(type, 3000);
 }
 
 static idcard_reader *start(idcard_simulate mode, const char *demo)
 {
-    drain_queue();
+    events_drain();
     idcard_reader_config cfg;
     idcard_reader_config_init(&cfg);
     cfg.simulate = mode;
     cfg.poll_interval_ms = 20;
     cfg.transfer_timeout_ms = 100;
     cfg.demo_card = demo;
-    idcard_reader *r = idcard_reader_start(&cfg, post, NULL);
+    idcard_reader *r = idcard_reader_start(&cfg, events_post, NULL);
     assert_non_null(r);
     return r;
 }
@@ -122,9 +62,7 @@ static void test_demo_card_read_and_removed(void **state)
     /* The card stays: no second read. */
     struct timespec pause = {0, 150 * 1000000L};
     nanosleep(&pause, NULL);
-    pthread_mutex_lock(&q.mu);
-    assert_int_equal(q.tail - q.head, 0);
-    pthread_mutex_unlock(&q.mu);
+    assert_int_equal(events_pending(), 0);
 
     idcard_sim_remove_card(sim);
     expect_event(IDCARD_EV_CARD_REMOVED);
@@ -249,9 +187,7 @@ static void test_off_without_reader_stays_quiet(void **state)
     assert_null(idcard_reader_sim(r));
     struct timespec pause = {0, 200 * 1000000L};
     nanosleep(&pause, NULL);
-    pthread_mutex_lock(&q.mu);
-    assert_int_equal(q.tail - q.head, 0);
-    pthread_mutex_unlock(&q.mu);
+    assert_int_equal(events_pending(), 0);
     idcard_reader_stop(r);
 }
 
@@ -279,6 +215,6 @@ int main(void)
         cmocka_unit_test(test_stop_while_card_present),
     };
     int rc = cmocka_run_group_tests_name("idcard_reader", tests, NULL, NULL);
-    drain_queue();
+    events_drain();
     return rc;
 }
