@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "app/app.h"
-#include "app/clock.h"
+#include "common/clock.h"
 #include "catalog/catalog.h"
+#include "registry/registry.h"
 #include "script/script.h"
 #include "settings/settings.h"
 #include "settings/settings_check.h"
@@ -65,6 +66,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    app_setup setup = {0};
+    registry_setup(&setup);
     if (!config)
         config = settings_default_path();
     if (check)
@@ -109,7 +112,10 @@ int main(int argc, char **argv)
     }
 
     static app a;
-    if (!app_init(&a, &cfg, cat, headless)) {
+    setup.cfg = &cfg;
+    setup.cat = cat;
+    setup.headless = headless;
+    if (!app_init(&a, &setup)) {
         app_shutdown(&a);
         script_free(&sc);
         settings_free(&cfg);

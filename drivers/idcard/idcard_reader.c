@@ -15,6 +15,7 @@
  */
 #include "idcard_reader.h"
 
+#include <libusb.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -22,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "common/clock.h"
+#include "idcard_usb.h"
 
 #define WAKE_MS 100
 #define MAX_POLL_FAILURES 3     /* failed polls in a row before "lost" */
@@ -31,7 +35,8 @@ typedef enum card_state { CARD_NONE, CARD_PRESENT } card_state;
 struct idcard_reader {
     pthread_t thread;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    clock_cond cv;
+    clock_thread *clk;          /* the virtual clock waits for this thread */
     bool stop;                  /* under mu */
     bool sim_mode;              /* under mu (read by idcard_reader_sim) */
 
@@ -58,13 +63,6 @@ struct idcard_reader {
     long long next_poll, next_rescan;
     char last_open_error[160];
 };
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void idcard_reader_config_init(idcard_reader_config *cfg)
 {
@@ -215,7 +213,7 @@ static bool attached(idcard_reader *r)
     r->attached = true;
     r->card = CARD_NONE;
     r->poll_failures = 0;
-    r->next_poll = now_ms();
+    r->next_poll = (long long)clock_now_ms();
     logf_(r, "idcard: reader %s attached%s%s", r->name, sam[0] ? ", SAM " : "", sam);
     post(r, IDCARD_EV_READER_ATTACHED, IDCARD_OK, NULL, sam);
     return true;
@@ -231,7 +229,7 @@ static void lost(idcard_reader *r, int result)
     r->attached = false;
     r->card = CARD_NONE;
     atomic_store(&r->hp_left, false);
-    r->next_rescan = now_ms();   /* a flapping cable may already be back */
+    r->next_rescan = (long long)clock_now_ms();   /* a flapping cable may already be back */
     post(r, IDCARD_EV_READER_LOST, result, NULL, NULL);
 }
 
@@ -359,13 +357,12 @@ static void poll_card(idcard_reader *r)
 
 static void sleep_until(idcard_reader *r, long long deadline)
 {
-    long long now = now_ms();
+    long long now = (long long)clock_now_ms();
     if (deadline > now + WAKE_MS)
         deadline = now + WAKE_MS;
-    struct timespec ts = {deadline / 1000, (long)(deadline % 1000) * 1000000L};
     pthread_mutex_lock(&r->mu);
     if (!r->stop && deadline > now)
-        pthread_cond_timedwait(&r->cv, &r->mu, &ts);
+        clock_cond_wait_until(&r->cv, &r->mu, (uint64_t)deadline);
     pthread_mutex_unlock(&r->mu);
     if (r->usb) {
         struct timeval zero = {0, 0};
@@ -415,8 +412,9 @@ static void step_real(idcard_reader *r, long long now)
 static void *reader_main(void *arg)
 {
     idcard_reader *r = arg;
+    clock_thread_bind(r->clk);
     while (!stopping(r)) {
-        long long now = now_ms();
+        long long now = (long long)clock_now_ms();
         pthread_mutex_lock(&r->mu);
         bool sim_mode = r->sim_mode;
         pthread_mutex_unlock(&r->mu);
@@ -446,6 +444,7 @@ static void *reader_main(void *arg)
             next = now + r->cfg.poll_interval_ms;
         sleep_until(r, next);
     }
+    clock_thread_exit(r->clk);
     return NULL;
 }
 
@@ -480,18 +479,14 @@ idcard_reader *idcard_reader_start(const idcard_reader_config *cfg,
     atomic_init(&r->hp_arrived, false);
     atomic_init(&r->hp_left, false);
     pthread_mutex_init(&r->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&r->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    clock_cond_init(&r->cv);
 
     if (r->cfg.simulate != IDCARD_SIMULATE_ON)
         usb_init(r);
     bool sim = r->cfg.simulate == IDCARD_SIMULATE_ON ||
                (r->cfg.simulate == IDCARD_SIMULATE_AUTO && !real_reader_present(r));
     if (sim) {
-        r->sim = idcard_sim_new((uint32_t)now_ms());
+        r->sim = idcard_sim_new((uint32_t)(long long)clock_now_ms());
         if (!r->sim)
             goto fail_sync;
         if (r->demo_card) {
@@ -502,16 +497,18 @@ idcard_reader *idcard_reader_start(const idcard_reader_config *cfg,
         r->sim_mode = true;
         logf_(r, "idcard: running on the simulator (demo mode)");
     }
-    r->next_rescan = now_ms();
-    if (pthread_create(&r->thread, NULL, reader_main, r) != 0)
+    r->next_rescan = (long long)clock_now_ms();
+    r->clk = clock_thread_new("idcard");
+    if (!r->clk || pthread_create(&r->thread, NULL, reader_main, r) != 0)
         goto fail_sync;
     return r;
 
 fail_sync:
+    clock_thread_free(r->clk);
     idcard_sim_free(r->sim);
     usb_exit(r);
     pthread_mutex_destroy(&r->mu);
-    pthread_cond_destroy(&r->cv);
+    clock_cond_destroy(&r->cv);
 fail:
     free(r->ids);
     free(r->sess);
@@ -526,9 +523,10 @@ void idcard_reader_stop(idcard_reader *r)
         return;
     pthread_mutex_lock(&r->mu);
     r->stop = true;
-    pthread_cond_broadcast(&r->cv);
+    clock_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
     pthread_join(r->thread, NULL);
+    clock_thread_free(r->clk);
 
     if (r->dev)
         idcard_usb_close(r->dev);
@@ -539,7 +537,7 @@ void idcard_reader_stop(idcard_reader *r)
     free(r->ids);
     free(r->demo_card);
     pthread_mutex_destroy(&r->mu);
-    pthread_cond_destroy(&r->cv);
+    clock_cond_destroy(&r->cv);
     free(r);
 }
 

@@ -4,8 +4,11 @@
  * The thread owns the libusb context (or the simulator), finds a reader from
  * the configured VID:PID table, follows hot-plug, polls for a card every
  * poll interval, reads it, notices when it is lifted, and tells the UI what
- * happened by calling post() ON THE READER THREAD. The kiosk's post pushes
- * an SDL event and returns; the UI thread never waits on USB.
+ * happened by calling post() ON THE READER THREAD. The kiosk's post hands
+ * the event to its event hub and returns; the UI thread never waits on USB.
+ *
+ * Time: the thread reads the time and waits through common/clock, so under
+ * the script harness's virtual clock its polls and timeouts follow `wait`.
  *
  *   attached ──> (card placed) reading ──> card read | card error
  *       ^                                   │
@@ -32,9 +35,8 @@
 #include <stddef.h>
 
 #include "idcard_card.h"
-#include "idcard_session.h"
+#include "idcard_ids.h"
 #include "idcard_sim.h"
-#include "idcard_usb.h"
 
 typedef enum idcard_simulate {
     IDCARD_SIMULATE_AUTO,       /* = SIMULATE_AUTO in settings.h */

@@ -2,6 +2,7 @@
  * idcard_session: see idcard_session.h.
  */
 #include "idcard_session.h"
+#include "common/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,13 +108,8 @@ void idcard_session_reset_stats(idcard_session *s)
     s->transfers = 0;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
+/* The kiosk's clock (common/clock.h), so the script harness's virtual time
+ * drives this file's deadlines too. */
 /* The receive buffers may hold a text block and a photo: zero them once the
  * answer is decoded or abandoned. */
 static void scrub(idcard_session *s)
@@ -132,7 +128,7 @@ static int receive(idcard_session *s, long long deadline)
     if (cap > sizeof s->rx)
         cap = sizeof s->rx;
     for (;;) {
-        long long left = deadline - now_ms();
+        long long left = deadline - (long long)clock_now_ms();
         if (left < 1)
             left = 1;   /* still ask once: bytes may already be waiting */
         int r = s->tr.read(s->tr.ctx, s->rx, cap, (int)left);
@@ -162,7 +158,7 @@ static int receive(idcard_session *s, long long deadline)
                 }
             }
         }
-        if (now_ms() >= deadline) {
+        if ((long long)clock_now_ms() >= deadline) {
             snprintf(s->detail, sizeof s->detail,
                      "no complete answer within %d ms (%zu bytes of a frame "
                      "received)", s->timeout_ms, ga467_parser_pending(&s->parser));
@@ -208,7 +204,7 @@ static int transact(idcard_session *s, uint16_t cmd, answer_check check)
                      "failed (%s)", cmd >> 8, cmd & 0xFF, idcard_result_name(last));
             continue;
         }
-        r = receive(s, now_ms() + s->timeout_ms);
+        r = receive(s, (long long)clock_now_ms() + s->timeout_ms);
         if (r == IDCARD_OK) {
             const ga467_frame *f = &s->parser.frame;
             s->last_sw3 = f->sw3;

@@ -2,6 +2,7 @@
  * idcard_sim: see idcard_sim.h.
  */
 #include "idcard_sim.h"
+#include "common/clock.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -31,7 +32,7 @@ static const uint16_t counted_cmds[] = {
 
 struct idcard_sim {
     pthread_mutex_t mu;
-    pthread_cond_t cv;          /* signalled on unplug and on new output */
+    clock_cond cv;              /* signalled on unplug and on new output */
 
     bool plugged;
     bool has_card, found, selected;
@@ -49,13 +50,8 @@ struct idcard_sim {
     unsigned counts[N_COUNTED];
 };
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
+/* The kiosk's clock (common/clock.h), so the script harness's virtual time
+ * drives this file's deadlines too. */
 static uint32_t xorshift(uint32_t *s)
 {
     uint32_t x = *s ? *s : 0x9E3779B9u;
@@ -70,13 +66,10 @@ idcard_sim *idcard_sim_new(uint32_t seed)
     idcard_sim *sim = calloc(1, sizeof *sim);
     if (!sim)
         return NULL;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    /* Monotonic, so a wall-clock step (NTP on a kiosk that booted with a
-     * wrong RTC) cannot stretch or cut a transfer timeout. */
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&sim->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    /* On the kiosk clock: monotonic in real time, so a wall-clock step (NTP
+     * on a kiosk that booted with a wrong RTC) cannot stretch or cut a
+     * transfer timeout, and virtual under the script harness. */
+    clock_cond_init(&sim->cv);
     pthread_mutex_init(&sim->mu, NULL);
     sim->plugged = true;
     sim->rng = seed ? seed : 1;
@@ -89,7 +82,7 @@ void idcard_sim_free(idcard_sim *sim)
     if (!sim)
         return;
     pthread_mutex_destroy(&sim->mu);
-    pthread_cond_destroy(&sim->cv);
+    clock_cond_destroy(&sim->cv);
     /* The fixture text and photo are fictional, but the simulator also
      * carries raw blocks from tests: treat them like any card data. */
     explicit_bzero(sim, sizeof *sim);
@@ -387,7 +380,7 @@ void idcard_sim_set_plugged(idcard_sim *sim, bool plugged)
     if (sim->plugged != plugged)
         reset_link(sim);
     sim->plugged = plugged;
-    pthread_cond_broadcast(&sim->cv);
+    clock_cond_broadcast(&sim->cv);
     pthread_mutex_unlock(&sim->mu);
 }
 
@@ -586,7 +579,7 @@ static void run_command(idcard_sim *sim, uint16_t cmd)
         break;
     }
     case IDCARD_FAULT_SLOW:
-        sim->ready_at = now_ms() + f.delay_ms;
+        sim->ready_at = (long long)clock_now_ms() + f.delay_ms;
         break;
     case IDCARD_FAULT_UNPLUG_MID_TRANSFER:
         sim->unplug_at = sim->out_len < UNPLUG_AFTER_BYTES ? 1 : UNPLUG_AFTER_BYTES;
@@ -626,7 +619,7 @@ int idcard_sim_host_write(idcard_sim *sim, const uint8_t *buf, size_t len)
             answer(sim, sw3, NULL, 0);
         }
     }
-    pthread_cond_broadcast(&sim->cv);
+    clock_cond_broadcast(&sim->cv);
     pthread_mutex_unlock(&sim->mu);
     return (int)len;
 }
@@ -641,7 +634,7 @@ static int read_locked(idcard_sim *sim, uint8_t *buf, size_t cap, int *wait_ms)
             *wait_ms = -1;
         return 0;
     }
-    long long now = now_ms();
+    long long now = (long long)clock_now_ms();
     if (now < sim->ready_at) {
         if (wait_ms)
             *wait_ms = (int)(sim->ready_at - now);
@@ -658,7 +651,7 @@ static int read_locked(idcard_sim *sim, uint8_t *buf, size_t cap, int *wait_ms)
         /* The cable is pulled right after this packet. */
         sim->plugged = false;
         reset_link(sim);
-        pthread_cond_broadcast(&sim->cv);
+        clock_cond_broadcast(&sim->cv);
     }
     if (wait_ms)
         *wait_ms = 0;
@@ -676,7 +669,7 @@ int idcard_sim_host_read(idcard_sim *sim, uint8_t *buf, size_t cap, int *wait_ms
 int idcard_sim_host_read_wait(idcard_sim *sim, uint8_t *buf, size_t cap,
                               int timeout_ms)
 {
-    long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+    long long deadline = (long long)clock_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
     pthread_mutex_lock(&sim->mu);
     int r;
     for (;;) {
@@ -684,14 +677,13 @@ int idcard_sim_host_read_wait(idcard_sim *sim, uint8_t *buf, size_t cap,
         r = read_locked(sim, buf, cap, &wait);
         if (r != 0)
             break;
-        long long now = now_ms();
+        long long now = (long long)clock_now_ms();
         if (now >= deadline)
             break;
         long long until = deadline;
         if (wait >= 0 && now + wait < until)
             until = now + wait;
-        struct timespec ts = {until / 1000, (long)(until % 1000) * 1000000L};
-        pthread_cond_timedwait(&sim->cv, &sim->mu, &ts);
+        clock_cond_wait_until(&sim->cv, &sim->mu, (uint64_t)until);
     }
     pthread_mutex_unlock(&sim->mu);
     return r;

@@ -2,6 +2,7 @@
  * idcard_usb: see idcard_usb.h.
  */
 #include "idcard_usb.h"
+#include "common/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,13 +270,8 @@ bool idcard_usb_gone(const idcard_usb *u)
     return u->gone;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
+/* The kiosk's clock (common/clock.h), so the script harness's virtual time
+ * drives this file's deadlines too. */
 /* ---- bulk ----------------------------------------------------------------- */
 
 static int bulk_write(void *ctx, const uint8_t *buf, size_t len, int timeout_ms)
@@ -299,10 +295,10 @@ static int bulk_read(void *ctx, uint8_t *buf, size_t cap, int timeout_ms)
     size_t want = cap - cap % u->in_packet;
     if (want == 0)
         return IDCARD_ERR_IO;
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = (long long)clock_now_ms() + timeout_ms;
     for (;;) {
         int actual = 0;
-        long long left = deadline - now_ms();
+        long long left = deadline - (long long)clock_now_ms();
         if (left < 1)
             left = 1;
         int r = libusb_bulk_transfer(u->h, u->ep_in, buf, (int)want, &actual,
@@ -314,7 +310,7 @@ static int bulk_read(void *ctx, uint8_t *buf, size_t cap, int timeout_ms)
         if (r != 0)
             return map_error(u, r);
         /* A zero-length packet ends nothing we wait for: read on. */
-        if (now_ms() >= deadline)
+        if ((long long)clock_now_ms() >= deadline)
             return IDCARD_ERR_TIMEOUT;
     }
 }
@@ -350,11 +346,11 @@ static int hid_write(void *ctx, const uint8_t *buf, size_t len, int timeout_ms)
 static int hid_read(void *ctx, uint8_t *buf, size_t cap, int timeout_ms)
 {
     idcard_usb *u = ctx;
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = (long long)clock_now_ms() + timeout_ms;
     for (;;) {
         uint8_t report[IDCARD_HID_REPORT];
         int actual = 0;
-        long long left = deadline - now_ms();
+        long long left = deadline - (long long)clock_now_ms();
         if (left < 1)
             left = 1;
         int r = libusb_interrupt_transfer(u->h, u->ep_in, report, sizeof report,
@@ -373,7 +369,7 @@ static int hid_read(void *ctx, uint8_t *buf, size_t cap, int timeout_ms)
                 return n;
             }
         }
-        if (now_ms() >= deadline)
+        if ((long long)clock_now_ms() >= deadline)
             return IDCARD_ERR_TIMEOUT;
     }
 }

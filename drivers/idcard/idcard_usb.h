@@ -30,21 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idcard_ids.h"
 #include "idcard_session.h"
-
-typedef enum idcard_link {
-    IDCARD_LINK_BULK,           /* = READER_BULK in settings.h */
-    IDCARD_LINK_HID             /* = READER_HID */
-} idcard_link;
-
-typedef struct idcard_usb_id {
-    uint16_t vid, pid;
-    idcard_link link;
-} idcard_usb_id;
-
-/* 0400:C35A bulk, 0316:5020 bulk, 10C4:0007 HID. */
-extern const idcard_usb_id idcard_usb_default_ids[];
-extern const size_t idcard_usb_default_count;
 
 #define IDCARD_HID_REPORT 64
 #define IDCARD_HID_PAYLOAD 60

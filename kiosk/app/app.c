@@ -7,11 +7,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "app/clock.h"
-#include "app/idreader.h"
+#include "app/service.h"
+#include "common/clock.h"
+#include "hub/hub.h"
 #include "i18n/i18n.h"
-#include "idcard/idcard_card.h"
-#include "screens/screens.h"
+#include "status/status.h"
 
 /* ------------------------------------------------------------ lifecycle -- */
 
@@ -22,14 +22,53 @@ static void apply_theme(app *a)
     theme_compute(&a->ui.th, a->w, a->h, a->cfg->font_scale, a->large, a->contrast);
 }
 
-bool app_init(app *a, settings *cfg, catalog *cat, bool headless)
+/* Posting thread: wake the UI loop out of SDL_WaitEventTimeout. */
+static void wake_ui(void *user)
+{
+    app *a = user;
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = a->wake_event;
+    SDL_PushEvent(&e);
+}
+
+static void start_services(app *a)
+{
+    for (size_t i = 0; i < service_count(); i++) {
+        const app_service *sv = service_at(i);
+        if (sv->start && !sv->start(a))
+            SDL_Log("%s: did not start; the kiosk runs without it", sv->name);
+    }
+    a->services_started = true;
+}
+
+static void stop_services(app *a)
+{
+    if (!a->services_started)
+        return;
+    for (size_t i = service_count(); i-- > 0;) {
+        const app_service *sv = service_at(i);
+        if (sv->stop)
+            sv->stop(a);
+    }
+    a->services_started = false;
+}
+
+bool app_init(app *a, const app_setup *setup)
 {
     memset(a, 0, sizeof *a);
+    settings *cfg = setup->cfg;
+    bool headless = setup->headless;
     a->cfg = cfg;
-    a->cat = cat;
+    a->cat = setup->cat;
     a->headless = headless;
+    a->home = setup->home;
+    a->attract = setup->attract;
     a->w = cfg->width;
     a->h = cfg->height;
+    a->sess = session_new();
+    if (!a->sess)
+        return false;
 
     diag_list errs = DIAG_LIST_INIT;
     char strings_dir[1024];
@@ -138,8 +177,10 @@ bool app_init(app *a, settings *cfg, catalog *cat, bool headless)
     a->running = true;
     a->dirty = true;
     a->last_input_ms = clock_now_ms();
-    app_push(a, &screen_home, 0);
-    idreader_start(a);
+    app_push(a, a->home, 0);
+    a->wake_event = SDL_RegisterEvents(1);
+    hub_init(a->wake_event == (Uint32)-1 ? NULL : wake_ui, a);
+    start_services(a);
     note_catalog_file(a, cfg->catalog_path);
     a->catalog_checked_ms = clock_now_ms();
     return true;
@@ -147,14 +188,19 @@ bool app_init(app *a, settings *cfg, catalog *cat, bool headless)
 
 void app_shutdown(app *a)
 {
-    idreader_stop(a);
+    stop_services(a);
+    hub_shutdown();     /* wipes whatever the threads posted last */
     while (a->depth > 0) {
         a->depth--;
         if (a->stack[a->depth].cls->leave)
             a->stack[a->depth].cls->leave(a, a->stack[a->depth].state);
         free(a->stack[a->depth].state);
     }
-    app_session_end(a);
+    if (a->sess)
+        app_session_end(a);
+    session_free(a->sess);
+    a->sess = NULL;
+    status_reset();
     text_shutdown();
     if (a->ren)
         SDL_DestroyRenderer(a->ren);
@@ -231,7 +277,7 @@ void app_go_home(app *a)
     while (a->depth > 1)
         leave_top(a);
     if (a->depth == 0)
-        app_push(a, &screen_home, 0);
+        app_push(a, a->home, 0);
     ui_reset_input(&a->ui);
     a->dirty = true;
 }
@@ -371,18 +417,37 @@ void app_dialog_close(app *a)
 
 /* -------------------------------------------------------------- session -- */
 
+session *app_session(app *a)
+{
+    return a->sess;
+}
+
+void app_note_activity(app *a)
+{
+    a->last_input_ms = clock_now_ms();
+}
+
+void app_notice(app *a, const char *text, uint64_t ms)
+{
+    snprintf(a->notice, sizeof a->notice, "%s", text);
+    a->notice_until = clock_now_ms() + ms;
+    a->dirty = true;
+}
+
+static void tell_services_session_ended(app *a)
+{
+    for (size_t i = 0; i < service_count(); i++)
+        if (service_at(i)->session_ended)
+            service_at(i)->session_ended(a);
+}
+
 void app_session_end(app *a)
 {
     app_dialog_close(a);
-    /* Personal and session data. Later issues add the signed-in identity
-     * here; each wipe is explicit_bzero, not a plain memset the compiler
-     * could drop. */
-    explicit_bzero(a->search_query, sizeof a->search_query);
-    if (a->identity)
-        idcard_identity_wipe(a->identity);
-    a->identity = NULL;
-    a->card_phase = CARD_IDLE;
-    a->card_error_key = NULL;
+    session_end(a->sess);
+    explicit_bzero(a->notice, sizeof a->notice);
+    a->notice_until = 0;
+    tell_services_session_ended(a);
     if (a->cfg && a->cfg->n_langs > 0)
         app_set_lang(a, a->cfg->langs[0]);
     if (a->cfg) {
@@ -392,6 +457,46 @@ void app_session_end(app *a)
     if (a->depth > 0)
         app_go_home(a);
     a->last_input_ms = clock_now_ms();
+}
+
+/* The first reminder a device has for the resident ("take your card"),
+ * translated, or NULL. */
+static const char *first_reminder(void)
+{
+    status_entry e;
+    for (size_t i = 0; status_at(i, &e); i++)
+        if (e.attention_key[0])
+            return tr(e.attention_key);
+    return NULL;
+}
+
+/* How long the sign-out notice stays: long enough to read twice. */
+#define NOTICE_MS 8000
+
+void app_sign_out(app *a)
+{
+    app_dialog_close(a);
+    session_sign_out(a->sess);
+    tell_services_session_ended(a);
+    if (a->depth > 0)
+        app_go_home(a);
+    char text[256];
+    const char *reminder = first_reminder();
+    if (reminder)
+        i18n_format(text, sizeof text, "signout.done_reminder", "reminder", reminder,
+                    (char *)NULL);
+    else
+        snprintf(text, sizeof text, "%s", tr("signout.done"));
+    app_notice(a, text, NOTICE_MS);
+    a->last_input_ms = clock_now_ms();
+}
+
+void app_confirm_sign_out(app *a)
+{
+    if (!session_identity(a->sess))
+        return;
+    const char *buttons[] = {tr("signout.confirm"), tr("common.cancel")};
+    app_dialog_open(a, DIALOG_SIGN_OUT, tr("signout.title"), tr("signout.body"), buttons, 2);
 }
 
 static void open_idle_dialog(app *a)
@@ -435,7 +540,7 @@ static void dispatch_action(app *a, int action, intptr_t arg)
         open_help_dialog(a);
         return;
     case ACT_SIGN_OUT:
-        app_session_end(a);
+        app_confirm_sign_out(a);
         return;
     case ACT_DIALOG: {
         int kind = a->dialog.kind;
@@ -446,6 +551,13 @@ static void dispatch_action(app *a, int action, intptr_t arg)
             } else {
                 app_session_end(a);
             }
+            return;
+        }
+        if (kind == DIALOG_SIGN_OUT) {
+            if (arg == 0)
+                app_sign_out(a);
+            else
+                app_dialog_close(a);
             return;
         }
         app_dialog_close(a);
@@ -556,11 +668,19 @@ void app_handle_event(app *a, const SDL_Event *ev)
         a->dirty = true;
         break;
     default:
-        if (idreader_handle(a, ev))
-            take_actions(a);
-        return;
+        return;     /* the hub's wake-up, among others: app_pump dispatches */
     }
     take_actions(a);
+}
+
+/* The hub's last stop: the screen on top. */
+static void event_to_screen(void *ctx, hub_event *ev)
+{
+    app *a = ctx;
+    const screen_class *top = app_top(a);
+    if (top && top->event)
+        top->event(a, top_state(a), ev);
+    a->dirty = true;
 }
 
 void app_inject_finger(app *a, Uint32 type, int x, int y)
@@ -580,15 +700,19 @@ void app_inject_finger(app *a, Uint32 type, int x, int y)
 bool app_identity_masked(const app *a, char *name, size_t name_size, char *number,
                          size_t number_size)
 {
-    if (!a->identity)
-        return false;
-    idcard_mask_name(a->identity->name[0] ? a->identity->name : a->identity->name_en, name,
-                     name_size);
-    idcard_mask_number(a->identity->id_number, number, number_size);
-    return true;
+    return session_identity_masked(a->sess, name, name_size, number, number_size);
 }
 
 /* --------------------------------------------------------------- timers -- */
+
+/* Whether the idle warning applies now. A signed-in resident's session
+ * must end within idle_timeout + idle_warning of the last touch whatever
+ * is on screen -- home, the attract loop, a help dialog -- so with an
+ * identity in the store the screen's no_idle_warning does not count. */
+static bool idle_warning_applies(app *a, const screen_class *top)
+{
+    return session_identity(a->sess) != NULL || !top->no_idle_warning;
+}
 
 static void run_timers(app *a)
 {
@@ -600,17 +724,32 @@ static void run_timers(app *a)
     top = app_top(a);
 
     if (a->dialog.open && a->dialog.kind == DIALOG_IDLE) {
-        if (now >= a->dialog.deadline_ms)
+        if (now >= a->dialog.deadline_ms) {
             app_session_end(a);
-        else
-            a->dirty = true;    /* the countdown shows whole seconds */
-    } else if (!top->no_idle_warning &&
+        } else {
+            /* the countdown shows whole seconds: redraw when one passes */
+            uint64_t left = (a->dialog.deadline_ms - now + 999) / 1000;
+            if (left != a->dialog.shown_seconds) {
+                a->dialog.shown_seconds = left;
+                a->dirty = true;
+            }
+        }
+    } else if (idle_warning_applies(a, top) &&
                now - a->last_input_ms >= (uint64_t)a->cfg->idle_timeout * 1000u) {
-        open_idle_dialog(a);
-    } else if (top->is_root && !a->dialog.open &&
+        open_idle_dialog(a);    /* replaces any other dialog */
+    } else if (top->is_root &&
                now - a->last_input_ms >= (uint64_t)a->cfg->attract_after * 1000u) {
+        /* home untouched, with or without a dialog left open: back to a
+         * clean kiosk and the attract loop */
         app_session_end(a);
-        app_push(a, &screen_attract, 0);
+        if (a->attract)
+            app_push(a, a->attract, 0);
+    }
+
+    if (a->notice_until && now >= a->notice_until) {
+        explicit_bzero(a->notice, sizeof a->notice);
+        a->notice_until = 0;
+        a->dirty = true;
     }
 
     top = app_top(a);
@@ -627,6 +766,11 @@ static void run_timers(app *a)
     }
 }
 
+static uint64_t earlier(uint64_t w, uint64_t at)
+{
+    return at && at < w ? at : w;
+}
+
 /* When the loop must wake next although nothing happens (ms, clock_now_ms
  * scale). */
 static uint64_t next_wake(app *a)
@@ -636,28 +780,18 @@ static uint64_t next_wake(app *a)
     uint64_t w = a->catalog_checked_ms + CATALOG_CHECK_MS;
     /* the status-bar clock */
     uint64_t wall_ms = (uint64_t)clock_wall() * 1000u;
-    uint64_t to_minute = 60000u - wall_ms % 60000u;
-    if (now + to_minute < w)
-        w = now + to_minute;
+    w = earlier(w, now + (60000u - wall_ms % 60000u));
     if (a->dialog.open && a->dialog.kind == DIALOG_IDLE) {
         uint64_t left = a->dialog.deadline_ms > now ? a->dialog.deadline_ms - now : 0;
-        uint64_t tick = left % 1000u ? left % 1000u : 1000u;
-        if (now + tick < w)
-            w = now + tick;
-    } else if (top && !top->no_idle_warning) {
-        uint64_t at = a->last_input_ms + (uint64_t)a->cfg->idle_timeout * 1000u;
-        if (at < w)
-            w = at;
+        w = earlier(w, now + (left % 1000u ? left % 1000u : 1000u));
+    } else if (top && idle_warning_applies(a, top)) {
+        w = earlier(w, a->last_input_ms + (uint64_t)a->cfg->idle_timeout * 1000u);
     } else if (top && top->is_root) {
-        uint64_t at = a->last_input_ms + (uint64_t)a->cfg->attract_after * 1000u;
-        if (at < w)
-            w = at;
+        w = earlier(w, a->last_input_ms + (uint64_t)a->cfg->attract_after * 1000u);
     }
-    if (top && top->wake_at) {
-        uint64_t at = top->wake_at(a, top_state(a));
-        if (at && at < w)
-            w = at;
-    }
+    w = earlier(w, a->notice_until);
+    if (top && top->wake_at)
+        w = earlier(w, top->wake_at(a, top_state(a)));
     return w < now ? now : w;
 }
 
@@ -681,6 +815,12 @@ static void draw_dialog(app *a, ui *u)
         char n[24];
         snprintf(n, sizeof n, "%llu", (unsigned long long)left);
         i18n_format(body, sizeof body, "idle.body", "seconds", n, (char *)NULL);
+        /* a card left on the reader, say: remind before the session goes */
+        const char *reminder = first_reminder();
+        if (reminder) {
+            size_t l = strlen(body);
+            snprintf(body + l, sizeof body - l, "\n%s", reminder);
+        }
     }
     int th_title = ui_paragraph(u, d->title, 0, 0, inner, th->text_title, TEXT_BOLD,
                                 th->text, UI_CENTER, false);
@@ -710,6 +850,21 @@ static void draw_dialog(app *a, ui *u)
     }
 }
 
+/* The notice: a band near the bottom, over the screen but not modal, so
+ * the next resident can start at once. */
+static void draw_notice(app *a, ui *u)
+{
+    const theme *th = &u->th;
+    int w = a->w - 2 * th->pad;
+    int inner = w - 2 * th->pad;
+    int h = ui_paragraph(u, a->notice, 0, 0, inner, th->text_heading, TEXT_BOLD, th->text,
+                         UI_CENTER, false) + 2 * th->pad;
+    SDL_Rect box = {th->pad, a->h - h - th->pad * 2, w, h};
+    ui_round_border(u, box, th->radius, 3, th->ok, th->surface);
+    ui_paragraph(u, a->notice, box.x + th->pad, box.y + th->pad, inner, th->text_heading,
+                 TEXT_BOLD, th->text, UI_CENTER, true);
+}
+
 static void draw_frame(app *a)
 {
     ui *u = &a->ui;
@@ -717,6 +872,8 @@ static void draw_frame(app *a)
     const screen_class *top = app_top(a);
     if (top && top->draw)
         top->draw(a, top_state(a), u);
+    if (a->notice[0])
+        draw_notice(a, u);
     if (a->dialog.open)
         draw_dialog(a, u);
     ui_end(u);
@@ -729,6 +886,8 @@ bool app_pump(app *a)
     SDL_Event ev;
     while (SDL_PollEvent(&ev))
         app_handle_event(a, &ev);
+    if (hub_dispatch(event_to_screen, a))
+        take_actions(a);
     run_timers(a);
     static uint64_t last_anim;
     uint64_t now = clock_now_ms();

@@ -3,8 +3,9 @@
  * idle handling and the resident's session.
  *
  * Threads: everything here runs on the UI thread, the only one that touches
- * SDL. Devices and the uploader post SDL user events (SDL_PushEvent is
- * thread-safe) and never call into the app directly.
+ * SDL. Device and service threads post to the event hub (hub/hub.h) and
+ * never call into the app; the loop delivers their events to the handlers
+ * they registered and to the top screen (screen_class.event).
  */
 #ifndef KIOSK_APP_H
 #define KIOSK_APP_H
@@ -15,6 +16,7 @@
 
 #include "app/screen.h"
 #include "catalog/catalog.h"
+#include "session/session.h"
 #include "settings/settings.h"
 #include "ui/ui.h"
 
@@ -29,11 +31,22 @@ typedef struct app_dialog {
     char buttons[APP_DIALOG_BUTTONS][96];
     int n_buttons;
     uint64_t deadline_ms;   /* countdown end, 0 for none */
+    uint64_t shown_seconds; /* the countdown's last drawn value */
 } app_dialog;
 
-enum { DIALOG_NONE, DIALOG_IDLE, DIALOG_HELP, DIALOG_MESSAGE };
+/* DIALOG_MESSAGE and above belong to the top screen (its buttons come back
+ * as ACT_DIALOG); the others are the app's own. */
+enum { DIALOG_NONE, DIALOG_IDLE, DIALOG_HELP, DIALOG_SIGN_OUT, DIALOG_MESSAGE };
 
-typedef enum net_state { NET_UNKNOWN, NET_ONLINE, NET_OFFLINE } net_state;
+/* What the kiosk is made of, filled in by kiosk/registry (the screens at
+ * the bottom of the stack; the services come through service_install). */
+typedef struct app_setup {
+    settings *cfg;
+    catalog *cat;                   /* adopted by app_init */
+    bool headless;
+    const screen_class *home;       /* root of the stack */
+    const screen_class *attract;    /* the idle loop, pushed over home */
+} app_setup;
 
 typedef struct app {
     settings *cfg;
@@ -43,6 +56,7 @@ typedef struct app {
     ui ui;
     bool headless;
     int w, h;
+    const screen_class *home, *attract;
 
     struct { const screen_class *cls; void *state; } stack[APP_MAX_DEPTH];
     int depth;
@@ -54,36 +68,29 @@ typedef struct app {
     bool allow_quit;        /* windowed development runs may close */
     uint64_t last_input_ms;
     uint64_t last_minute;   /* status-bar clock shown for this minute */
+    Uint32 wake_event;      /* the one SDL event type that wakes the loop
+                               when a thread posts to the hub */
+
+    /* A short notice over the screen ("已安全退出，请取走身份证"), not
+     * modal, gone at notice_until (clock_now_ms). */
+    char notice[256];
+    uint64_t notice_until;
 
     /* catalogue file watch: reload when a technician replaces it */
     long long catalog_mtime, catalog_size;
     uint64_t catalog_checked_ms;
 
-    /* status bar, filled in by the uploader and queue (later issues) */
-    net_state net;
-    int queued;
-
-    /* ID-card reader (kiosk/app/idreader.c); NULL when it could not start */
-    struct idcard_reader *reader;
-    Uint32 idcard_sdl_event;        /* SDL user event type for reader events */
-    bool reader_present, reader_simulated;
-    int card_phase;                 /* CARD_IDLE, CARD_READING, CARD_FAILED */
-    const char *card_error_key;     /* i18n key when CARD_FAILED */
-    unsigned idcard_seq;            /* reader events handled (script harness) */
-    int idcard_last;                /* type of the last one */
-    uint64_t idcard_posted_ns;      /* CLOCK_MONOTONIC when the reader thread
-                                       posted it (latency benchmark) */
-
-    /* the resident's session: everything here is wiped by app_session_end */
-    struct idcard_identity *identity;   /* signed-in resident, owned */
-    char search_query[128];
+    /* the resident in front of the kiosk: identity, search text, drafts,
+     * transaction, receipt, rating (guarded memory, session/session.h) */
+    session *sess;
+    bool services_started;
 } app;
 
-enum { CARD_IDLE, CARD_READING, CARD_FAILED };
-
-/* Creates the window and renderer, loads strings and fonts. Returns false
- * with a message on stderr when the kiosk cannot run. cat is adopted. */
-bool app_init(app *a, settings *cfg, catalog *cat, bool headless);
+/* Creates the window and renderer, loads strings and fonts, opens the
+ * session store and starts every installed service (app/service.h).
+ * Returns false with a message on stderr when the kiosk cannot run;
+ * setup->cat is adopted in every case. */
+bool app_init(app *a, const app_setup *setup);
 void app_shutdown(app *a);
 
 /* Runs until quit (windowed) or forever (kiosk). */
@@ -111,9 +118,30 @@ void app_pop(app *a);
 void app_go_home(app *a);
 const screen_class *app_top(const app *a);
 
-/* Ends the resident's session: closes dialogs, wipes personal and session
- * data, returns to home in the default language and normal text size. */
+/* The idle reset: ends the resident's session completely -- closes
+ * dialogs, wipes the session store, tells every service, returns home and
+ * restores the configured language, text size and contrast. */
 void app_session_end(app *a);
+
+/* Signing out, after the resident confirmed it: ends the identity and what
+ * belongs to it (drafts, the transaction, the receipt), keeps the visitor's
+ * language, text size and contrast, returns home and says so -- with a
+ * reminder for each device that holds something of theirs (a card still on
+ * the reader). */
+void app_sign_out(app *a);
+
+/* Asks "sign out?" with a one-tap confirmation (what ACT_SIGN_OUT does). */
+void app_confirm_sign_out(app *a);
+
+/* The session store of the resident in front of the kiosk. */
+session *app_session(app *a);
+
+/* Counts as a touch for the idle timer (a card placed on a screen that
+ * asked for it). */
+void app_note_activity(app *a);
+
+/* Shows text as a notice over the screen for ms of kiosk time. */
+void app_notice(app *a, const char *text, uint64_t ms);
 
 /* Dialogs: at most one at a time. Buttons come back to the top screen as
  * ACT_DIALOG with the button index, except for dialogs the app owns. */

@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "app/app.h"
-#include "app/clock.h"
+#include "common/clock.h"
 #include "i18n/i18n.h"
+#include "status/status.h"
 
 /* A pill-shaped switch on the blue status bar. Returns its width. */
 static int status_button(app *a, ui *u, int right, int y, int h, const char *label,
@@ -96,17 +97,31 @@ static void draw_status(app *a, ui *u)
         x += dw + th->gap;
         avail -= dw + th->gap;
     }
-    if (a->net != NET_UNKNOWN || a->queued > 0) {
-        char nbuf[128], q[16];
-        snprintf(q, sizeof q, "%d", a->queued);
-        const char *key = a->net == NET_OFFLINE ? "status.offline" : "status.online";
-        if (a->queued > 0)
-            key = a->net == NET_OFFLINE ? "status.offline_queued" : "status.online_queued";
-        i18n_format(nbuf, sizeof nbuf, key, "count", q, (char *)NULL);
+    /* Then what the status model says residents should know: a device or
+     * the platform that is not working, and records still waiting to be
+     * sent. Each device's reason is its own short text. */
+    status_entry e;
+    for (size_t i = 0; status_at(i, &e); i++) {
+        char nbuf[160] = "";
+        if (e.state != STATUS_ONLINE && e.reason_key[0])
+            snprintf(nbuf, sizeof nbuf, "%s", tr(e.reason_key));
+        if (e.pending > 0) {
+            char q[16];
+            snprintf(q, sizeof q, "%d", e.pending);
+            size_t l = strlen(nbuf);
+            char more[96];
+            i18n_format(more, sizeof more, "status.pending", "count", q, (char *)NULL);
+            snprintf(nbuf + l, sizeof nbuf - l, "%s%s", l ? " " : "", more);
+        }
+        if (!nbuf[0])
+            continue;
         int nw = text_width(nbuf, strlen(nbuf), th->text_small, TEXT_REGULAR);
-        if (nw <= avail)
-            ui_text(u, nbuf, x, (th->status_h - lh) / 2, nw, th->text_small, TEXT_REGULAR,
-                    fg, UI_LEFT, false);
+        if (nw > avail)
+            break;
+        ui_text(u, nbuf, x, (th->status_h - lh) / 2, nw, th->text_small, TEXT_REGULAR, fg,
+                UI_LEFT, false);
+        x += nw + th->gap;
+        avail -= nw + th->gap;
     }
 }
 

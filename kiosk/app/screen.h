@@ -13,6 +13,7 @@
 
 struct app;
 struct ui;
+struct hub_event;
 
 /* Actions below SCREEN_ACTION_BASE are handled by the app for every screen
  * (the status bar and header buttons); a screen numbers its own from the
@@ -26,9 +27,7 @@ enum {
     ACT_HELP,
     ACT_DIALOG,         /* arg: button index of the open dialog */
     ACT_WAKE,           /* full-screen target of the attract loop */
-    ACT_SIGN_OUT,       /* status-bar sign-out button */
-    ACT_IDCARD,         /* sent to the top screen after a reader event;
-                           arg: idcard_event_type */
+    ACT_SIGN_OUT,       /* sign-out buttons: asks, then signs out */
     SCREEN_ACTION_BASE = 100
 };
 
@@ -47,6 +46,10 @@ typedef struct screen_class {
     /* Next time (clock_now_ms) the screen wants a tick, 0 for none. */
     uint64_t (*wake_at)(struct app *a, void *st);
     void (*tick)(struct app *a, void *st);
+    /* An event from a device or service thread (hub/hub.h), after the
+     * source's own handlers saw it. A screen that keeps the payload sets
+     * ev->payload to NULL; otherwise the hub drops (wipes) it. */
+    void (*event)(struct app *a, void *st, struct hub_event *ev);
     bool is_root;           /* the home screen: bottom of the stack */
     bool no_idle_warning;   /* home and attract: idle goes straight on */
 } screen_class;

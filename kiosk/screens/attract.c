@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "app/app.h"
-#include "app/clock.h"
+#include "common/clock.h"
 #include "i18n/i18n.h"
 #include "screens/screens.h"
 

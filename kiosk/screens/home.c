@@ -44,7 +44,7 @@ static void home_draw(app *a, void *st, ui *u)
     const char *hint = tr("home.search_hint");
     int block_x = th->portrait ? c.x : c.x + col_w + th->gap;
     int block_w = th->portrait ? c.w : col_w;
-    int sb_w = a->identity ? 0
+    int sb_w = session_identity(app_session(a)) ? 0
                            : text_width(signin, strlen(signin), th->text_body, TEXT_BOLD) +
                                  2 * th->pad;
     int hint_need = th->target * 4 / 3 + th->gap +

@@ -24,32 +24,49 @@ typedef struct search_state {
     ui_scroll list;
 } search_state;
 
+/* The search text is the resident's own words: it lives in the session
+ * store (guarded memory, wiped with the visit). Bounded here, not by the
+ * store, so a query stays one line of the search box. */
+#define QUERY_MAX 128
+
+static char *query(app *a)
+{
+    static char none[QUERY_MAX];
+    size_t cap;
+    char *q = session_buffer(app_session(a), "search", SESSION_VISIT, &cap);
+    if (!q) {
+        explicit_bzero(none, sizeof none); /* store full: nothing kept */
+        return none;
+    }
+    return q;
+}
+
 static void run_query(app *a, search_state *s)
 {
-    s->n_hits = catalog_search(a->cat, a->search_query, app_lang(a), s->hits, MAX_HITS);
+    s->n_hits = catalog_search(a->cat, query(a), app_lang(a), s->hits, MAX_HITS);
     s->list.offset = 0;
     s->list.velocity = 0;
 }
 
 static void append(app *a, search_state *s, const char *text)
 {
-    size_t len = strlen(a->search_query), add = strlen(text);
-    if (len + add >= sizeof a->search_query)
-        add = utf8_truncate(text, sizeof a->search_query - 1 - len);
-    memcpy(a->search_query + len, text, add);
-    a->search_query[len + add] = '\0';
+    size_t len = strlen(query(a)), add = strlen(text);
+    if (len + add >= QUERY_MAX)
+        add = utf8_truncate(text, QUERY_MAX - 1 - len);
+    memcpy(query(a) + len, text, add);
+    query(a)[len + add] = '\0';
     run_query(a, s);
 }
 
 static void backspace(app *a, search_state *s)
 {
-    size_t len = strlen(a->search_query);
+    size_t len = strlen(query(a));
     if (len == 0)
         return;
     len--;
-    while (len > 0 && ((unsigned char)a->search_query[len] & 0xC0) == 0x80)
+    while (len > 0 && ((unsigned char)query(a)[len] & 0xC0) == 0x80)
         len--;
-    a->search_query[len] = '\0';
+    query(a)[len] = '\0';
     run_query(a, s);
 }
 
@@ -77,9 +94,9 @@ static void search_draw(app *a, void *st, ui *u)
     ui_round_border(u, field, th->radius, (int)(3 * th->u + 0.5f), th->primary, th->surface);
     int lh = text_line_height(th->text_heading, TEXT_REGULAR);
     int fy = field.y + (field.h - lh) / 2;
-    if (a->search_query[0]) {
+    if (query(a)[0]) {
         /* show the end of a long query: that is where the typing is */
-        const char *q = a->search_query;
+        const char *q = query(a);
         int avail = field.w - 2 * th->pad;
         while (*q && text_width(q, strlen(q), th->text_heading, TEXT_REGULAR) > avail)
             utf8_next(&q);
@@ -103,7 +120,7 @@ static void search_draw(app *a, void *st, ui *u)
     /* results between */
     int y = field.y + field.h + th->gap;
     char line[256];
-    if (a->search_query[0]) {
+    if (query(a)[0]) {
         char n[16];
         snprintf(n, sizeof n, "%zu", s->n_hits);
         const char *key = s->n_hits == 0 ? "search.none"
@@ -133,7 +150,7 @@ static void search_action(app *a, void *st, int action, intptr_t arg)
         if (arg == KEYBOARD_BACKSPACE) {
             backspace(a, s);
         } else if (arg == KEYBOARD_CLEAR) {
-            a->search_query[0] = '\0';
+            query(a)[0] = '\0';
             run_query(a, s);
         } else if (arg == KEYBOARD_SPACE) {
             append(a, s, " ");

@@ -12,9 +12,8 @@
 #include <string.h>
 
 #include "app/app.h"
-#include "app/idreader.h"
+#include "devices/idreader.h"
 #include "i18n/i18n.h"
-#include "idcard/idcard_reader.h"
 #include "screens/screens.h"
 
 enum { ACT_DEMO = SCREEN_ACTION_BASE, ACT_CONTINUE };
@@ -73,8 +72,8 @@ static void signin_enter(app *a, void *st, intptr_t arg)
 {
     signin_state *s = st;
     s->service = arg;
-    if (!a->identity)
-        a->card_phase = a->card_phase == CARD_READING ? CARD_READING : CARD_IDLE;
+    if (!session_identity(app_session(a)))
+        idreader_clear_failure();   /* an old error is not this visit's */
     load_demo_cards(a, s);
 }
 
@@ -122,20 +121,20 @@ static int draw_instructions(app *a, signin_state *s, ui *u, int x, int y, int w
     if (draw && pic_h >= 2 * th->target) {
         int pw = pic_h * 3 / 2 > w ? w : pic_h * 3 / 2;
         SDL_Rect pic = {x + (w - pw) / 2, y, pw, pw * 2 / 3};
-        draw_illustration(u, pic, a->card_phase == CARD_READING);
+        draw_illustration(u, pic, idreader_phase_now() == IDREADER_READING);
         y += pic.h + th->gap;
     }
 
     const char *status = tr("signin.waiting");
     SDL_Color colour = th->muted;
-    if (!a->reader_present || !a->reader) {
+    if (!idreader_present()) {
         status = tr("reader.unavailable");
         colour = th->danger;
-    } else if (a->card_phase == CARD_READING) {
+    } else if (idreader_phase_now() == IDREADER_READING) {
         status = tr("signin.reading");
         colour = th->ok;
-    } else if (a->card_phase == CARD_FAILED && a->card_error_key) {
-        status = tr(a->card_error_key);
+    } else if (idreader_error_key()) {
+        status = tr(idreader_error_key());
         colour = th->danger;
     }
     /* room for a two-line error even while showing a one-line status, so
@@ -202,7 +201,7 @@ static void signin_draw(app *a, void *st, ui *u)
         return;
     }
 
-    bool demo = a->reader_simulated && idreader_sim(a) && s->n_demo > 0;
+    bool demo = idreader_demo() && s->n_demo > 0;
     bool two_cols = !th->portrait && demo;
     int col_w = two_cols ? (c.w - th->pad) / 2 : c.w;
     int instr_h = draw_instructions(a, s, u, 0, 0, col_w, 0, false);
@@ -244,14 +243,28 @@ static void signin_action(app *a, void *st, int action, intptr_t arg)
 {
     signin_state *s = st;
     if (action == ACT_DEMO && arg >= 0 && arg < s->n_demo) {
-        struct idcard_sim *sim = idreader_sim(a);
-        if (sim) {
-            a->card_phase = CARD_IDLE;
-            idcard_sim_remove_card(sim);
-            idcard_sim_place_card(sim, s->demo_path[arg]);
-        }
+        char err[256];
+        if (!idreader_place_demo_card(a, s->demo_path[arg], err, sizeof err))
+            SDL_Log("signin: demo card not placed: %s", err);
     } else if (action == ACT_CONTINUE) {
         app_pop(a);
+    }
+}
+
+/* This screen asked for the card: a valid one signs the resident in, and
+ * placing or lifting it counts as activity while they are signed in here.
+ * Anywhere else the reader's identity is dropped unread (idreader.h). */
+static void signin_event(app *a, void *st, hub_event *ev)
+{
+    (void)st;
+    session *ss = app_session(a);
+    idcard_identity *id = idreader_take_identity(ev);
+    if (id) {
+        if (!session_sign_in(ss, id))
+            SDL_Log("signin: identity not kept (photo larger than the session holds)");
+        app_note_activity(a);
+    } else if (idreader_is_removal(ev) && session_identity(ss)) {
+        app_note_activity(a);
     }
 }
 
@@ -261,4 +274,5 @@ const screen_class screen_signin = {
     .enter = signin_enter,
     .draw = signin_draw,
     .action = signin_action,
+    .event = signin_event,
 };

@@ -6,15 +6,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "app/clock.h"
-#include "app/idreader.h"
-#include "idcard/idcard_reader.h"
+#include "app/service.h"
+#include "common/clock.h"
 #include "common/utf8.h"
+#include "hub/hub.h"
 #include "i18n/i18n.h"
 
 enum {
     OP_TAP_TEXT, OP_TAP_XY, OP_DRAG, OP_TYPE, OP_WAIT, OP_EXPECT, OP_EXPECT_NOT,
-    OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING, OP_CARD, OP_CARD_REMOVE, OP_READER, OP_CATALOG
+    OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING, OP_CATALOG,
+    OP_VERB     /* a verb a device or service adds (app/service.h) */
 };
 
 /* Command table: the words, what they take, and the op. "T" = rest of the
@@ -37,9 +38,6 @@ static const struct {
     {"large", "T", 0, OP_LARGE},
     {"scroll-to", "T", 0, OP_SCROLL_TO},
     {"fling", "N", 4, OP_FLING},
-    {"card", "T", 0, OP_CARD},
-    {"card-remove", "", 0, OP_CARD_REMOVE},
-    {"reader", "T", 0, OP_READER},
     {"catalog", "T", 0, OP_CATALOG},
 };
 
@@ -119,10 +117,6 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
             diag_add(errors, s->path, lineno, 0, "'large' takes on or off");
             return false;
         }
-        if (st.op == OP_READER && strcmp(rest, "plug") && strcmp(rest, "unplug")) {
-            diag_add(errors, s->path, lineno, 0, "'reader' takes plug or unplug");
-            return false;
-        }
         if (st.op == OP_WAIT && st.num[0] < 0) {
             diag_add(errors, s->path, lineno, 0, "'wait' takes milliseconds >= 0");
             return false;
@@ -144,8 +138,41 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
         s->steps[s->n++] = st;
         return true;
     }
-    diag_add(errors, s->path, lineno, 0, "unknown command '%.*s'", (int)wlen, p);
-    return false;
+    /* not built in: a verb of one of the kiosk's devices or services */
+    char word[32];
+    snprintf(word, sizeof word, "%.*s", (int)(wlen < sizeof word ? wlen : sizeof word - 1), p);
+    const app_verb *verb = wlen < sizeof word ? service_find_verb(word) : NULL;
+    if (!verb) {
+        diag_add(errors, s->path, lineno, 0, "unknown command '%.*s'", (int)wlen, p);
+        return false;
+    }
+    if (verb->takes_arg != (*rest != '\0')) {
+        diag_add(errors, s->path, lineno, 0, verb->takes_arg ? "'%s' needs an argument"
+                                                              : "'%s' takes no argument",
+                 word);
+        return false;
+    }
+    char err[256];
+    if (verb->check && !verb->check(rest, err, sizeof err)) {
+        diag_add(errors, s->path, lineno, 0, "%s", err);
+        return false;
+    }
+    script_step st = {0};
+    st.line = lineno;
+    st.op = OP_VERB;
+    st.verb = verb;
+    st.text = strdup(rest);
+    script_step *steps = realloc(s->steps, (size_t)(s->n + 1) * sizeof *steps);
+    if (!st.text || !steps) {
+        free(st.text);
+        if (steps)
+            s->steps = steps;
+        diag_add(errors, s->path, lineno, 0, "out of memory");
+        return false;
+    }
+    s->steps = steps;
+    s->steps[s->n++] = st;
+    return true;
 }
 
 bool script_load(script *s, const char *path, diag_list *errors)
@@ -192,14 +219,36 @@ void script_free(script *s)
 
 #define FRAME_MS 16
 
-/* Runs animations to rest on the virtual clock (at most 5 s of it). */
+/* Runs animations to rest on the virtual clock (at most 5 s of it),
+ * handling whatever the kiosk's threads post meanwhile. */
 static void settle(app *a)
 {
     for (int i = 0; i < 5000 / FRAME_MS; i++) {
+        clock_settle();
         if (!app_pump(a))
             return;
         clock_advance(FRAME_MS);
     }
+}
+
+/* Moves the virtual clock to the next moment something is due -- an
+ * animation frame, a UI timer or any thread's deadline -- but not past
+ * end. Every thread runs what that moment brings before this returns
+ * (clock_advance), and the next app_pump handles what they posted: the
+ * same order of events as in real time, with no real time spent. */
+static void step_toward(app *a, uint64_t end, bool animating)
+{
+    uint64_t now = clock_now_ms();
+    uint64_t next = animating ? now + FRAME_MS : app_next_wake(a);
+    uint64_t t = clock_next_deadline();
+    if (t && t < next)
+        next = t;
+    if (next <= now)
+        next = now + 1;
+    if (next > end)
+        next = end;
+    if (next > now)
+        clock_advance(next - now);
 }
 
 static void push_finger(app *a, Uint32 type, int x, int y)
@@ -221,13 +270,7 @@ static void wait_ms(app *a, int ms)
     uint64_t end = clock_now_ms() + (uint64_t)ms;
     while (clock_now_ms() < end) {
         bool animating = app_pump(a);
-        uint64_t now = clock_now_ms();
-        uint64_t next = animating ? now + FRAME_MS : app_next_wake(a);
-        if (next <= now)
-            next = now + 1;
-        if (next > end)
-            next = end;
-        clock_advance(next - now);
+        step_toward(a, end, animating);
     }
     app_pump(a);
 }
@@ -314,56 +357,32 @@ static bool scroll_to(app *a, const char *text)
     return false;
 }
 
-/* The reader runs on its own thread in real time: wait (really, at most
- * 3 s) until it has posted one of the wanted events and the UI handled it. */
-static bool wait_reader(app *a, unsigned seq, const int *types, int n)
-{
-    for (int ms = 0; ms < 3000; ms += 2) {
-        app_pump(a);
-        if (a->idcard_seq != seq) {
-            for (int i = 0; i < n; i++)
-                if (a->idcard_last == types[i])
-                    return true;
-            seq = a->idcard_seq;
-        }
-        SDL_Delay(2);
-    }
-    return false;
-}
+/* How much kiosk time a device verb may take to show its effect. */
+#define VERB_LIMIT_MS 10000
 
-static bool reader_step(const script *s, const script_step *st, app *a, const char *shots_dir)
+/* A device's verb: do it, then move the clock on until the device says it
+ * is done and everything it posted was handled. */
+static bool verb_step(const script *s, const script_step *st, app *a, const char *shots_dir)
 {
-    struct idcard_sim *sim = idreader_sim(a);
-    if (!sim) {
-        fail(s, st, a, shots_dir, "%s: no simulated reader (set [idcard] simulate = auto or on)",
-             "card");
+    char err[256] = "";
+    if (!st->verb->run(a, st->text, err, sizeof err)) {
+        fail(s, st, a, shots_dir, "%s", err);
         return false;
     }
-    unsigned seq = a->idcard_seq;
-    if (st->op == OP_CARD) {
-        char path[1024], err[256] = "";
-        idreader_card_path(a, st->text, path, sizeof path);
-        if (idcard_sim_place_card_err(sim, path, err, sizeof err) != 0) {
-            fail(s, st, a, shots_dir, "card: %s", err[0] ? err : path);
+    uint64_t end = clock_now_ms() + VERB_LIMIT_MS;
+    for (;;) {
+        clock_settle();
+        app_pump(a);
+        if ((!st->verb->done || st->verb->done(a)) && hub_idle())
+            break;
+        if (clock_now_ms() >= end) {
+            char what[96];
+            snprintf(what, sizeof what, "%s: no answer within %d s of kiosk time",
+                     st->verb->word, VERB_LIMIT_MS / 1000);
+            fail(s, st, a, shots_dir, "%s", what);
             return false;
         }
-        const int want[] = {IDCARD_EV_CARD_READ, IDCARD_EV_CARD_ERROR};
-        if (!wait_reader(a, seq, want, 2)) {
-            fail(s, st, a, shots_dir, "card: the reader did not answer within %s", "3 s");
-            return false;
-        }
-    } else if (st->op == OP_CARD_REMOVE) {
-        idcard_sim_remove_card(sim);
-        const int want[] = {IDCARD_EV_CARD_REMOVED};
-        wait_reader(a, seq, want, 1);   /* no event when nothing had been read */
-    } else {
-        bool plug = !strcmp(st->text, "plug");
-        idcard_sim_set_plugged(sim, plug);
-        const int want[] = {plug ? IDCARD_EV_READER_ATTACHED : IDCARD_EV_READER_LOST};
-        if (!wait_reader(a, seq, want, 1)) {
-            fail(s, st, a, shots_dir, "reader %s: no event within 3 s", st->text);
-            return false;
-        }
+        step_toward(a, end, false);
     }
     settle(a);
     return true;
@@ -455,10 +474,8 @@ int script_run(const script *s, app *a, const char *shots_dir)
             shots++;
             break;
         }
-        case OP_CARD:
-        case OP_CARD_REMOVE:
-        case OP_READER:
-            if (!reader_step(s, st, a, shots_dir))
+        case OP_VERB:
+            if (!verb_step(s, st, a, shots_dir))
                 return 1;
             break;
         case OP_CATALOG: {

@@ -12,15 +12,18 @@
  *   screen NAME                 the current screen is NAME
  *   shot NAME                   save DIR/NAME.png
  *   lang zh|en   large on|off   switch language / large-font mode
- *   card NAME                   place a card on the simulated reader (a demo
- *                               card name or a fixture path) and wait for it
- *   card-remove                 lift it
- *   reader unplug|plug          unplug / replug the simulated reader
+ *   VERB [ARG]                  a verb a device or service adds
+ *                               (app/service.h); the ID-card reader adds
+ *                               card NAME, card-remove, reader plug|unplug
  *   catalog FILE                reload the catalogue from FILE (relative to
  *                               the script), as a technician replacing it
  *
  * The clock is virtual: nothing waits in real time, so a 90-second idle
  * timeout takes microseconds and screenshots always show the same time.
+ * `wait` and every device verb move every thread's time (common/clock.h)
+ * and wait until everything posted to the event hub was handled. Verbs are
+ * looked up among the installed services: call registry_setup (or
+ * service_install) before script_load.
  */
 #ifndef KIOSK_SCRIPT_H
 #define KIOSK_SCRIPT_H
@@ -34,6 +37,7 @@ typedef struct script_step {
     char *text;         /* owned; the rest of the line after the command */
     int num[4];
     int n_num;
+    const struct app_verb *verb;    /* OP_VERB: a device's or service's verb */
 } script_step;
 
 typedef struct script {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/clock.h"
+#include "common/clock.h"
 #include "common/utf8.h"
 #include "ui/linebreak.h"
 

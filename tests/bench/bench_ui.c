@@ -46,9 +46,10 @@
 #include <unistd.h>
 
 #include "app/app.h"
-#include "app/clock.h"
-#include "app/idreader.h"
-#include "idcard/idcard_reader.h"
+#include "common/clock.h"
+#include "devices/idreader.h"
+#include "hub/hub.h"
+#include "registry/registry.h"
 #include "catalog/catalog.h"
 #include "screens/screens.h"
 #include "settings/settings.h"
@@ -234,33 +235,34 @@ static void bench_settle(app *a)
  * for the driver's next card poll (every 250 ms) is not part of it. */
 static __attribute__((noinline)) void bench_signin(app *a, int reads)
 {
-    struct idcard_sim *sim = idreader_sim(a);
-    if (!sim) {
+    if (!idreader_demo()) {
         printf("  sign-in: no simulated reader ([idcard] simulate), skipped\n");
         return;
     }
-    char path[1024];
-    idreader_card_path(a, "resident", path, sizeof path);
+    int source = hub_source("idcard");
     bench_series s = {.name = "card read -> identity on screen"};
     int shown = 0;
     for (int i = 0; i < reads; i++) {
         app_session_end(a);
         app_push(a, &screen_signin, -1);
         app_pump(a);
-        /* lift the card of the previous round and let the reader notice */
-        idcard_sim_remove_card(sim);
-        for (int ms = 0; ms < 1000 && a->idcard_last != IDCARD_EV_CARD_REMOVED && i > 0; ms++) {
-            app_pump(a);
-            SDL_Delay(1);
+        /* lifts the previous round's card and places this one; the reader
+         * runs on the virtual clock, so move it on until the card is read
+         * (clock_advance returns once the reader thread has posted and
+         * gone back to sleep) */
+        char err[256];
+        if (!idreader_place_demo_card(a, "resident", err, sizeof err)) {
+            printf("  sign-in: %s\n", err);
+            break;
         }
-        idcard_sim_place_card(sim, path);
-        uint64_t deadline = bench_now_ns(CLOCK_MONOTONIC) + 3000000000ull;
-        while (!a->identity && bench_now_ns(CLOCK_MONOTONIC) < deadline)
-            app_pump(a);    /* spin: a sleep here would be measured too */
-        if (!a->identity)
+        for (int k = 0; k < 100 && !session_identity(app_session(a)); k++) {
+            clock_advance(25);
+            app_pump(a);
+        }
+        if (!session_identity(app_session(a)))
             continue;
         uint64_t end = bench_now_ns(CLOCK_MONOTONIC);
-        series_add(&s, bench_ms(a->idcard_posted_ns, end));
+        series_add(&s, bench_ms(hub_source_counts(source).last_posted_ns, end));
         shown += ui_text_visible(&a->ui, "3301**********0014");
     }
     series_print(&s, TARGET_SIGNIN_MS);
@@ -298,7 +300,9 @@ static bool bench_start_kiosk(bench_start *t, bool headless, bool virtual_clock)
     t->catalog_ns = bench_now_ns(CLOCK_MONOTONIC);
     if (virtual_clock)
         clock_use_virtual(0);
-    if (!app_init(&bench_app, &bench_cfg, cat, headless))
+    app_setup su = {.cfg = &bench_cfg, .cat = cat, .headless = headless};
+    registry_setup(&su);
+    if (!app_init(&bench_app, &su))
         return false;
     t->init_ns = bench_now_ns(CLOCK_MONOTONIC);
     /* app_init leaves the frame dirty, so this pump presents */

@@ -12,7 +12,8 @@
 #include <cmocka.h>
 
 #include "app/app.h"
-#include "app/clock.h"
+#include "common/clock.h"
+#include "registry/registry.h"
 #include "screens/screens.h"
 
 #define CONFIG KIOSK_SOURCE_DIR "/tests/e2e/portrait.conf"
@@ -32,7 +33,9 @@ static int setup(void **state)
         return -1;
     cfg.idcard_simulate = SIMULATE_OFF;     /* no reader thread needed here */
     clock_use_virtual(0);
-    if (!app_init(&a, &cfg, cat, true))
+    app_setup su = {.cfg = &cfg, .cat = cat, .headless = true};
+    registry_setup(&su);
+    if (!app_init(&a, &su))
         return -1;
     app_pump(&a);
     return 0;

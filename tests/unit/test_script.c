@@ -14,7 +14,9 @@
 
 #include <cmocka.h>
 
+#include "app/service.h"
 #include "common/diag.h"
+#include "registry/registry.h"
 #include "script/script.h"
 
 typedef struct fixture {
@@ -343,6 +345,23 @@ static void test_missing_file(void **state)
     assert_int_equal(f->s.n, 0);
 }
 
+/* Devices bring their own verbs (the reader's card, card-remove, reader);
+ * the harness checks them like its own, with the device's messages. */
+static void test_device_verbs(void **state)
+{
+    fixture *f = *state;
+    assert_non_null(service_find_verb("card"));
+    assert_null(service_find_verb("cards"));
+    expect_ok(f, "card resident\ncard-remove\nreader unplug\nreader plug\n");
+    assert_int_equal(f->s.n, 4);
+    assert_ptr_equal(f->s.steps[0].verb, service_find_verb("card"));
+    assert_string_equal(f->s.steps[0].text, "resident");
+    assert_ptr_equal(f->s.steps[2].verb, service_find_verb("reader"));
+    expect_error(f, "card\n", 1, "'card' needs an argument");
+    expect_error(f, "card-remove now\n", 1, "'card-remove' takes no argument");
+    expect_error(f, "tap A\nreader sideways\n", 2, "'reader' takes plug or unplug");
+}
+
 /* The scripts the e2e suite runs must parse; a typo there otherwise shows up
  * only as a failing e2e run. */
 static void test_shipped_scripts_parse(void **state)
@@ -378,7 +397,10 @@ int main(void)
         T(test_long_line_at_end_without_newline),
         T(test_all_errors_in_one_pass),
         T(test_missing_file),
+        T(test_device_verbs),
         T(test_shipped_scripts_parse),
     };
+    app_setup su = {0};
+    registry_setup(&su);    /* the kiosk's devices and their verbs */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,7 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
-#include "app/clock.h"
+#include "common/clock.h"
 #include "common/diag.h"
 #include "ui/text.h"
 #include "ui/ui.h"

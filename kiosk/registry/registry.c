@@ -1,0 +1,17 @@
+#include "registry.h"
+
+#include "devices/idreader.h"
+#include "screens/screens.h"
+
+/* Every device and service thread of the kiosk, started in this order and
+ * stopped in reverse. Adding one is its file and one line here. */
+static const app_service *const services[] = {
+    &idreader_service,
+};
+
+void registry_setup(app_setup *setup)
+{
+    service_install(services, sizeof services / sizeof *services);
+    setup->home = &screen_home;
+    setup->attract = &screen_attract;
+}
