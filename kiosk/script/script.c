@@ -63,6 +63,23 @@ static int parse_ints(const char *s, int *out, int max)
     return n;
 }
 
+/* Appends st with a copy of its text; false (reported) when out of memory. */
+static bool add_step(script *s, script_step *st, const char *text, diag_list *errors)
+{
+    st->text = strdup(text);
+    script_step *steps = realloc(s->steps, (size_t)(s->n + 1) * sizeof *steps);
+    if (!st->text || !steps) {
+        free(st->text);
+        if (steps)
+            s->steps = steps;
+        diag_add(errors, s->path, st->line, 0, "out of memory");
+        return false;
+    }
+    s->steps = steps;
+    s->steps[s->n++] = *st;
+    return true;
+}
+
 static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
 {
     char *p = line;
@@ -125,18 +142,7 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
             diag_add(errors, s->path, lineno, 0, "shot names may not contain '/'");
             return false;
         }
-        st.text = strdup(rest);
-        script_step *steps = realloc(s->steps, (size_t)(s->n + 1) * sizeof *steps);
-        if (!st.text || !steps) {
-            free(st.text);
-            if (steps)
-                s->steps = steps;
-            diag_add(errors, s->path, lineno, 0, "out of memory");
-            return false;
-        }
-        s->steps = steps;
-        s->steps[s->n++] = st;
-        return true;
+        return add_step(s, &st, rest, errors);
     }
     /* not built in: a verb of one of the kiosk's devices or services */
     char word[32];
@@ -161,18 +167,7 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
     st.line = lineno;
     st.op = OP_VERB;
     st.verb = verb;
-    st.text = strdup(rest);
-    script_step *steps = realloc(s->steps, (size_t)(s->n + 1) * sizeof *steps);
-    if (!st.text || !steps) {
-        free(st.text);
-        if (steps)
-            s->steps = steps;
-        diag_add(errors, s->path, lineno, 0, "out of memory");
-        return false;
-    }
-    s->steps = steps;
-    s->steps[s->n++] = st;
-    return true;
+    return add_step(s, &st, rest, errors);
 }
 
 bool script_load(script *s, const char *path, diag_list *errors)
