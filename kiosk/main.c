@@ -1,7 +1,8 @@
 /*
  * kiosk: the government self-service terminal application.
  *
- *   kiosk [--config FILE] [--windowed]         run (fullscreen by default)
+ *   kiosk [--config FILE] [--data-dir DIR] [--windowed]
+ *                                              run (fullscreen by default)
  *   kiosk --check-config [FILE]                validate config and catalogue
  *   kiosk --headless --script FILE --shots DIR [--config FILE]
  *                                              run a scripted session headless
@@ -17,16 +18,19 @@
 #include "registry/registry.h"
 #include "script/script.h"
 #include "settings/settings.h"
-#include "settings/settings_check.h"
+#include "common/storage.h"
+#include "preflight/preflight.h"
 
 static void usage(FILE *out)
 {
-    fputs("usage: kiosk [--config FILE] [--windowed]\n"
-          "       kiosk --check-config [FILE]\n"
-          "       kiosk --headless --script FILE --shots DIR [--config FILE]\n"
+    fputs("usage: kiosk [--config FILE] [--data-dir DIR] [--windowed]\n"
+          "       kiosk --check-config [FILE] [--data-dir DIR]\n"
+          "       kiosk --headless --script FILE --shots DIR [--config FILE] [--data-dir DIR]\n"
           "\n"
           "  --config FILE     kiosk.conf to use (default: $KIOSK_CONFIG,\n"
           "                    /etc/kiosk/kiosk.conf, ./config/kiosk.conf)\n"
+          "  --data-dir DIR    where the kiosk writes (queue, keys, receipts, logs);\n"
+          "                    overrides [paths] data_dir, created 0700 if missing\n"
           "  --windowed        run in a window (development; closing it quits)\n"
           "  --check-config    check the config and the catalogue it names, print\n"
           "                    FILE:LINE: message for each problem, exit 0 if valid\n"
@@ -38,13 +42,15 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    const char *config = NULL, *script_path = NULL, *shots = NULL;
+    const char *config = NULL, *script_path = NULL, *shots = NULL, *data_dir = NULL;
     bool windowed = false, headless = false, check = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has_next = i + 1 < argc;
         if (!strcmp(a, "--config") && has_next) {
             config = argv[++i];
+        } else if (!strcmp(a, "--data-dir") && has_next) {
+            data_dir = argv[++i];
         } else if (!strcmp(a, "--windowed")) {
             windowed = true;
         } else if (!strcmp(a, "--headless")) {
@@ -69,9 +75,9 @@ int main(int argc, char **argv)
     app_setup setup = {0};
     registry_setup(&setup);
     if (!config)
-        config = settings_default_path();
+        config = preflight_default_path();
     if (check)
-        return settings_check_all(config, stdout, stderr);
+        return preflight_check_all(config, data_dir, stdout, stderr);
     if (headless != (script_path != NULL) || (script_path && !shots)) {
         fprintf(stderr, "kiosk: --headless needs --script FILE and --shots DIR\n");
         return 2;
@@ -87,6 +93,17 @@ int main(int argc, char **argv)
         settings_free(&cfg);
         return 1;
     }
+    /* Before anything is shown: a kiosk that cannot write its data would
+     * fail later, in front of a resident. */
+    const char *dir = data_dir ? data_dir : cfg.data_dir;
+    if (!storage_open(dir, &errs)) {
+        for (size_t i = 0; i < errs.count; i++)
+            fprintf(stderr, "kiosk: %s\n", errs.items[i].msg);
+        diag_clear(&errs);
+        settings_free(&cfg);
+        return 1;
+    }
+    ltext_set_fallback(cfg.fallback_lang);
     catalog *cat = catalog_load(cfg.catalog_path, &errs);
     if (!cat) {
         diag_print(&errs, stderr);
@@ -125,5 +142,6 @@ int main(int argc, char **argv)
     app_shutdown(&a);
     script_free(&sc);
     settings_free(&cfg);
+    storage_close();
     return rc;
 }

@@ -162,8 +162,8 @@ static const fixture_field foreign2023_fields[] = {
 /* Keys that describe the fixture itself, for the kiosk's demo-card list. */
 static bool is_meta_key(const char *k)
 {
-    return !strcmp(k, "type") || !strcmp(k, "label_zh") ||
-           !strcmp(k, "label_en") || !strcmp(k, "comment");
+    return !strcmp(k, "type") || !strcmp(k, "label") ||
+           !strcmp(k, "comment");
 }
 
 static uint32_t fnv1a(const char *s)

@@ -73,7 +73,7 @@ bool app_init(app *a, const app_setup *setup)
     diag_list errs = DIAG_LIST_INIT;
     char strings_dir[1024];
     snprintf(strings_dir, sizeof strings_dir, "%s/strings", cfg->assets_dir);
-    if (!i18n_load(strings_dir, cfg->langs, cfg->n_langs, &errs)) {
+    if (!i18n_load(strings_dir, cfg->langs, cfg->n_langs, cfg->fallback_lang, &errs)) {
         diag_print(&errs, stderr);
         diag_clear(&errs);
         return false;

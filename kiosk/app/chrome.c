@@ -76,8 +76,12 @@ static void draw_status(app *a, ui *u)
     char tbuf[16], dbuf[64], wd[16];
     snprintf(tbuf, sizeof tbuf, "%02d:%02d", tm.tm_hour, tm.tm_min);
     snprintf(wd, sizeof wd, "weekday.%d", tm.tm_wday);
-    snprintf(dbuf, sizeof dbuf, "%04d-%02d-%02d %s", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tr(wd));
+    char year[16], month[16], day[16];
+    snprintf(year, sizeof year, "%04d", tm.tm_year + 1900);
+    snprintf(month, sizeof month, "%02d", tm.tm_mon + 1);
+    snprintf(day, sizeof day, "%02d", tm.tm_mday);
+    i18n_format(dbuf, sizeof dbuf, "status.date", "year", year, "month", month, "day", day,
+                "weekday", tr(wd), (char *)NULL);
     SDL_Color fg = th->contrast ? th->text : th->on_primary;
     int x = th->pad / 2 + th->gap / 2;
     int avail = right - x - th->gap;

@@ -14,6 +14,8 @@
  */
 #include "catalog/catalog.h"
 #include "common/suggest.h"
+#include "common/textfile.h"
+#include "common/utf8.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,13 +29,13 @@
 #include "catalog/json_pos.h"
 
 /* Limits in characters (code points), not bytes. A name must fit a home
- * screen tile or a title line; English gets twice the room because Latin
- * letters are about half as wide as CJK ideographs in the kiosk fonts.
+ * screen tile or a title line; Latin and other narrow scripts get twice the
+ * room of CJK (see wide_script), being about half as wide in the kiosk fonts.
  * Longer texts wrap and scroll, so their limit only stops a runaway field
  * (a whole document pasted into "fees") from stalling the layout code. */
 enum {
-    NAME_ZH_MAX = 64,
-    NAME_EN_MAX = 128,
+    NAME_WIDE_MAX = 64,
+    NAME_NARROW_MAX = 128,
     TEXT_MAX = 2000,
     SERVICE_ID_MAX = 64,
     CATEGORY_ID_MAX = 32,
@@ -93,19 +95,6 @@ static bool sb_putn(strbuf *b, const char *s, size_t n)
 static bool sb_puts(strbuf *b, const char *s)
 {
     return sb_putn(b, s, strlen(s));
-}
-
-/* Length in bytes of the UTF-8 sequence starting with lead byte c, 1 for a
- * stray continuation byte (so callers always make progress). */
-static size_t utf8_seq_len(unsigned char c)
-{
-    if (c >= 0xF0 && c <= 0xF4)
-        return 4;
-    if (c >= 0xE0)
-        return c <= 0xEF ? 3 : 1;
-    if (c >= 0xC2)
-        return 2;
-    return 1;
 }
 
 static size_t utf8_chars(const char *s, size_t len)
@@ -437,14 +426,24 @@ static const char *check_string(vctx *v, const json_t *j, size_t max)
     return s;
 }
 
-/* TEXT: "plain string" (Chinese only) or {"zh": ..., "en": ...}. */
-static void check_text(vctx *v, json_t *j, size_t zh_max, size_t en_max,
+/* CJK ideographs and Hangul are about twice as wide as Latin letters in
+ * the kiosk fonts, so these scripts get the narrow limits. */
+static bool wide_script(const char *lang)
+{
+    return !strncmp(lang, "zh", 2) || !strncmp(lang, "ja", 2) ||
+           !strncmp(lang, "ko", 2);
+}
+
+/* TEXT: a plain string (the fallback language's) or an object keyed by
+ * language code {"zh": ..., "en": ...}; the fallback language is required. */
+static void check_text(vctx *v, json_t *j, size_t wide_max, size_t max,
                        ltext *out)
 {
+    const char *fallback = ltext_fallback();
     if (json_is_string(j)) {
-        const char *s = check_string(v, j, zh_max);
-        if (s)
-            out->zh = dup_str(v, s);
+        const char *s = check_string(v, j, wide_script(fallback) ? wide_max : max);
+        if (s && !ltext_set(out, fallback, s))
+            v->oom = true;
         return;
     }
     if (!json_is_object(j)) {
@@ -454,24 +453,22 @@ static void check_text(vctx *v, json_t *j, size_t zh_max, size_t en_max,
                "must be text: a string or {\"zh\": ..., \"en\": ...}, got %s", got);
         return;
     }
-    static const char *const keys[] = {"zh", "en"};
-    check_keys(v, j, keys, 2);
-    json_t *zh = json_object_get(j, "zh");
-    push_key(v, "zh");
-    if (!zh) {
-        report(v, false, "required field is missing");
-    } else {
-        const char *s = check_string(v, zh, zh_max);
-        if (s)
-            out->zh = dup_str(v, s);
+    for (void *it = json_object_iter(j); it; it = json_object_iter_next(j, it)) {
+        const char *lang = json_object_iter_key(it);
+        push_key(v, lang);
+        if (!lang_code_ok(lang, strlen(lang))) {
+            report(v, true, "is not a language code; %s", LANG_CODE_RULE);
+        } else {
+            const char *s = check_string(v, json_object_iter_value(it),
+                                         wide_script(lang) ? wide_max : max);
+            if (s && !ltext_set(out, lang, s))
+                v->oom = true;
+        }
+        pop(v);
     }
-    pop(v);
-    json_t *en = json_object_get(j, "en");
-    if (en) {
-        push_key(v, "en");
-        const char *s = check_string(v, en, en_max);
-        if (s)
-            out->en = dup_str(v, s);
+    if (!json_object_get(j, fallback)) {
+        push_key(v, fallback);
+        report(v, false, "required field is missing");
         pop(v);
     }
 }
@@ -706,7 +703,7 @@ static void walk_category(vctx *v, json_t *obj, catalog_category *cat)
     }
     static const char *const keys[] = {"id", "name", "icon"};
     check_keys(v, obj, keys, sizeof keys / sizeof keys[0]);
-    field_text(v, obj, "name", true, NAME_ZH_MAX, NAME_EN_MAX, &cat->name);
+    field_text(v, obj, "name", true, NAME_WIDE_MAX, NAME_NARROW_MAX, &cat->name);
     const char *icon = field_string(v, obj, "icon", false, ICON_MAX,
                                     CHARS_LOWER_ID);
     if (icon)
@@ -732,7 +729,7 @@ static void walk_material(vctx *v, json_t *obj, catalog_material *m)
     }
     static const char *const keys[] = {"name", "count", "form", "notes"};
     check_keys(v, obj, keys, sizeof keys / sizeof keys[0]);
-    field_text(v, obj, "name", true, NAME_ZH_MAX, NAME_EN_MAX, &m->name);
+    field_text(v, obj, "name", true, NAME_WIDE_MAX, NAME_NARROW_MAX, &m->name);
     field_int(v, obj, "count", COUNT_MIN, COUNT_MAX, &m->count);
     json_t *form = member(v, obj, "form", true);
     if (form) {
@@ -827,8 +824,8 @@ static void walk_service(vctx *v, json_t *obj, catalog_service *s,
         "pinyin",
     };
     check_keys(v, obj, keys, sizeof keys / sizeof keys[0]);
-    field_text(v, obj, "name", true, NAME_ZH_MAX, NAME_EN_MAX, &s->name);
-    field_text(v, obj, "department", true, NAME_ZH_MAX, NAME_EN_MAX, &s->department);
+    field_text(v, obj, "name", true, NAME_WIDE_MAX, NAME_NARROW_MAX, &s->name);
+    field_text(v, obj, "department", true, NAME_WIDE_MAX, NAME_NARROW_MAX, &s->department);
     *category_ref = field_string(v, obj, "category", true, CATEGORY_ID_MAX, CHARS_ANY);
     field_bool(v, obj, "kiosk", &s->kiosk);
     field_bool(v, obj, "needs_identity", &s->needs_identity);
@@ -1175,17 +1172,17 @@ static char *join_folded(vctx *v, const char *const *parts, size_t n)
 
 static void derive_search_keys(vctx *v, catalog_service *s)
 {
-    size_t n_parts = 4 + s->n_keywords;
+    size_t n_parts = s->name.n + s->n_keywords + s->department.n;
     const char **parts = alloc_n(v, n_parts, sizeof *parts);
     if (!parts)
         return;
     size_t k = 0;
-    parts[k++] = s->name.zh;
-    parts[k++] = s->name.en;
+    for (size_t i = 0; i < s->name.n; i++)
+        parts[k++] = s->name.items[i].text;
     for (size_t i = 0; i < s->n_keywords; i++)
         parts[k++] = s->keywords[i];
-    parts[k++] = s->department.zh;
-    parts[k++] = s->department.en;
+    for (size_t i = 0; i < s->department.n; i++)
+        parts[k++] = s->department.items[i].text;
     s->search_text = join_folded(v, parts, n_parts);
     free(parts);
 
@@ -1217,112 +1214,6 @@ static void derive_search_keys(vctx *v, catalog_service *s)
 
 /* ---- file level -------------------------------------------------------- */
 
-/* Line and column (characters) of byte off, as json_pos counts them. */
-static void offset_position(const char *text, size_t off, int *line, int *col)
-{
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < off; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c == '\n') {
-            (*line)++;
-            *col = 1;
-        } else if ((c & 0xC0) != 0x80) {
-            (*col)++;
-        }
-    }
-}
-
-/* Offset of the first byte that is not part of well-formed UTF-8 (no
- * overlong forms, surrogates or code points past U+10FFFF), or len. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t n = utf8_seq_len(c);
-        if (n == 1 || i + n > len)
-            return i;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (c == 0xE0)
-            lo = 0xA0;      /* overlong */
-        else if (c == 0xED)
-            hi = 0x9F;      /* UTF-16 surrogates */
-        else if (c == 0xF0)
-            lo = 0x90;      /* overlong */
-        else if (c == 0xF4)
-            hi = 0x8F;      /* past U+10FFFF */
-        if (s[i + 1] < lo || s[i + 1] > hi)
-            return i;
-        for (size_t k = 2; k < n; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-        i += n;
-    }
-    return len;
-}
-
-/* The encoding problems jansson would report as a puzzling "unable to
- * decode byte" -- spelled out, because the usual cause is an editor that
- * saved as GBK or with a BOM, and the fix is a setting in that editor. */
-static bool check_encoding(const char *text, size_t len, const char *name,
-                           diag_list *errors)
-{
-    const unsigned char *u = (const unsigned char *)text;
-    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
-        diag_add(errors, name, 1, 1,
-                 "file starts with a byte order mark (BOM); save it as UTF-8 "
-                 "without BOM");
-        return false;
-    }
-    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
-        diag_add(errors, name, 1, 1,
-                 "file is UTF-16 encoded; save it as UTF-8 without BOM");
-        return false;
-    }
-    const char *nul = memchr(text, '\0', len);
-    if (nul) {
-        int line, col;
-        offset_position(text, (size_t)(nul - text), &line, &col);
-        diag_add(errors, name, line, col,
-                 "file contains a NUL byte; it is not a text file, or not "
-                 "UTF-8 (UTF-16?); save it as UTF-8");
-        return false;
-    }
-    size_t bad = utf8_invalid_at(u, len);
-    if (bad < len) {
-        int line, col;
-        offset_position(text, bad, &line, &col);
-        diag_add(errors, name, line, col,
-                 "file is not valid UTF-8 (byte 0x%02X); save it as UTF-8, "
-                 "not GBK or GB18030", u[bad]);
-        return false;
-    }
-    return true;
-}
-
-/* Puts our problems in file order: they are found field by field and then
- * by cross-checks, but the technician reads the file top to bottom. Stable,
- * so problems at one position keep the order they were found in. */
-static void sort_problems(diag_list *errors, size_t first)
-{
-    for (size_t i = first + 1; i < errors->count; i++) {
-        diag d = errors->items[i];
-        size_t j = i;
-        while (j > first && (errors->items[j - 1].line > d.line ||
-                             (errors->items[j - 1].line == d.line &&
-                              errors->items[j - 1].col > d.col))) {
-            errors->items[j] = errors->items[j - 1];
-            j--;
-        }
-        errors->items[j] = d;
-    }
-}
-
 catalog *catalog_parse(const char *text, size_t len, const char *name,
                        diag_list *errors)
 {
@@ -1338,7 +1229,7 @@ catalog *catalog_parse(const char *text, size_t len, const char *name,
                  "services is well under 1 MiB -- is this the right file?");
         return NULL;
     }
-    if (!check_encoding(text, len, name, errors))
+    if (!textfile_check(text, len, name, 0, errors))
         return NULL;
     if (len == 0 || is_blank_n(text, len)) {
         diag_add(errors, name, 0, 0, "file is empty");
@@ -1371,7 +1262,7 @@ catalog *catalog_parse(const char *text, size_t len, const char *name,
     }
     json_decref(root);
 
-    sort_problems(errors, v.first_diag);
+    diag_sort(errors, v.first_diag);
     if (v.problems > MAX_PROBLEMS)
         diag_add(errors, name, 0, 0,
                  "%zu more problems not shown; fix these and check again",
@@ -1387,50 +1278,8 @@ catalog *catalog_parse(const char *text, size_t len, const char *name,
 
 char *catalog_read_file(const char *path, size_t *len, diag_list *errors)
 {
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_add(errors, path, 0, 0, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    /* One byte past the limit is enough for catalog_parse to refuse it. */
-    const size_t limit = (size_t)CATALOG_MAX_FILE_SIZE + 1;
-    size_t cap = 64 * 1024, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        if (n == cap) {
-            if (cap >= limit)
-                break;
-            cap = cap * 2 > limit ? limit : cap * 2;
-            char *nb = realloc(buf, cap + 1);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (!buf) {
-        fclose(f);
-        diag_add(errors, path, 0, 0, "out of memory reading the file");
-        return NULL;
-    }
-    if (ferror(f)) {
-        int e = errno;
-        fclose(f);
-        free(buf);
-        diag_add(errors, path, 0, 0, "cannot read: %s", strerror(e));
-        return NULL;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    return textfile_read(path, CATALOG_MAX_FILE_SIZE, "a service catalogue",
+                         len, errors);
 }
 
 catalog *catalog_load(const char *path, diag_list *errors)
@@ -1442,12 +1291,6 @@ catalog *catalog_load(const char *path, diag_list *errors)
     catalog *c = catalog_parse(text, len, path, errors);
     free(text);
     return c;
-}
-
-static void ltext_free(ltext *t)
-{
-    free(t->zh);
-    free(t->en);
 }
 
 void catalog_free(catalog *c)
@@ -1503,20 +1346,6 @@ void catalog_free(catalog *c)
 
 /* ---- lookups and display helpers ------------------------------------ */
 
-static bool lang_is_en(const char *lang)
-{
-    return lang && lang[0] == 'e' && lang[1] == 'n';
-}
-
-const char *ltext_get(const ltext *t, const char *lang)
-{
-    if (!t)
-        return "";
-    if (lang_is_en(lang) && t->en && t->en[0])
-        return t->en;
-    return t->zh ? t->zh : "";
-}
-
 /* A linear scan: a few hundred services, looked up when a screen opens. */
 const catalog_service *catalog_find(const catalog *c, const char *id)
 {
@@ -1528,50 +1357,13 @@ const catalog_service *catalog_find(const catalog *c, const char *id)
     return NULL;
 }
 
-/* After a truncating snprintf: drops a last character cut in half, so a
- * small buffer shows a shorter text rather than a replacement glyph. */
-static void trim_partial_utf8(char *buf)
+const char *catalog_form_key(material_form f)
 {
-    size_t len = strlen(buf);
-    size_t i = len;
-    while (i > 0 && ((unsigned char)buf[i - 1] & 0xC0) == 0x80)
-        i--;
-    if (i > 0 && (unsigned char)buf[i - 1] >= 0xC0 &&
-        len - (i - 1) < utf8_seq_len((unsigned char)buf[i - 1]))
-        buf[i - 1] = '\0';
-}
-
-void catalog_format_days(int days, const char *lang, char *buf, size_t size)
-{
-    if (!buf || size == 0)
-        return;
-    bool en = lang_is_en(lang);
-    if (days < 0)
-        snprintf(buf, size, "%s", en ? "None" : "无");
-    else if (days == 0)
-        snprintf(buf, size, "%s", en ? "On the spot" : "即办");
-    else if (en)
-        snprintf(buf, size, "%d working day%s", days, days == 1 ? "" : "s");
-    else
-        snprintf(buf, size, "%d个工作日", days);
-    trim_partial_utf8(buf);
-}
-
-const char *catalog_form_name(material_form f, const char *lang)
-{
-    static const char *const zh[] = {
-        [MATERIAL_ORIGINAL] = "原件",
-        [MATERIAL_COPY] = "复印件",
-        [MATERIAL_ORIGINAL_AND_COPY] = "原件及复印件",
-        [MATERIAL_ELECTRONIC] = "电子材料",
+    static const char *const keys[] = {
+        [MATERIAL_ORIGINAL] = "material.original",
+        [MATERIAL_COPY] = "material.copy",
+        [MATERIAL_ORIGINAL_AND_COPY] = "material.original_and_copy",
+        [MATERIAL_ELECTRONIC] = "material.electronic",
     };
-    static const char *const en[] = {
-        [MATERIAL_ORIGINAL] = "Original",
-        [MATERIAL_COPY] = "Copy",
-        [MATERIAL_ORIGINAL_AND_COPY] = "Original and copy",
-        [MATERIAL_ELECTRONIC] = "Electronic",
-    };
-    if ((unsigned)f >= sizeof zh / sizeof zh[0])
-        return "";
-    return lang_is_en(lang) ? en[f] : zh[f];
+    return (unsigned)f < sizeof keys / sizeof keys[0] ? keys[f] : "";
 }

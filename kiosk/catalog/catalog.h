@@ -17,17 +17,44 @@
 #include <stddef.h>
 
 #include "common/diag.h"
+#include "common/lang.h"
 
-/* Text in both UI languages. zh is always present (validated non-empty);
- * en may be NULL, in which case ltext_get falls back to zh. */
+/* A text in any number of languages, keyed by language code ("zh", "en",
+ * "xx"): a catalogue text is {"zh": ..., "en": ...} or a plain string,
+ * which is the fallback language's. No language is special in the type;
+ * the loader requires the fallback language's text where a text is
+ * required. Each present text is non-empty; codes are unique. */
+typedef struct ltext_entry {
+    char lang[LANG_CODE_SIZE];
+    char *text;         /* owned */
+} ltext_entry;
+
 typedef struct ltext {
-    char *zh;
-    char *en;
+    ltext_entry *items; /* owned, in file order */
+    size_t n;
 } ltext;
 
-/* lang is "zh" or "en" (anything not starting with "en" means zh).
- * Never returns NULL: an absent text gives "". */
+/* The text in exactly lang; else in the fallback language
+ * (ltext_set_fallback); else "". Never NULL. */
 const char *ltext_get(const ltext *t, const char *lang);
+
+/* The text in exactly lang, or NULL when there is none (for tests and
+ * `kioskctl catalog stats`: "is there text in this language?"). */
+const char *ltext_exact(const ltext *t, const char *lang);
+
+/* The language a plain-string catalogue text is in, required where a text
+ * is required, and shown where the UI language has none: [ui]
+ * fallback_language, "zh" until set. Process-wide, like the catalogue; set
+ * it before catalog_load. lang is copied; an invalid code is ignored. */
+void ltext_set_fallback(const char *lang);
+const char *ltext_fallback(void);
+
+/* Adds (a copy of) text in lang, replacing an earlier one in lang. False
+ * when out of memory. */
+bool ltext_set(ltext *t, const char *lang, const char *text);
+
+/* Frees every text; t is empty afterwards. */
+void ltext_free(ltext *t);
 
 typedef enum material_form {
     MATERIAL_ORIGINAL,          /* 原件 */
@@ -78,9 +105,10 @@ typedef struct catalog_service {
     char *search_pinyin;    /* full pinyin of each entry, joined by '\n' */
     char *search_initials;  /* initials of each entry, joined by '\n' */
     /* Layout of the search keys, relied on by catalog_search: search_text
-     * has exactly 4 + n_keywords lines, in this order: zh name, en name,
-     * each keyword, zh department, en department (an absent en text is an
-     * empty line, so line numbers never shift). Each line is folded with
+     * has exactly name.n + n_keywords + department.n lines, in this order:
+     * the name in each language present (name.items order, so line i is in
+     * name.items[i].lang), each keyword, the department in each language
+     * present. Each line is folded with
      * catalog_fold -- which keeps one space between words, so an English
      * query can still be matched word by word; search_pinyin and
      * search_initials have one line per pinyin entry, without spaces. */
@@ -119,12 +147,10 @@ void catalog_free(catalog *c);
 /* NULL when absent. */
 const catalog_service *catalog_find(const catalog *c, const char *id);
 
-/* Formats a time limit for display, e.g. 5 -> "5个工作日" / "5 working days",
- * 0 -> "即办" / "On the spot", -1 -> "无" / "None". */
-void catalog_format_days(int days, const char *lang, char *buf, size_t size);
-
-/* "原件" / "Original", ... ("" for a value outside the enum). */
-const char *catalog_form_name(material_form f, const char *lang);
+/* The UI strings key naming a material form ("material.copy", ...), for
+ * tr(); "" for a value outside the enum. The words themselves are in the
+ * strings files, so the catalogue holds no UI words. */
+const char *catalog_form_key(material_form f);
 
 /* Folds text for searching, into out (size bytes, always NUL-terminated when
  * size > 0): ASCII and full-width Latin letters, digits and punctuation

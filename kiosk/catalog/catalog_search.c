@@ -4,7 +4,7 @@
  * Ranking, best first. Each service gets the best tier any of its fields
  * reaches:
  *
- *   7  name exact       the folded query equals the zh or en name
+ *   7  name exact       the folded query equals the name in any language
  *   6  name prefix      a name starts with the query
  *   5  name substring   a name contains the query
  *   4  initials         a pinyin entry's initials start with the query
@@ -175,19 +175,20 @@ static void match_pinyin(const catalog_service *s, const char *needle,
 /* Best match of one needle anywhere in a service. exact_ok is false for
  * single words of a longer query, which cannot equal a whole name. */
 static match match_needle(const catalog_service *s, span needle, span pinyin,
-                          bool exact_ok, bool en_ui)
+                          bool exact_ok, const char *ui_lang)
 {
     match best = {TIER_NONE, 0, 0};
-    /* search_text lines: zh name, en name, keywords..., zh dept, en dept */
-    size_t first_dept = 2 + s->n_keywords;
+    /* search_text lines: the name in each language, keywords..., the
+     * department in each language (catalog.h) */
+    size_t first_dept = s->name.n + s->n_keywords;
     const char *line = s->search_text;
     for (size_t li = 0; line; li++) {
         const char *nl = strchr(line, '\n');
         size_t len = nl ? (size_t)(nl - line) : strlen(line);
         long at = find(line, len, needle.p, needle.n);
         if (at >= 0) {
-            if (li < 2) {
-                int lang = (li == 1) == en_ui;
+            if (li < s->name.n) {
+                int lang = ui_lang && !strcmp(s->name.items[li].lang, ui_lang);
                 if (at == 0 && len == needle.n && exact_ok)
                     consider(&best, TIER_NAME_EXACT, 0, lang);
                 else if (at == 0)
@@ -207,11 +208,12 @@ static match match_needle(const catalog_service *s, span needle, span pinyin,
     return best;
 }
 
-static match match_service(const catalog_service *s, const query *q, bool en_ui)
+static match match_service(const catalog_service *s, const query *q,
+                           const char *ui_lang)
 {
     span full = {q->full, q->full_len};
     span compact = {q->pinyin_ok ? q->compact : NULL, q->compact_len};
-    match best = match_needle(s, full, compact, true, en_ui);
+    match best = match_needle(s, full, compact, true, ui_lang);
     if (q->n_words < 2 || best.tier >= TIER_NAME_SUBSTRING)
         return best;
 
@@ -219,7 +221,7 @@ static match match_service(const catalog_service *s, const query *q, bool en_ui)
     for (size_t i = 0; i < q->n_words; i++) {
         span w = q->words[i];
         span wp = {all_az(w.p, w.n) ? w.p : NULL, w.n};
-        match m = match_needle(s, w, wp, false, en_ui);
+        match m = match_needle(s, w, wp, false, ui_lang);
         if (m.tier == TIER_NONE)
             return best;
         if (m.tier < all.tier) {
@@ -259,13 +261,12 @@ size_t catalog_search(const catalog *c, const char *query_text, const char *lang
     query_init(&q, query_text);
     if (q.full_len == 0)
         return 0;
-    bool en_ui = lang && lang[0] == 'e' && lang[1] == 'n';
     size_t n = 0;
     for (size_t i = 0; i < c->n_services; i++) {
         const catalog_service *s = &c->services[i];
         if (!s->search_text)
             continue;
-        match m = match_service(s, &q, en_ui);
+        match m = match_service(s, &q, lang);
         if (m.tier == TIER_NONE)
             continue;
         insert_hit(out, &n, max, s, m.tier * 4 + m.detail * 2 + m.lang);

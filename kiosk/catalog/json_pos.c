@@ -1,5 +1,6 @@
 #include "catalog/json_pos.h"
 #include "common/hex.h"
+#include "common/utf8.h"
 
 #include <limits.h>
 #include <string.h>
@@ -66,30 +67,6 @@ static long read_hex4(scanner *s)
     return v;
 }
 
-static size_t utf8_encode(unsigned long cp, unsigned char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (unsigned char)(0xC0 | (cp >> 6));
-        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (unsigned char)(0xE0 | (cp >> 12));
-        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xF0 | (cp >> 18));
-    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Compares decoded bytes against want as they come; *matched stays true only
  * while every byte so far agreed. */
 static void compare_bytes(const unsigned char *b, size_t n, const char *want,
@@ -149,7 +126,7 @@ static void read_escape(scanner *s, const char *want, size_t want_len,
             }
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         }
-        size_t n = utf8_encode((unsigned long)cp, b);
+        size_t n = utf8_encode((uint32_t)cp, (char *)b);
         compare_bytes(b, n, want, want_len, at, matched);
         return;
     }

@@ -1,6 +1,7 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,4 +76,20 @@ void diag_clear(diag_list *list)
     free(list->items);
     list->items = NULL;
     list->count = list->cap = 0;
+}
+
+static bool diag_after(const diag *a, const diag *b)
+{
+    return a->line > b->line || (a->line == b->line && a->col > b->col);
+}
+
+void diag_sort(diag_list *list, size_t from)
+{
+    for (size_t i = from + 1; i < list->count; i++) {
+        diag d = list->items[i];
+        size_t j = i;
+        for (; j > from && diag_after(&list->items[j - 1], &d); j--)
+            list->items[j] = list->items[j - 1];
+        list->items[j] = d;
+    }
 }

@@ -39,6 +39,12 @@ void diag_print(const diag_list *list, FILE *out);
 /* Formats item i the same way into buf (always NUL-terminated). */
 void diag_format(const diag *d, char *buf, size_t size);
 
+/* Sorts items[from..] by line, then column, keeping the order of items at
+ * one position (stable): parsers find problems field by field and then by
+ * cross-checks, but a technician reads the file top to bottom. Quadratic;
+ * a report holds a few hundred items at most. */
+void diag_sort(diag_list *list, size_t from);
+
 /* Frees every item; the list is empty and reusable afterwards. */
 void diag_clear(diag_list *list);
 

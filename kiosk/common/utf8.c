@@ -93,3 +93,55 @@ size_t utf8_truncate(const char *s, size_t max)
         n--;
     return n;
 }
+
+size_t utf8_seq_len(unsigned char c)
+{
+    if (c >= 0xF0 && c <= 0xF4)
+        return 4;
+    if (c >= 0xE0)
+        return c <= 0xEF ? 3 : 1;
+    if (c >= 0xC2)
+        return 2;
+    return 1;
+}
+
+size_t utf8_valid_seq(const unsigned char *p, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (p[0] < 0x80)
+        return 1;
+    size_t len = utf8_seq_len(p[0]);
+    if (len == 1 || n < len)
+        return 0;
+    /* the second byte also rules out overlong forms, surrogates (ED A0..BF)
+     * and code points past U+10FFFF */
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (p[0] == 0xE0)
+        lo = 0xA0;
+    else if (p[0] == 0xED)
+        hi = 0x9F;
+    else if (p[0] == 0xF0)
+        lo = 0x90;
+    else if (p[0] == 0xF4)
+        hi = 0x8F;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return len;
+}
+
+size_t utf8_invalid_at(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        size_t n = utf8_valid_seq(u + i, len - i);
+        if (n == 0)
+            return i;
+        i += n;
+    }
+    return len;
+}

@@ -3,25 +3,39 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "common/lang.h"
+#include "common/textfile.h"
 #include "common/utf8.h"
 
-#define MAX_LANGS 4
+/* As many as kiosk.conf may list (settings.h SETTINGS_MAX_LANGS). */
+#define MAX_LANGS 8
+
+/* A strings file is a few kilobytes; anything this big is the wrong file. */
+#define STRINGS_MAX_FILE_SIZE (4u * 1024u * 1024u)
 
 static struct {
-    char code[8];
+    char code[LANG_CODE_SIZE];
     json_t *table;      /* owned object: key -> string */
 } langs_loaded[MAX_LANGS];
 static int n_loaded;
 static int current;
+static int fallback;    /* index of the fallback language */
 
 static json_t *load_table(const char *dir, const char *lang, diag_list *errors)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s.json", dir, lang);
+    size_t len;
+    char *text = textfile_load(path, STRINGS_MAX_FILE_SIZE, "a UI strings file", 0,
+                               &len, errors);
+    if (!text)
+        return NULL;
     json_error_t err;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    free(text);
     if (!root) {
         diag_add(errors, path, err.line > 0 ? err.line : 0,
                  err.column > 0 ? err.column : 0, "%s", err.text);
@@ -55,18 +69,34 @@ void i18n_unload(void)
         json_decref(langs_loaded[i].table);
     n_loaded = 0;
     current = 0;
+    fallback = 0;
 }
 
 bool i18n_load(const char *dir, const char (*langs)[8], int n_langs,
-               diag_list *errors)
+               const char *fallback_lang, diag_list *errors)
 {
     json_t *tables[MAX_LANGS] = {0};
-    if (n_langs < 1 || n_langs > MAX_LANGS || strcmp(langs[0], "zh") != 0) {
-        diag_add(errors, dir, 0, 0, "the first language must be zh");
+    int fb = -1;
+    for (int i = 0; i < n_langs && i < MAX_LANGS; i++)
+        if (fallback_lang && !strcmp(langs[i], fallback_lang))
+            fb = i;
+    if (n_langs < 1 || n_langs > MAX_LANGS) {
+        diag_add(errors, dir, 0, 0, "1 to %d languages, not %d", MAX_LANGS, n_langs);
+        return false;
+    }
+    if (fb < 0) {
+        diag_add(errors, dir, 0, 0, "the fallback language %s must be one of the "
+                 "languages loaded", fallback_lang ? fallback_lang : "(none)");
         return false;
     }
     bool ok = true;
     for (int i = 0; i < n_langs; i++) {
+        if (!lang_code_ok(langs[i], strlen(langs[i]))) {
+            diag_add(errors, dir, 0, 0, "'%s' is not a language code (%s)",
+                     langs[i], LANG_CODE_RULE);
+            ok = false;
+            continue;
+        }
         tables[i] = load_table(dir, langs[i], errors);
         if (!tables[i])
             ok = false;
@@ -75,13 +105,16 @@ bool i18n_load(const char *dir, const char (*langs)[8], int n_langs,
         /* Report gaps so translators see them; they are not fatal. */
         const char *key;
         json_t *value;
-        for (int i = 1; i < n_langs; i++) {
+        for (int i = 0; i < n_langs; i++) {
+            if (i == fb)
+                continue;
             char path[1024];
             snprintf(path, sizeof path, "%s/%s.json", dir, langs[i]);
-            json_object_foreach(tables[0], key, value) {
+            json_object_foreach(tables[fb], key, value) {
                 if (!json_object_get(tables[i], key))
                     diag_add(errors, path, 0, 0,
-                             "warning: key \"%s\" missing (Chinese shown instead)", key);
+                             "warning: key \"%s\" missing (%s shown instead)", key,
+                             langs[fb]);
             }
         }
     }
@@ -97,7 +130,13 @@ bool i18n_load(const char *dir, const char (*langs)[8], int n_langs,
     }
     n_loaded = n_langs;
     current = 0;
+    fallback = fb;
     return true;
+}
+
+const char *i18n_fallback_lang(void)
+{
+    return n_loaded ? langs_loaded[fallback].code : "zh";
 }
 
 const char *i18n_lang(void)
@@ -131,7 +170,7 @@ const char *tr_lang(const char *lang, const char *key)
             break;
         }
     if (n_loaded) {
-        const char *s = lookup(0, key);
+        const char *s = lookup(fallback, key);
         if (s)
             return s;
     }
@@ -195,4 +234,17 @@ char *i18n_format(char *buf, size_t size, const char *key, ...)
 full:
     buf[out] = '\0';
     return buf;
+}
+
+char *i18n_days(char *buf, size_t size, int days)
+{
+    if (days < 0)
+        return i18n_format(buf, size, "days.none", (char *)NULL);
+    if (days == 0)
+        return i18n_format(buf, size, "days.on_the_spot", (char *)NULL);
+    if (days == 1)
+        return i18n_format(buf, size, "days.one", (char *)NULL);
+    char n[16];
+    snprintf(n, sizeof n, "%d", days);
+    return i18n_format(buf, size, "days.n", "n", n, (char *)NULL);
 }

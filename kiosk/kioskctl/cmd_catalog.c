@@ -58,29 +58,48 @@ static int check(const char *path)
     return 0;
 }
 
-static bool lacks_en(const ltext *t)
+static bool lacks(const ltext *t, const char *lang)
 {
-    return t->zh && !t->en;
+    return t->n && !ltext_exact(t, lang);
 }
 
-/* Any text shown to the resident without an English version: in English
- * mode the kiosk would show Chinese there. */
-static bool service_lacks_en(const catalog_service *s)
+/* Any text shown to the resident without a version in lang: in that
+ * language the kiosk would show the fallback's there. */
+static bool service_lacks(const catalog_service *s, const char *lang)
 {
-    if (lacks_en(&s->name) || lacks_en(&s->department) || lacks_en(&s->summary) ||
-        lacks_en(&s->fees) || lacks_en(&s->window) || lacks_en(&s->address) ||
-        lacks_en(&s->hours))
+    if (lacks(&s->name, lang) || lacks(&s->department, lang) ||
+        lacks(&s->summary, lang) || lacks(&s->fees, lang) ||
+        lacks(&s->window, lang) || lacks(&s->address, lang) ||
+        lacks(&s->hours, lang))
         return true;
     for (size_t i = 0; i < s->n_conditions; i++)
-        if (lacks_en(&s->conditions[i]))
+        if (lacks(&s->conditions[i], lang))
             return true;
     for (size_t i = 0; i < s->n_steps; i++)
-        if (lacks_en(&s->steps[i]))
+        if (lacks(&s->steps[i], lang))
             return true;
     for (size_t i = 0; i < s->n_materials; i++)
-        if (lacks_en(&s->materials[i].name) || lacks_en(&s->materials[i].notes))
+        if (lacks(&s->materials[i].name, lang) || lacks(&s->materials[i].notes, lang))
             return true;
     return false;
+}
+
+/* Every language any service name is written in, fallback first. */
+static size_t name_langs(const catalog *c, char (*out)[LANG_CODE_SIZE], size_t max)
+{
+    size_t n = 0;
+    snprintf(out[n++], LANG_CODE_SIZE, "%s", ltext_fallback());
+    for (size_t i = 0; i < c->n_services; i++) {
+        const ltext *t = &c->services[i].name;
+        for (size_t k = 0; k < t->n; k++) {
+            bool seen = false;
+            for (size_t m = 0; m < n && !seen; m++)
+                seen = !strcmp(out[m], t->items[k].lang);
+            if (!seen && n < max)
+                snprintf(out[n++], LANG_CODE_SIZE, "%s", t->items[k].lang);
+        }
+    }
+    return n;
 }
 
 static double average(size_t total, size_t n)
@@ -112,28 +131,36 @@ static int stats(const char *path)
         tot_kiosk += kiosk;
         tot_identity += identity;
         printf("%-24s %8zu %6zu %8zu  %s\n", cat->id, cat->n_services, kiosk,
-               identity, ltext_get(&cat->name, "zh"));
+               identity, ltext_get(&cat->name, ltext_fallback()));
     }
     printf("%-24s %8zu %6zu %8zu\n\n", "total", c->n_services, tot_kiosk,
            tot_identity);
 
     size_t conditions = 0, materials = 0, steps = 0;
-    size_t no_en_name = 0, some_no_en = 0, no_pinyin = 0, no_url = 0;
+    size_t no_pinyin = 0, no_url = 0;
     for (size_t i = 0; i < c->n_services; i++) {
         const catalog_service *s = &c->services[i];
         conditions += s->n_conditions;
         materials += s->n_materials;
         steps += s->n_steps;
-        no_en_name += !s->name.en;
-        some_no_en += service_lacks_en(s);
         no_pinyin += s->n_pinyin == 0;
         no_url += !s->online_url;
     }
     printf("per service (average): %.1f conditions, %.1f materials, %.1f steps\n",
            average(conditions, c->n_services), average(materials, c->n_services),
            average(steps, c->n_services));
-    printf("services without an English name:      %zu\n", no_en_name);
-    printf("services with any text not in English: %zu\n", some_no_en);
+    /* Per language other than the fallback: how much of it is missing. */
+    char langs[16][LANG_CODE_SIZE];
+    size_t n_langs = name_langs(c, langs, 16);
+    for (size_t l = 1; l < n_langs; l++) {
+        size_t no_name = 0, some_missing = 0;
+        for (size_t i = 0; i < c->n_services; i++) {
+            no_name += !ltext_exact(&c->services[i].name, langs[l]);
+            some_missing += service_lacks(&c->services[i], langs[l]);
+        }
+        printf("services without a name in %-5s        %zu\n", langs[l], no_name);
+        printf("services with any text not in %-5s     %zu\n", langs[l], some_missing);
+    }
     printf("services without pinyin:               %zu\n", no_pinyin);
     printf("services without an online link:       %zu\n", no_url);
     catalog_free(c);

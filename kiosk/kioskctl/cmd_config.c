@@ -1,5 +1,6 @@
 /*
- * kioskctl config check [FILE]   validate kiosk.conf and the catalogue it names
+ * kioskctl config check [FILE]   validate kiosk.conf and what it names (catalogue,
+ *                                strings, data directory)
  * kioskctl config defaults       print a kiosk.conf with every key at its default
  */
 #include <stdio.h>
@@ -7,7 +8,7 @@
 
 #include "commands.h"
 #include "settings/settings.h"
-#include "settings/settings_check.h"
+#include "preflight/preflight.h"
 
 static int usage(void)
 {
@@ -42,8 +43,8 @@ int cmd_config(int argc, char **argv)
     if (argc < 2)
         return usage();
     if (!strcmp(argv[1], "check") && argc <= 3)
-        return settings_check_all(argc == 3 ? argv[2] : settings_default_path(),
-                                  stdout, stderr);
+        return preflight_check_all(argc == 3 ? argv[2] : preflight_default_path(),
+                                   NULL, stdout, stderr);
     if (!strcmp(argv[1], "defaults") && argc == 2)
         return config_defaults();
     return usage();

@@ -16,12 +16,14 @@
 #include <string.h>
 
 #include "commands.h"
+#include "common/hex.h"
 #include "idcard/ga467_frame.h"
 #include "idcard/idcard_card.h"
 #include "idcard/idcard_session.h"
 #include "idcard/idcard_usb.h"
 #include "settings/settings.h"
-#include "settings/settings_check.h"
+#include "preflight/preflight.h"
+#include "common/textfile.h"
 
 static int usage(void)
 {
@@ -36,24 +38,24 @@ static int usage(void)
 
 /* ---- decode --------------------------------------------------------------- */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+/* A dump of one answer is a few kilobytes of hex; anything this big is
+ * the wrong file. */
+#define HEX_MAX_FILE_SIZE (1024u * 1024u)
 
-/* Reads hex pairs from f into *out. On a bad character, reports FILE:LINE:COL
- * and returns false. */
-static bool read_hex(FILE *f, const char *name, uint8_t **out, size_t *len)
+/* Parses hex pairs in text[0..len) into *out (free with free()). On a bad
+ * character, reports FILE:LINE:COL and returns false. */
+static bool parse_hex(const char *text, size_t len, const char *name,
+                      uint8_t **out, size_t *n_out)
 {
-    size_t cap = 2048, n = 0;
-    uint8_t *buf = malloc(cap);
-    if (!buf)
+    uint8_t *buf = malloc(len / 2 + 1);
+    if (!buf) {
+        fprintf(stderr, "%s: out of memory\n", name);
         return false;
-    int line = 1, col = 0, hi = -1, hi_line = 0, hi_col = 0, c;
-    while ((c = fgetc(f)) != EOF) {
+    }
+    size_t n = 0;
+    int line = 1, col = 0, hi = -1, hi_line = 0, hi_col = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
         col++;
         if (c == '\n') {
             line++;
@@ -61,7 +63,7 @@ static bool read_hex(FILE *f, const char *name, uint8_t **out, size_t *len)
         }
         if (isspace(c))
             continue;
-        int v = hexval(c);
+        int v = hex_digit(c);
         if (v < 0) {
             fprintf(stderr, "%s:%d:%d: '%c' is not a hex digit\n", name, line,
                     col, isprint(c) ? c : '?');
@@ -74,14 +76,6 @@ static bool read_hex(FILE *f, const char *name, uint8_t **out, size_t *len)
             hi_col = col;
             continue;
         }
-        if (n == cap) {
-            uint8_t *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                return false;
-            }
-            buf = nb;
-        }
         buf[n++] = (uint8_t)(hi << 4 | v);
         hi = -1;
     }
@@ -92,8 +86,24 @@ static bool read_hex(FILE *f, const char *name, uint8_t **out, size_t *len)
         return false;
     }
     *out = buf;
-    *len = n;
+    *n_out = n;
     return true;
+}
+
+/* Standard input, bounded like a file (it cannot be fstat'ed for size). */
+static char *read_stdin(size_t *len)
+{
+    char *buf = malloc(HEX_MAX_FILE_SIZE + 2);
+    if (!buf)
+        return NULL;
+    size_t n = fread(buf, 1, HEX_MAX_FILE_SIZE + 1, stdin);
+    if (ferror(stdin) || n > HEX_MAX_FILE_SIZE) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
 }
 
 static void set_str(json_t *o, const char *key, const char *value)
@@ -228,16 +238,27 @@ static int decode_read(const uint8_t *data, size_t len, size_t base,
 
 static int idcard_decode(const char *path)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f) {
-        fprintf(stderr, "kioskctl idcard decode: %s: %s\n", path, strerror(errno));
+    size_t text_len = 0;
+    char *hex;
+    if (strcmp(path, "-")) {
+        diag_list errors = DIAG_LIST_INIT;
+        hex = textfile_read(path, HEX_MAX_FILE_SIZE, "a hex dump of one reader answer",
+                             &text_len, &errors);
+        diag_print(&errors, stderr);
+        diag_clear(&errors);
+        if (!hex)
+            return 2;
+    } else if (!(hex = read_stdin(&text_len))) {
+        fprintf(stderr, "kioskctl idcard decode: standard input: cannot read, "
+                "or more than %u bytes\n", HEX_MAX_FILE_SIZE);
         return 2;
     }
     uint8_t *bytes = NULL;
     size_t len = 0;
-    bool ok = read_hex(f, path, &bytes, &len);
-    if (f != stdin)
-        fclose(f);
+    bool ok = parse_hex(hex, text_len, path, &bytes, &len);
+    /* The input may be a real card's answer. */
+    explicit_bzero(hex, text_len);
+    free(hex);
     if (!ok)
         return 1;
 
@@ -402,6 +423,6 @@ int cmd_idcard(int argc, char **argv)
     if (argc == 3 && !strcmp(argv[1], "decode"))
         return idcard_decode(argv[2]);
     if ((argc == 2 || argc == 3) && !strcmp(argv[1], "probe"))
-        return idcard_probe(argc == 3 ? argv[2] : settings_default_path());
+        return idcard_probe(argc == 3 ? argv[2] : preflight_default_path());
     return usage();
 }

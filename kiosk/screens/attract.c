@@ -60,8 +60,7 @@ static void attract_draw(app *a, void *st, ui *u)
     int x = th->pad * 2, w = a->w - 4 * th->pad;
     int y = a->h / 8;
 
-    const char *site = !strcmp(lang, "en") && a->cfg->site_name_en ? a->cfg->site_name_en
-                                                                    : a->cfg->site_name_zh;
+    const char *site = settings_site_name(a->cfg, lang);
     y += ui_paragraph(u, site ? site : "", x, y, w, th->text_title, TEXT_REGULAR, fg,
                       UI_CENTER, true);
     y += th->gap;

@@ -30,14 +30,15 @@ static void build(app *a, guide_state *s)
     doc_clear(d);
 
     doc_add(d, DOC_TITLE, ltext_get(&svc->name, lang), NULL, 0);
-    snprintf(buf, sizeof buf, "%s  ·  %s %s", ltext_get(&svc->department, lang),
-             tr("guide.item_code"), svc->id);
+    i18n_format(buf, sizeof buf, "guide.department_line", "department",
+                ltext_get(&svc->department, lang), "label", tr("guide.item_code"),
+                "id", svc->id, (char *)NULL);
     doc_add(d, DOC_NOTE, buf, NULL, 0);
     doc_add(d, DOC_BADGE, svc->kiosk ? tr("badge.kiosk") : tr("badge.window"), NULL,
             svc->kiosk ? 1 : 0);
     if (svc->needs_identity)
         doc_add(d, DOC_BADGE, tr("badge.identity"), NULL, 0);
-    if (svc->summary.zh && *svc->summary.zh)
+    if (*ltext_get(&svc->summary, lang))
         doc_add(d, DOC_PARA, ltext_get(&svc->summary, lang), NULL, 0);
 
     doc_add(d, DOC_HEADING, tr("guide.conditions"), NULL, 0);
@@ -52,11 +53,10 @@ static void build(app *a, guide_state *s)
         char count[16], line[512];
         snprintf(count, sizeof count, "%d", m->count);
         i18n_format(line, sizeof line, "guide.material_line", "count", count, "form",
-                    catalog_form_name(m->form, lang), (char *)NULL);
+                    tr(catalog_form_key(m->form)), (char *)NULL);
         char full[768];
-        snprintf(full, sizeof full, "%s（%s）", ltext_get(&m->name, lang), line);
-        if (!strcmp(lang, "en"))
-            snprintf(full, sizeof full, "%s (%s)", ltext_get(&m->name, lang), line);
+        i18n_format(full, sizeof full, "guide.material_item", "name",
+                    ltext_get(&m->name, lang), "detail", line, (char *)NULL);
         const char *notes = ltext_get(&m->notes, lang);
         doc_add(d, DOC_ITEM, full, *notes ? notes : NULL, (int)i + 1);
     }
@@ -66,8 +66,8 @@ static void build(app *a, guide_state *s)
         doc_add(d, DOC_ITEM, ltext_get(&svc->steps[i], lang), NULL, (int)i + 1);
 
     doc_add(d, DOC_HEADING, tr("guide.time_limits"), NULL, 0);
-    catalog_format_days(svc->legal_days, lang, n1, sizeof n1);
-    catalog_format_days(svc->promised_days, lang, n2, sizeof n2);
+    i18n_days(n1, sizeof n1, svc->legal_days);
+    i18n_days(n2, sizeof n2, svc->promised_days);
     doc_add(d, DOC_KV, tr("guide.legal_limit"), n1, 0);
     doc_add(d, DOC_KV, tr("guide.promised_limit"), n2, 0);
 

@@ -23,8 +23,7 @@ static void home_draw(app *a, void *st, ui *u)
     home_state *s = st;
     const theme *th = &u->th;
     const char *lang = app_lang(a);
-    const char *site = !strcmp(lang, "en") && a->cfg->site_name_en ? a->cfg->site_name_en
-                                                                    : a->cfg->site_name_zh;
+    const char *site = settings_site_name(a->cfg, lang);
     SDL_Rect c = app_chrome(a, u, site ? site : tr("home.title"), false);
 
     /* welcome lines and the search field: stacked in portrait, side by

@@ -24,8 +24,8 @@ typedef struct signin_state {
     intptr_t service;       /* guide to return to, -1 for none */
     int n_demo;
     char demo_path[MAX_DEMO][512];
-    char demo_label_zh[MAX_DEMO][96];
-    char demo_label_en[MAX_DEMO][96];
+    /* the label of each card in each configured language (cfg->langs order) */
+    char demo_label[MAX_DEMO][SETTINGS_MAX_LANGS][96];
     ui_scroll scroll;
 } signin_state;
 
@@ -60,10 +60,16 @@ static void load_demo_cards(app *a, signin_state *s)
     qsort(s->demo_path, (size_t)s->n_demo, sizeof s->demo_path[0], demo_order);
     for (int i = 0; i < s->n_demo; i++) {
         json_t *root = json_load_file(s->demo_path[i], 0, NULL);
-        const char *zh = json_string_value(json_object_get(root, "label_zh"));
-        const char *en = json_string_value(json_object_get(root, "label_en"));
-        snprintf(s->demo_label_zh[i], sizeof s->demo_label_zh[0], "%s", zh ? zh : "演示证件");
-        snprintf(s->demo_label_en[i], sizeof s->demo_label_en[0], "%s", en ? en : "Demo card");
+        /* "label": {"zh": ..., "en": ...}; a language without one shows the
+         * fallback's, else the generic words from the strings file */
+        json_t *label = json_object_get(root, "label");
+        for (int l = 0; l < a->cfg->n_langs; l++) {
+            const char *t = json_string_value(json_object_get(label, a->cfg->langs[l]));
+            if (!t)
+                t = json_string_value(json_object_get(label, a->cfg->fallback_lang));
+            snprintf(s->demo_label[i][l], sizeof s->demo_label[i][l], "%s",
+                     t ? t : tr_lang(a->cfg->langs[l], "signin.demo_card"));
+        }
         json_decref(root);
     }
 }
@@ -151,7 +157,6 @@ static int draw_instructions(app *a, signin_state *s, ui *u, int x, int y, int w
 /* The demo-card block: a marked heading and one button per card. */
 static int draw_demo(app *a, signin_state *s, ui *u, int x, int y, int w, bool en, bool draw)
 {
-    (void)a;
     const theme *th = &u->th;
     int y0 = y;
     y += ui_paragraph(u, tr("signin.demo"), x, y, w, th->text_body, TEXT_BOLD, th->warn,
@@ -159,8 +164,11 @@ static int draw_demo(app *a, signin_state *s, ui *u, int x, int y, int w, bool e
     for (int i = 0; i < s->n_demo; i++) {
         if (draw) {
             SDL_Rect b = {x, y, w, th->target};
-            ui_button(u, b, en ? s->demo_label_en[i] : s->demo_label_zh[i], UI_SECONDARY,
-                      ACT_DEMO, i);
+            int l = 0;
+            for (int k = 0; k < a->cfg->n_langs; k++)
+                if (!strcmp(a->cfg->langs[k], app_lang(a)))
+                    l = k;
+            ui_button(u, b, s->demo_label[i][l], UI_SECONDARY, ACT_DEMO, i);
         }
         y += th->target + th->gap / 2;
     }

@@ -8,6 +8,7 @@
 
 #include "app/service.h"
 #include "common/clock.h"
+#include "common/textfile.h"
 #include "common/utf8.h"
 #include "hub/hub.h"
 #include "i18n/i18n.h"
@@ -126,8 +127,11 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
                 st.n_num = 0;
             }
         }
-        if (st.op == OP_LANG && strcmp(rest, "zh") && strcmp(rest, "en")) {
-            diag_add(errors, s->path, lineno, 0, "'lang' takes zh or en");
+        /* any code the config might list; whether it does is known only
+         * when the step runs */
+        if (st.op == OP_LANG &&
+            (strlen(rest) < 2 || strlen(rest) > 8 || strspn(rest, "abcdefghijklmnopqrstuvwxyz-") != strlen(rest))) {
+            diag_add(errors, s->path, lineno, 0, "'lang' takes a language code (2-8 of a-z and '-')");
             return false;
         }
         if (st.op == OP_LARGE && strcmp(rest, "on") && strcmp(rest, "off")) {
@@ -170,34 +174,37 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
     return add_step(s, &st, rest, errors);
 }
 
+/* A script is a few hundred lines; anything this big is the wrong file. */
+#define SCRIPT_MAX_FILE_SIZE (1024u * 1024u)
+#define SCRIPT_MAX_LINE 2046
+
 bool script_load(script *s, const char *path, diag_list *errors)
 {
     memset(s, 0, sizeof *s);
     s->path = strdup(path);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        diag_add(errors, path, 0, 0, "cannot open: %s", strerror(errno));
+    size_t len;
+    char *text = textfile_load(path, SCRIPT_MAX_FILE_SIZE, "a kiosk script", 0, &len,
+                               errors);
+    if (!text)
         return false;
-    }
-    char line[2048];
+    char line[SCRIPT_MAX_LINE + 2];
     int lineno = 0;
     bool ok = true;
-    while (fgets(line, sizeof line, f)) {
+    for (const char *p = text, *end = text + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
         lineno++;
-        size_t l = strlen(line);
-        if (l && line[l - 1] == '\n')
-            line[--l] = '\0';
-        else if (!feof(f)) {
-            diag_add(errors, path, lineno, 0, "line longer than %zu bytes", sizeof line - 2);
+        if (l > SCRIPT_MAX_LINE) {
+            diag_add(errors, path, lineno, 0, "line longer than %d bytes", SCRIPT_MAX_LINE);
             ok = false;
-            int c;
-            while ((c = fgetc(f)) != EOF && c != '\n')
-                ;
-            continue;
+        } else {
+            memcpy(line, p, l);
+            line[l] = '\0';
+            ok &= parse_line(s, line, lineno, errors);
         }
-        ok &= parse_line(s, line, lineno, errors);
+        p = nl ? nl + 1 : end;
     }
-    fclose(f);
+    free(text);
     return ok;
 }
 
@@ -490,6 +497,10 @@ int script_run(const script *s, app *a, const char *shots_dir)
         case OP_LANG:
             app_set_lang(a, st->text);
             settle(a);
+            if (strcmp(i18n_lang(), st->text)) {
+                fail(s, st, a, shots_dir, "lang: %s is not a configured language", st->text);
+                return 1;
+            }
             break;
         case OP_LARGE:
             app_set_large(a, !strcmp(st->text, "on"));

@@ -39,6 +39,8 @@
 #include "settings/settings.h"
 #include "common/suggest.h"
 #include "common/hex.h"
+#include "common/textfile.h"
+#include "common/utf8.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -58,7 +60,7 @@
 
 typedef enum key_type {
     KT_INT, KT_BOOL, KT_DOUBLE, KT_STRING, KT_PHONE, KT_PATH, KT_ENUM,
-    KT_LANGS, KT_READERS
+    KT_LANG, KT_LANGS, KT_LTEXT, KT_READERS
 } key_type;
 
 /* What check_after_parse verifies on the file system for a path key. */
@@ -103,6 +105,10 @@ static const char *const renderer_choices[] = {"software", "accelerated", NULL};
     {{sec, name, "path", def, help}, KT_PATH, F(field), 0, minlen, SETTINGS_MAX_VALUE, NULL, NULL, check_}
 #define KEY_ENUM(sec, name, field, choices_, def, help) \
     {{sec, name, "enum", def, help}, KT_ENUM, F(field), 0, 0, 0, NULL, choices_, PC_NONE}
+#define KEY_LANG(sec, name, field, def, help) \
+    {{sec, name, "lang", def, help}, KT_LANG, F(field), 0, 0, 0, NULL, NULL, PC_NONE}
+#define KEY_LTEXT(sec, name, field, count, def, help) \
+    {{sec, name, "lang-text", def, help}, KT_LTEXT, F(field), F(count), 1, SETTINGS_MAX_VALUE, NULL, NULL, PC_NONE}
 #define KEY_LANGS(sec, name, field, count, def, help) \
     {{sec, name, "lang-list", def, help}, KT_LANGS, F(field), F(count), 1, SETTINGS_MAX_LANGS, NULL, NULL, PC_NONE}
 #define KEY_READERS(sec, name, field, count, def, help) \
@@ -120,11 +126,12 @@ static const key_def keys[] = {
     KEY_PATH("fonts", "bold", font_bold, 0, PC_FILE, "", "Font file for headings (粗体); empty = auto: Noto Sans CJK Bold face 2, else the regular font"),
     KEY_INT("fonts", "bold_index", font_bold_index, 0, 15, "2", NULL, "Face inside the bold .ttc collection, used when bold is set"),
     KEY_DOUBLE("fonts", "scale", font_scale, 0.75, 1.5, "1.0", "Multiplies every text size (字号缩放); 1.0 = as designed, at most two decimals"),
-    KEY_LANGS("ui", "languages", langs, n_langs, "zh, en", "UI languages, comma separated (界面语言); the first is the default and must be zh"),
+    KEY_LANGS("ui", "languages", langs, n_langs, "zh, en", "UI languages, comma separated (界面语言), each with assets/strings/<code>.json; the first is the default"),
+    KEY_LANG("ui", "fallback_language", fallback_lang, "zh", "Language shown where a text lacks the UI language (后备语言); one of languages"),
     KEY_BOOL("ui", "large_font", large_font, "no", "Start every session in large-font mode (大字模式)"),
     KEY_BOOL("ui", "high_contrast", high_contrast, "no", "Start every session in high-contrast colours (高对比度)"),
-    KEY_STRING("ui", "site_name_zh", site_name_zh, 1, "文新街道便民服务中心", "Site name in Chinese, shown on the home screen (网点名称)"),
-    KEY_STRING("ui", "site_name_en", site_name_en, 1, "Wenxin Subdistrict Service Centre", "Site name in English, shown when the UI is in English"),
+    KEY_LTEXT("ui", "site_name.zh", site_names, n_site_names, "文新街道便民服务中心", "Site name shown on the home screen (网点名称), one site_name.<code> line per language"),
+    KEY_LTEXT("ui", "site_name.en", site_names, n_site_names, "Wenxin Subdistrict Service Centre", "Site name in English; a language without a site_name line shows the fallback's"),
     KEY_PHONE("ui", "hotline", hotline, "12345", "Help phone number shown on every screen (服务热线); digits and '-'"),
     KEY_INT("session", "idle_timeout", idle_timeout, 15, 1800, "90", "seconds", "No touch for this long opens the 'need more time?' dialog (空闲超时)"),
     KEY_INT("session", "idle_warning", idle_warning, 20, 300, "30", "seconds", "Countdown in that dialog before the session ends and its data is cleared (超时倒计时); less than idle_timeout"),
@@ -157,8 +164,6 @@ static const struct {
 
 #define N_SECTIONS ((int)(sizeof sections / sizeof sections[0]))
 
-static const char *const supported_langs[] = {"zh", "en"};
-
 /* The enum is stored through an int lvalue (the table has no per-type
  * setter); this keeps that honest if the enum ever grows a wider value. */
 _Static_assert(sizeof(simulate_mode) == sizeof(int), "enum stored as int");
@@ -172,6 +177,17 @@ size_t settings_key_count(void)
 const settings_key *settings_key_at(size_t i)
 {
     return i < N_KEYS ? &keys[i].pub : NULL;
+}
+
+_Static_assert(sizeof keys / sizeof keys[0] <= SETTINGS_MAX_KEYS,
+               "raise SETTINGS_MAX_KEYS");
+
+int settings_key_line(const settings *s, const char *section, const char *name)
+{
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (!strcmp(keys[i].pub.section, section) && !strcmp(keys[i].pub.name, name))
+            return s->key_line[i];
+    return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -206,39 +222,6 @@ static bool span_eq(const char *s, size_t len, const char *word)
     return strlen(word) == len && memcmp(s, word, len) == 0;
 }
 
-/* Length (1..4) of the valid UTF-8 sequence at p, which has n bytes left,
- * or 0 when it is not one (overlong forms and surrogates included). */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    if (p[0] < 0x80)
-        return 1;
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-        len = 2;
-    } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-        len = 3;
-        if (p[0] == 0xE0)
-            lo = 0xA0;
-        else if (p[0] == 0xED)
-            hi = 0x9F;
-    } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-        len = 4;
-        if (p[0] == 0xF0)
-            lo = 0x90;
-        else if (p[0] == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (n < len || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (p[i] < 0x80 || p[i] > 0xBF)
-            return 0;
-    return len;
-}
-
 /* Room for SHOWN_MAX bytes of text plus "..." and the NUL. */
 #define SHOWN_MAX 48
 #define SHOWN_SIZE (SHOWN_MAX + 4)
@@ -252,7 +235,7 @@ static const char *shown(char buf[SHOWN_SIZE], const char *s, size_t len)
     size_t o = 0, i = 0;
     while (i < len) {
         const unsigned char *p = (const unsigned char *)s + i;
-        size_t seq = utf8_seq(p, len - i);
+        size_t seq = utf8_valid_seq(p, len - i);
         size_t out = seq ? seq : 1;
         if (o + out > SHOWN_MAX) {
             memcpy(buf + o, "...", 3);
@@ -436,7 +419,7 @@ static bool for_each_entry(const char *v, entry_fn fn, void *state,
 }
 
 typedef struct langs_state {
-    char langs[SETTINGS_MAX_LANGS][8];
+    char langs[SETTINGS_MAX_LANGS][LANG_CODE_SIZE];
     int n;
 } langs_state;
 
@@ -445,18 +428,14 @@ static bool lang_entry(void *state, int n, const char *item, size_t len,
 {
     langs_state *st = state;
     char show[SHOWN_SIZE];
-    const char *lang = NULL;
-    for (size_t i = 0; i < sizeof supported_langs / sizeof supported_langs[0]; i++)
-        if (span_eq(item, len, supported_langs[i]))
-            lang = supported_langs[i];
-    if (!lang) {
-        snprintf(why, wsize, "'%s' is not a supported language (supported: zh, en)",
-                 shown(show, item, len));
+    if (!lang_code_ok(item, len)) {
+        snprintf(why, wsize, "'%s' is not a language code (%s)",
+                 shown(show, item, len), LANG_CODE_RULE);
         return false;
     }
     for (int i = 0; i < st->n; i++) {
-        if (!strcmp(st->langs[i], lang)) {
-            snprintf(why, wsize, "'%s' is listed twice", lang);
+        if (span_eq(item, len, st->langs[i])) {
+            snprintf(why, wsize, "'%s' is listed twice", st->langs[i]);
             return false;
         }
     }
@@ -464,7 +443,8 @@ static bool lang_entry(void *state, int n, const char *item, size_t len,
         snprintf(why, wsize, "at most %d languages", SETTINGS_MAX_LANGS);
         return false;
     }
-    snprintf(st->langs[st->n++], sizeof st->langs[0], "%s", lang);
+    memcpy(st->langs[st->n], item, len);
+    st->langs[st->n++][len] = '\0';
     return true;
 }
 
@@ -536,6 +516,54 @@ static bool replace_string(char **slot, const char *v, char *why, size_t wsize)
     }
     free(*slot);
     *slot = copy;
+    return true;
+}
+
+/* "site_name.en" -> the code after the family name's '.', or NULL. */
+static const char *lang_of_key(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    return dot ? dot + 1 : NULL;
+}
+
+/* Stores v as the text in the language that key name ("site_name.en")
+ * names, in the list of family k, replacing an earlier one in that
+ * language. */
+static bool set_lang_text(settings *s, const key_def *k, const char *name,
+                          const char *v, char *why, size_t wsize)
+{
+    const char *lang = lang_of_key(name);
+    if (!lang || !lang_code_ok(lang, strlen(lang))) {
+        snprintf(why, wsize, "'%s' after the '.' is not a language code (%s)",
+                 lang ? lang : "", LANG_CODE_RULE);
+        return false;
+    }
+    if (!*v) {
+        snprintf(why, wsize, "must not be empty");
+        return false;
+    }
+    settings_text *list = (settings_text *)((char *)s + k->offset);
+    int *n = (int *)((char *)s + k->count_offset);
+    int at = *n;
+    for (int i = 0; i < *n; i++)
+        if (!strcmp(list[i].lang, lang))
+            at = i;
+    if (at == SETTINGS_MAX_SITE_NAMES) {
+        snprintf(why, wsize, "at most %d languages", SETTINGS_MAX_SITE_NAMES);
+        return false;
+    }
+    char *copy = strdup(v);
+    if (!copy) {
+        snprintf(why, wsize, "out of memory");
+        return false;
+    }
+    if (at == *n) {
+        snprintf(list[at].lang, sizeof list[at].lang, "%s", lang);
+        (*n)++;
+    } else {
+        free(list[at].text);
+    }
+    list[at].text = copy;
     return true;
 }
 
@@ -638,14 +666,23 @@ static bool set_value(settings *s, const key_def *k, const char *v,
         langs_state st = {.n = 0};
         if (!for_each_entry(v, lang_entry, &st, why, wsize))
             return false;
-        if (st.n == 0 || strcmp(st.langs[0], "zh")) {
-            snprintf(why, wsize, "must start with zh: Chinese is the default language");
+        if (st.n == 0) {
+            snprintf(why, wsize, "must list at least one language, e.g. zh, en");
             return false;
         }
         memcpy(field, st.langs, sizeof st.langs);
         *(int *)((char *)s + k->count_offset) = st.n;
         return true;
     }
+    case KT_LANG:
+        if (!lang_code_ok(v, strlen(v))) {
+            snprintf(why, wsize, "must be a language code (%s)", LANG_CODE_RULE);
+            return false;
+        }
+        snprintf(field, LANG_CODE_SIZE, "%s", v);
+        return true;
+    case KT_LTEXT:
+        return set_lang_text(s, k, k->pub.name, v, why, wsize);
     case KT_READERS: {
         readers_state st = {.n = 0};
         if (!for_each_entry(v, reader_entry, &st, why, wsize))
@@ -689,6 +726,8 @@ void settings_free(settings *s)
         if (t == KT_STRING || t == KT_PHONE || t == KT_PATH)
             free(*(char **)((char *)s + keys[i].offset));
     }
+    for (int i = 0; i < s->n_site_names; i++)
+        free(s->site_names[i].text);
     free(s->path);
     free(s->base_dir);
     memset(s, 0, sizeof *s);
@@ -706,7 +745,7 @@ bool settings_equal(const settings *a, const settings *b)
         const char *fa = (const char *)a + k->offset;
         const char *fb = (const char *)b + k->offset;
         int na = 0, nb = 0;
-        if (k->type == KT_LANGS || k->type == KT_READERS) {
+        if (k->type == KT_LANGS || k->type == KT_READERS || k->type == KT_LTEXT) {
             na = *(const int *)((const char *)a + k->count_offset);
             nb = *(const int *)((const char *)b + k->count_offset);
             if (na != nb)
@@ -732,11 +771,29 @@ bool settings_equal(const settings *a, const settings *b)
             if (!str_eq(*(char *const *)fa, *(char *const *)fb))
                 return false;
             break;
+        case KT_LANG:
+            if (strcmp(fa, fb))
+                return false;
+            break;
         case KT_LANGS:
             for (int j = 0; j < na; j++)
                 if (strcmp(a->langs[j], b->langs[j]))
                     return false;
             break;
+        case KT_LTEXT: {
+            /* the same texts per language, in any order */
+            const settings_text *la = (const settings_text *)fa;
+            const settings_text *lb = (const settings_text *)fb;
+            for (int j = 0; j < na; j++) {
+                bool found = false;
+                for (int m = 0; m < nb && !found; m++)
+                    found = !strcmp(la[j].lang, lb[m].lang) &&
+                            !strcmp(la[j].text, lb[m].text);
+                if (!found)
+                    return false;
+            }
+            break;
+        }
         case KT_READERS:
             for (int j = 0; j < na; j++)
                 if (a->readers[j].vid != b->readers[j].vid ||
@@ -774,6 +831,11 @@ typedef struct parse_ctx {
     size_t value_len;       /* its full length, may exceed the buffer */
     char value_buf[SETTINGS_MAX_VALUE + 1];
     int key_line[N_KEYS];   /* line each key was set on; 0 = not in the file */
+    struct {                /* NAME.LANG keys beyond the table's rows */
+        char name[40];
+        int line;
+    } extra[SETTINGS_MAX_SITE_NAMES];
+    int n_extra;
     bool key_bad[N_KEYS];   /* its value was refused: skip later checks */
 } parse_ctx;
 
@@ -1028,7 +1090,7 @@ static bool check_text(const char *v, size_t len, char *why, size_t wsize)
             snprintf(why, wsize, "contains control character 0x%02X", p[0]);
             return false;
         }
-        size_t seq = utf8_seq(p, len - i);
+        size_t seq = utf8_valid_seq(p, len - i);
         if (!seq) {
             snprintf(why, wsize, "is not valid UTF-8 (save kiosk.conf as UTF-8, not GBK)");
             return false;
@@ -1041,6 +1103,60 @@ static bool check_text(const char *v, size_t len, char *why, size_t wsize)
         return false;
     }
     return true;
+}
+
+/* The lang-text row whose family ("site_name") the key NAME.LANG belongs
+ * to, for a LANG without a row of its own; -1 when none. */
+static int find_family(int section, const char *name)
+{
+    const char *dot = strchr(name, '.');
+    if (!dot)
+        return -1;
+    size_t flen = (size_t)(dot - name);
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (keys[i].type == KT_LTEXT &&
+            !strcmp(keys[i].pub.section, sections[section].name) &&
+            !strncmp(keys[i].pub.name, name, flen) && keys[i].pub.name[flen] == '.')
+            return (int)i;
+    return -1;
+}
+
+/* site_name.fr and the like: the family's row k checks and stores it, and
+ * its line is kept here for the "set twice" and language checks. */
+static void on_extra_lang_key(parse_ctx *ctx, const key_def *k, const char *name,
+                              const char *value, size_t vlen)
+{
+    char show[SHOWN_SIZE], show_value[SHOWN_SIZE];
+    shown(show, name, strlen(name));
+    for (int i = 0; i < ctx->n_extra; i++) {
+        if (!strcmp(ctx->extra[i].name, name)) {
+            report(ctx, ctx->lineno, "[%s] %s is set twice; the first is on line %d",
+                   k->pub.section, show, ctx->extra[i].line);
+            return;
+        }
+    }
+    char why[512];
+    bool ok = check_text(value, vlen, why, sizeof why);
+    if (ok && strlen(name) >= sizeof ctx->extra[0].name) {
+        snprintf(why, sizeof why, "the key name is too long");
+        ok = false;
+    }
+    if (ok && ctx->n_extra == SETTINGS_MAX_SITE_NAMES) {
+        snprintf(why, sizeof why, "at most %d languages", SETTINGS_MAX_SITE_NAMES);
+        ok = false;
+    }
+    if (ok)
+        ok = set_lang_text(ctx->s, k, name, value, why, sizeof why);
+    if (!ok) {
+        if (vlen)
+            report(ctx, ctx->lineno, "[%s] %s = %s: %s", k->pub.section, show,
+                   shown(show_value, value, vlen), why);
+        else
+            report(ctx, ctx->lineno, "[%s] %s: %s", k->pub.section, show, why);
+        return;
+    }
+    snprintf(ctx->extra[ctx->n_extra].name, sizeof ctx->extra[0].name, "%s", name);
+    ctx->extra[ctx->n_extra++].line = ctx->lineno;
 }
 
 /* inih's handler. section is ignored: the reader tracks sections itself. */
@@ -1069,6 +1185,10 @@ static int on_key(void *user, const char *section, const char *name, const char 
         return 1;
     }
     int k = find_key(ctx->section, name);
+    if (k < 0 && (k = find_family(ctx->section, name)) >= 0) {
+        on_extra_lang_key(ctx, &keys[k], name, value, vlen);
+        return 1;
+    }
     if (k < 0) {
         report_unknown_key(ctx, name);
         return 1;
@@ -1166,6 +1286,48 @@ static void check_path(parse_ctx *ctx, size_t i)
     }
 }
 
+static bool configured(const settings *s, const char *lang)
+{
+    for (int i = 0; i < s->n_langs; i++)
+        if (!strcmp(s->langs[i], lang))
+            return true;
+    return false;
+}
+
+/* The fallback language and every site name from the file must be in
+ * [ui] languages: a text nobody can switch to is a typo. */
+static void check_langs(parse_ctx *ctx)
+{
+    const settings *s = ctx->s;
+    char list[SETTINGS_MAX_LANGS * LANG_CODE_SIZE + 16] = "";
+    for (int i = 0; i < s->n_langs; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", s->langs[i]);
+    }
+    if (!bad(ctx, offsetof(settings, langs)) && !bad(ctx, offsetof(settings, fallback_lang)) &&
+        !configured(s, s->fallback_lang)) {
+        int lf = line_of(ctx, offsetof(settings, fallback_lang));
+        report(ctx, lf ? lf : line_of(ctx, offsetof(settings, langs)),
+               "[ui] fallback_language (%s) must be one of [ui] languages (%s)",
+               s->fallback_lang, list);
+    }
+    if (bad(ctx, offsetof(settings, langs)))
+        return;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const char *lang = lang_of_key(keys[i].pub.name);
+        if (keys[i].type == KT_LTEXT && ctx->key_line[i] && !ctx->key_bad[i] &&
+            !configured(s, lang))
+            report(ctx, ctx->key_line[i], "[%s] %s: %s is not one of [ui] languages (%s)",
+                   keys[i].pub.section, keys[i].pub.name, lang, list);
+    }
+    for (int i = 0; i < ctx->n_extra; i++) {
+        const char *lang = lang_of_key(ctx->extra[i].name);
+        if (!configured(s, lang))
+            report(ctx, ctx->extra[i].line, "[ui] %s: %s is not one of [ui] languages (%s)",
+                   ctx->extra[i].name, lang, list);
+    }
+}
+
 /* Rules between keys and against the file system, once every key is in. */
 static void check_after_parse(parse_ctx *ctx)
 {
@@ -1190,22 +1352,9 @@ static void check_after_parse(parse_ctx *ctx)
                s->idle_warning, s->idle_timeout);
     }
 
+    check_langs(ctx);
     for (size_t i = 0; i < N_KEYS; i++)
         check_path(ctx, i);
-}
-
-/* Stable insertion sort of items[from..] by line: the cross-key checks run
- * last but a technician reads the file top to bottom. A few dozen items at
- * most, so quadratic is fine. */
-static void sort_by_line(diag_list *list, size_t from)
-{
-    for (size_t i = from + 1; i < list->count; i++) {
-        diag d = list->items[i];
-        size_t j = i;
-        for (; j > from && list->items[j - 1].line > d.line; j--)
-            list->items[j] = list->items[j - 1];
-        list->items[j] = d;
-    }
 }
 
 /* Parses text over the defaults already in s. */
@@ -1231,9 +1380,10 @@ static bool parse_into(settings *s, const char *text, size_t len,
     else if (rc < 0)
         report(ctx, 0, "out of memory while parsing");
     check_after_parse(ctx);
-    sort_by_line(errors, first);
+    diag_sort(errors, first);
 
     bool ok = ctx->n_errors == 0;
+    memcpy(s->key_line, ctx->key_line, sizeof ctx->key_line);
     free(ctx);
     return ok;
 }
@@ -1253,39 +1403,6 @@ bool settings_parse(settings *s, const char *text, const char *name,
 /* kiosk.conf is a few kilobytes; anything this big is the wrong file. */
 #define MAX_FILE_SIZE (1024 * 1024)
 
-/* Reads the whole file; NULL with a diag naming the file on failure. */
-static char *read_file(const char *path, size_t *len, diag_list *errors)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_add(errors, path, 0, 0, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc(MAX_FILE_SIZE + 2);
-    if (!buf) {
-        fclose(f);
-        diag_add(errors, path, 0, 0, "out of memory");
-        return NULL;
-    }
-    size_t n = fread(buf, 1, MAX_FILE_SIZE + 1, f);
-    int err = ferror(f) ? errno : 0;
-    fclose(f);
-    if (err) {
-        diag_add(errors, path, 0, 0, "cannot read: %s", strerror(err));
-        free(buf);
-        return NULL;
-    }
-    if (n > MAX_FILE_SIZE) {
-        diag_add(errors, path, 0, 0, "is larger than %d KiB; is this really kiosk.conf?",
-                 MAX_FILE_SIZE / 1024);
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 bool settings_load(settings *s, const char *path, diag_list *errors)
 {
     /* Relative paths in the file start from the file's own directory. */
@@ -1304,7 +1421,7 @@ bool settings_load(settings *s, const char *path, diag_list *errors)
     }
 
     size_t len;
-    char *text = read_file(path, &len, errors);
+    char *text = textfile_read(path, MAX_FILE_SIZE, "kiosk.conf", &len, errors);
     if (!text)
         return false;
     s->path = absolute_path(path);
@@ -1346,6 +1463,8 @@ static bool value_is_empty(const settings *s, const key_def *k)
     case KT_LANGS:
     case KT_READERS:
         return *(const int *)((const char *)s + k->count_offset) == 0;
+    case KT_LANG:
+        return !*field;
     default:
         return false;
     }
@@ -1397,6 +1516,19 @@ static void write_value(FILE *out, const settings *s, const key_def *k)
         fputs(rel ? rel : p, out);
         break;
     }
+    case KT_LANG:
+        fputs(field, out);
+        break;
+    case KT_LTEXT: {
+        /* the text of this row's language (settings_write writes the
+         * family's other languages itself) */
+        const char *lang = lang_of_key(k->pub.name);
+        const settings_text *list = (const settings_text *)field;
+        for (int i = 0; i < s->n_site_names; i++)
+            if (!strcmp(list[i].lang, lang))
+                fputs(list[i].text, out);
+        break;
+    }
     case KT_LANGS:
         for (int i = 0; i < s->n_langs; i++)
             fprintf(out, "%s%s", i ? ", " : "", s->langs[i]);
@@ -1438,8 +1570,15 @@ static void write_allowed(FILE *out, const key_def *k)
         fprintf(out, "# a path (a relative one starts from this file's directory)%s; default: %s\n",
                 k->min > 0 ? "" : ", or empty = auto-detect", def);
         break;
+    case KT_LANG:
+        fprintf(out, "# a language code from languages; default: %s\n", def);
+        break;
     case KT_LANGS:
-        fprintf(out, "# zh first, then en; default: %s\n", def);
+        fprintf(out, "# language codes, the first is the default, at most %d; default: %s\n",
+                SETTINGS_MAX_LANGS, def);
+        break;
+    case KT_LTEXT:
+        fprintf(out, "# text, not empty; default: %s\n", def);
         break;
     case KT_READERS:
         fprintf(out, "# comma separated, at most %d; default: %s\n", SETTINGS_MAX_READERS, def);
@@ -1449,6 +1588,43 @@ static void write_allowed(FILE *out, const key_def *k)
         fprintf(out, "# default: %s\n", def);
         break;
     }
+}
+
+/* After the last row of a lang-text family: its languages without a row
+ * of their own ("site_name.fr = ..."). */
+static void write_extra_lang_texts(FILE *out, const settings *s, size_t row)
+{
+    const key_def *k = &keys[row];
+    const char *dot = strchr(k->pub.name, '.');
+    size_t flen = (size_t)(dot - k->pub.name);
+    if (row + 1 < N_KEYS && keys[row + 1].type == KT_LTEXT &&
+        !strncmp(keys[row + 1].pub.name, k->pub.name, flen + 1))
+        return; /* not the last row yet */
+    const settings_text *list = (const settings_text *)((const char *)s + k->offset);
+    int n = *(const int *)((const char *)s + k->count_offset);
+    for (int i = 0; i < n; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s.%s", (int)flen, k->pub.name, list[i].lang);
+        bool has_row = false;
+        for (size_t j = 0; j < N_KEYS; j++)
+            has_row |= !strcmp(keys[j].pub.name, name);
+        if (!has_row)
+            fprintf(out, "%s = %s\n", name, list[i].text);
+    }
+}
+
+const char *settings_site_name(const settings *s, const char *lang)
+{
+    const char *fallback = NULL;
+    for (int i = 0; i < s->n_site_names; i++) {
+        if (lang && !strcmp(s->site_names[i].lang, lang))
+            return s->site_names[i].text;
+        if (!strcmp(s->site_names[i].lang, s->fallback_lang))
+            fallback = s->site_names[i].text;
+    }
+    if (fallback)
+        return fallback;
+    return s->n_site_names ? s->site_names[0].text : "";
 }
 
 void settings_write(const settings *s, FILE *out)
@@ -1472,6 +1648,8 @@ void settings_write(const settings *s, FILE *out)
                 write_value(out, s, k);
             }
             fputc('\n', out);
+            if (k->type == KT_LTEXT)
+                write_extra_lang_texts(out, s, i);
         }
     }
 }

@@ -17,11 +17,16 @@
 #include <stdio.h>
 
 #include "common/diag.h"
+#include "common/lang.h"
 
-#define SETTINGS_MAX_LANGS 4
+#define SETTINGS_MAX_LANGS 8
+/* Site names: one per configured language plus the built-in zh and en. */
+#define SETTINGS_MAX_SITE_NAMES (SETTINGS_MAX_LANGS + 2)
 #define SETTINGS_MAX_READERS 32
 /* Longest value accepted, in bytes (a reader list of 32 entries is ~512). */
 #define SETTINGS_MAX_VALUE 1024
+/* Room for the line of every key in the table (a unit test checks). */
+#define SETTINGS_MAX_KEYS 64
 
 typedef enum reader_transport {
     READER_BULK,    /* vendor interface (class 0xFF), bulk endpoints */
@@ -35,6 +40,12 @@ typedef struct reader_id {
 
 typedef enum simulate_mode { SIMULATE_AUTO, SIMULATE_ON, SIMULATE_OFF } simulate_mode;
 typedef enum renderer_mode { RENDERER_SOFTWARE, RENDERER_ACCELERATED } renderer_mode;
+
+/* A text in one language, e.g. the site name in en. */
+typedef struct settings_text {
+    char lang[LANG_CODE_SIZE];
+    char *text;             /* owned, not empty */
+} settings_text;
 
 typedef struct settings {
     char *path;             /* absolute path of the file loaded, NULL for defaults */
@@ -52,12 +63,18 @@ typedef struct settings {
     double font_scale;      /* 0.75..1.5, multiplies every text size */
 
     /* [ui] */
-    char langs[SETTINGS_MAX_LANGS][8];  /* e.g. "zh", "en"; langs[0] is the default */
+    char langs[SETTINGS_MAX_LANGS][LANG_CODE_SIZE];  /* e.g. "zh", "en"; langs[0]
+                                                       is the session default */
     int n_langs;
+    char fallback_lang[LANG_CODE_SIZE]; /* one of langs: shown where a text
+                                           lacks the UI language */
     bool large_font;        /* start in large-font mode */
     bool high_contrast;
-    char *site_name_zh;     /* shown on the home screen, e.g. "西湖区文新街道便民服务中心" */
-    char *site_name_en;
+    /* site_name.<lang> keys, shown on the home screen (read with
+     * settings_site_name): the built-in zh and en ones, each replaced by
+     * the file's line for that language, plus any other language's. */
+    settings_text site_names[SETTINGS_MAX_SITE_NAMES];
+    int n_site_names;
     char *hotline;          /* help phone shown on every screen, e.g. "12345" */
 
     /* [session] seconds */
@@ -83,6 +100,10 @@ typedef struct settings {
      * config file's directory); settings_write writes paths under it back
      * as relative ones, so a written file can be moved with its tree. */
     char *base_dir;
+
+    /* Line each key was set on in the file, 0 when it kept its default;
+     * indexed like settings_key_at. Read with settings_key_line. */
+    int key_line[SETTINGS_MAX_KEYS];
 } settings;
 
 /* Fills s with the built-in defaults (paths relative to base_dir, which may
@@ -122,17 +143,30 @@ void settings_write(const settings *s, FILE *out);
  * and for telling whether a reloaded file changed anything. */
 bool settings_equal(const settings *a, const settings *b);
 
+/* The site name in lang; else in the fallback language; else the first
+ * one; else "". Never NULL. */
+const char *settings_site_name(const settings *s, const char *lang);
+
 /* The key table, read-only: for the tests and for tools that list keys. */
 typedef struct settings_key {
     const char *section;    /* "display", ... in file order */
     const char *name;       /* "width", ... */
     const char *type;       /* "int", "bool", "double", "string", "phone",
-                               "path", "enum", "lang-list", "reader-list" */
+                               "path", "enum", "lang", "lang-list",
+                               "lang-text", "reader-list". A "lang-text"
+                               key is named NAME.LANG ("site_name.en"); the
+                               table lists the built-in ones, and NAME.LANG
+                               is accepted for any configured language */
     const char *def;        /* default as written in kiosk.conf; "" = empty */
     const char *help;       /* one line, English */
 } settings_key;
 
 size_t settings_key_count(void);
+
+/* Line of the file that set [section] name in s, 0 when it was not in the
+ * file (or is no key): for checks outside this module that report against
+ * the key, such as the data directory's write probe. */
+int settings_key_line(const settings *s, const char *section, const char *name);
 
 /* NULL when i >= settings_key_count(). */
 const settings_key *settings_key_at(size_t i);

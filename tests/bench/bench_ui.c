@@ -553,7 +553,7 @@ static __attribute__((noinline)) void bench_frames_guide(app *a, int frames)
     }
     int range = sc->content - sc->view;
     printf("  guide: \"%s\" (%zu steps, %zu materials, %zu conditions), content %d px in a "
-           "%d px view\n", svc->name.zh, svc->n_steps, svc->n_materials, svc->n_conditions,
+           "%d px view\n", ltext_get(&svc->name, "zh"), svc->n_steps, svc->n_materials, svc->n_conditions,
            sc->content, sc->view);
     /* A steady drag up and down through the document: 30 px per display
      * frame (about 1.9 px/ms, a brisk read), turning before either end so

@@ -4,17 +4,16 @@
 # (the log), the screenshots, the data directory -- for the personal data
 # on the cards: full ID numbers (any valid 18-character GB 11643 number,
 # not only the fixtures'), names and addresses. Masked forms are fine.
-#   privacy.sh KIOSK CONFIG SCRIPT CARDS_DIR
+#   privacy.sh KIOSK CONFIG SCRIPT CARDS_DIR DATA_DIR
 set -eu
-kiosk=$1 config=$2 script=$3 cards=$4
+kiosk=$1 config=$2 script=$3 cards=$4 data_dir=$5
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 "$kiosk" --headless --config "$config" --script "$script" --shots "$work/shots" \
+    --data-dir "$data_dir" \
     >"$work/stdout.log" 2>"$work/stderr.log" || {
     echo "privacy: the session script failed"; cat "$work/stderr.log"; exit 1; }
-data_dir=$(sed -n 's/^data_dir *= *//p' "$config")
-case "$data_dir" in /*) ;; *) data_dir="$(dirname "$config")/$data_dir" ;; esac
 [ -d "$data_dir" ] && cp -r "$data_dir" "$work/data" 2>/dev/null || true
 
 # Fixture values: every name, address and number field of every card.

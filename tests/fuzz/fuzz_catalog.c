@@ -44,13 +44,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             catalog_search(c, queries[i], i % 2 ? "en" : "zh", hits, 8);
         for (size_t i = 0; i < c->n_services && i < 4; i++) {
             const catalog_service *s = &c->services[i];
-            catalog_search(c, s->name.zh, "zh", hits, 8);
+            catalog_search(c, ltext_get(&s->name, "zh"), "zh", hits, 8);
             catalog_search(c, s->search_initials, "en", hits, 1);
             if (catalog_find(c, s->id) == NULL)
                 abort();
-            catalog_format_days(s->legal_days, "zh", buf, sizeof buf);
             for (size_t j = 0; j < s->n_materials; j++)
-                if (!catalog_form_name(s->materials[j].form, "en")[0])
+                if (!catalog_form_key(s->materials[j].form)[0])
                     abort();
         }
         catalog_free(c);

@@ -164,15 +164,15 @@ static void test_valid_loads_every_field(void **state)
     assert_int_equal(c->n_categories, 2);
     const catalog_category *k = &c->categories[0];
     assert_string_equal(k->id, "social");
-    assert_string_equal(k->name.zh, "社会保险");
-    assert_string_equal(k->name.en, "Social insurance");
+    assert_string_equal(ltext_exact(&k->name, "zh"), "社会保险");
+    assert_string_equal(ltext_exact(&k->name, "en"), "Social insurance");
     assert_string_equal(k->icon, "shield");
     assert_int_equal(k->n_services, 1);
     assert_int_equal(k->services[0], 0);
     k = &c->categories[1];
     assert_string_equal(k->id, "housing");
-    assert_string_equal(k->name.zh, "住房");
-    assert_null(k->name.en);
+    assert_string_equal(ltext_exact(&k->name, "zh"), "住房");
+    assert_null(ltext_exact(&k->name, "en"));
     assert_null(k->icon);
     assert_int_equal(k->n_services, 1);
     assert_int_equal(k->services[0], 1);
@@ -180,39 +180,39 @@ static void test_valid_loads_every_field(void **state)
     assert_int_equal(c->n_services, 2);
     const catalog_service *s = &c->services[0];
     assert_string_equal(s->id, "330106-000-00-001");
-    assert_string_equal(s->name.zh, "社保缴费");
-    assert_string_equal(s->name.en, "Social insurance payment");
-    assert_string_equal(s->department.zh, "人力社保局");
-    assert_string_equal(s->department.en, "HR and Social Security Bureau");
+    assert_string_equal(ltext_exact(&s->name, "zh"), "社保缴费");
+    assert_string_equal(ltext_exact(&s->name, "en"), "Social insurance payment");
+    assert_string_equal(ltext_exact(&s->department, "zh"), "人力社保局");
+    assert_string_equal(ltext_exact(&s->department, "en"), "HR and Social Security Bureau");
     assert_int_equal(s->category, 0);
     assert_true(s->kiosk);
     assert_true(s->needs_identity);
-    assert_string_equal(s->summary.zh, "缴纳社会保险费");
-    assert_string_equal(s->summary.en, "Pay social insurance");
+    assert_string_equal(ltext_exact(&s->summary, "zh"), "缴纳社会保险费");
+    assert_string_equal(ltext_exact(&s->summary, "en"), "Pay social insurance");
     assert_int_equal(s->n_conditions, 2);
-    assert_string_equal(s->conditions[0].zh, "本区户籍");
-    assert_null(s->conditions[0].en);
-    assert_string_equal(s->conditions[1].zh, "年满16周岁");
-    assert_string_equal(s->conditions[1].en, "Aged 16 or over");
+    assert_string_equal(ltext_exact(&s->conditions[0], "zh"), "本区户籍");
+    assert_null(ltext_exact(&s->conditions[0], "en"));
+    assert_string_equal(ltext_exact(&s->conditions[1], "zh"), "年满16周岁");
+    assert_string_equal(ltext_exact(&s->conditions[1], "en"), "Aged 16 or over");
     assert_int_equal(s->n_materials, 2);
-    assert_string_equal(s->materials[0].name.zh, "身份证");
-    assert_string_equal(s->materials[0].name.en, "ID card");
+    assert_string_equal(ltext_exact(&s->materials[0].name, "zh"), "身份证");
+    assert_string_equal(ltext_exact(&s->materials[0].name, "en"), "ID card");
     assert_int_equal(s->materials[0].count, 1);
     assert_int_equal(s->materials[0].form, MATERIAL_ORIGINAL);
-    assert_string_equal(s->materials[0].notes.zh, "有效期内");
-    assert_string_equal(s->materials[1].name.zh, "户口簿");
+    assert_string_equal(ltext_exact(&s->materials[0].notes, "zh"), "有效期内");
+    assert_string_equal(ltext_exact(&s->materials[1].name, "zh"), "户口簿");
     assert_int_equal(s->materials[1].count, 2);
     assert_int_equal(s->materials[1].form, MATERIAL_ORIGINAL_AND_COPY);
-    assert_null(s->materials[1].notes.zh);
+    assert_null(ltext_exact(&s->materials[1].notes, "zh"));
     assert_int_equal(s->n_steps, 3);
-    assert_string_equal(s->steps[2].zh, "扫码支付");
+    assert_string_equal(ltext_exact(&s->steps[2], "zh"), "扫码支付");
     assert_int_equal(s->legal_days, 5);
     assert_int_equal(s->promised_days, 3);
-    assert_string_equal(s->fees.zh, "不收费");
-    assert_string_equal(s->window.zh, "3号窗口");
-    assert_string_equal(s->address.zh, "市民中心一楼");
+    assert_string_equal(ltext_exact(&s->fees, "zh"), "不收费");
+    assert_string_equal(ltext_exact(&s->window, "zh"), "3号窗口");
+    assert_string_equal(ltext_exact(&s->address, "zh"), "市民中心一楼");
     assert_string_equal(s->phone, "0571-87654321");
-    assert_string_equal(s->hours.zh, "周一至周五 9:00-17:00");
+    assert_string_equal(ltext_exact(&s->hours, "zh"), "周一至周五 9:00-17:00");
     assert_string_equal(s->online_url, "https://www.example.gov.cn/sb");
     assert_int_equal(s->n_keywords, 2);
     assert_string_equal(s->keywords[0], "养老");
@@ -229,20 +229,20 @@ static void test_valid_loads_every_field(void **state)
 
     s = &c->services[1];
     assert_string_equal(s->id, "330106-000-00-002");
-    assert_string_equal(s->name.zh, "公积金提取");
-    assert_null(s->name.en);
+    assert_string_equal(ltext_exact(&s->name, "zh"), "公积金提取");
+    assert_null(ltext_exact(&s->name, "en"));
     assert_int_equal(s->category, 1);
     assert_false(s->kiosk);
     assert_false(s->needs_identity);
-    assert_null(s->summary.zh);
+    assert_null(ltext_exact(&s->summary, "zh"));
     assert_int_equal(s->n_materials, 0);
     assert_int_equal(s->legal_days, -1);
     assert_int_equal(s->promised_days, 10);
     assert_null(s->online_url);
     assert_int_equal(s->n_keywords, 0);
     assert_int_equal(s->n_pinyin, 0);
-    /* absent texts keep their (empty) lines, so line numbers never shift */
-    assert_string_equal(s->search_text, "公积金提取\n\n公积金中心\n");
+    /* one line per language present: here zh only (catalog.h's layout) */
+    assert_string_equal(s->search_text, "公积金提取\n公积金中心");
     assert_string_equal(s->search_pinyin, "");
     assert_string_equal(s->search_initials, "");
     catalog_free(c);
@@ -270,7 +270,7 @@ static void test_valid_at_every_limit(void **state)
         "\"phone\": \"12329\"", "\"phone\": \"12345678901234567890123456789012\"",
         NULL};
     catalog *c = parse_edited_ok(edits);
-    assert_string_equal(c->services[0].name.zh, zh64);
+    assert_string_equal(ltext_exact(&c->services[0].name, "zh"), zh64);
     assert_int_equal(c->services[1].n_conditions, 50);
     assert_int_equal(c->services[0].materials[1].count, 99);
     assert_int_equal(c->services[1].legal_days, 0);
@@ -294,7 +294,7 @@ static void test_valid_without_optional_fields(void **state)
         NULL};
     catalog *c = parse_edited_ok(edits);
     const catalog_service *s = &c->services[0];
-    assert_null(s->summary.zh);
+    assert_null(ltext_exact(&s->summary, "zh"));
     assert_null(s->online_url);
     assert_int_equal(s->n_keywords, 0);
     assert_int_equal(s->n_pinyin, 0);
@@ -631,12 +631,32 @@ static void test_text_unknown_language(void **state)
 {
     (void)state;
     static const char *const edits[] = {
-        "\"en\": \"Pay social insurance\"}", "\"en\": \"Pay social insurance\", \"fr\": \"x\"}",
+        "\"en\": \"Pay social insurance\"}", "\"en\": \"Pay social insurance\", \"French\": \"x\"}",
         NULL};
     static const char *const want[] = {
-        "t.json:12:63: services[0] (id 330106-000-00-001) summary.fr: unknown field; allowed here: zh, en",
+        "t.json:12:63: services[0] (id 330106-000-00-001) summary.French: is not a language "
+        "code; a language code is 2 or 3 lower-case letters, optionally '-' and a region or "
+        "script (e.g. zh, en, yue, zh-Hant, pt-BR)",
         NULL};
     expect_problems(edits, want);
+}
+
+/* Any language code is a language: no type has a field per language. */
+static void test_text_any_language(void **state)
+{
+    (void)state;
+    char *text = edited((const char *const[]){
+        "\"en\": \"Pay social insurance\"}",
+        "\"en\": \"Pay social insurance\", \"fr\": \"Payer\", \"zh-Hant\": \"繳納社會保險費\"}",
+        NULL});
+    catalog *c = parse_ok(text);
+    const ltext *t = &c->services[0].summary;
+    assert_int_equal(t->n, 4);
+    assert_string_equal(ltext_get(t, "fr"), "Payer");
+    assert_string_equal(ltext_get(t, "zh-Hant"), "繳納社會保險費");
+    assert_string_equal(ltext_get(t, "de"), "缴纳社会保险费");
+    catalog_free(c);
+    free(text);
 }
 
 static void test_text_en_empty(void **state)
@@ -1749,12 +1769,16 @@ static void test_read_file(void **state)
 static void test_ltext_get(void **state)
 {
     (void)state;
-    char zh[] = "社保", en[] = "Social insurance", empty[] = "";
-    ltext both = {zh, en}, zh_only = {zh, NULL}, empty_en = {zh, empty};
-    ltext none = {NULL, NULL};
+    ltext both = {0}, zh_only = {0}, empty_en = {0}, none = {0};
+    assert_true(ltext_set(&both, "zh", "社保"));
+    assert_true(ltext_set(&both, "en", "Social insurance"));
+    assert_true(ltext_set(&zh_only, "zh", "社保"));
+    assert_true(ltext_set(&empty_en, "zh", "社保"));
+    assert_true(ltext_set(&empty_en, "en", ""));
     assert_string_equal(ltext_get(&both, "zh"), "社保");
     assert_string_equal(ltext_get(&both, "en"), "Social insurance");
-    assert_string_equal(ltext_get(&both, "en-GB"), "Social insurance");
+    /* the exact language only: a regional variant nobody wrote falls back */
+    assert_string_equal(ltext_get(&both, "en-GB"), "社保");
     assert_string_equal(ltext_get(&both, "fr"), "社保");
     assert_string_equal(ltext_get(&both, NULL), "社保");
     assert_string_equal(ltext_get(&both, ""), "社保");
@@ -1763,6 +1787,26 @@ static void test_ltext_get(void **state)
     assert_string_equal(ltext_get(&none, "en"), "");
     assert_string_equal(ltext_get(&none, "zh"), "");
     assert_string_equal(ltext_get(NULL, "zh"), "");
+    /* ltext_exact: is there text in exactly this language? */
+    assert_string_equal(ltext_exact(&both, "en"), "Social insurance");
+    assert_null(ltext_exact(&zh_only, "en"));
+    assert_null(ltext_exact(&both, "en-GB"));
+    /* setting a language again replaces its text */
+    assert_true(ltext_set(&both, "en", "Social security"));
+    assert_int_equal(both.n, 2);
+    assert_string_equal(ltext_get(&both, "en"), "Social security");
+    /* the fallback is configurable: with en, an absent zh shows English */
+    ltext_set_fallback("en");
+    assert_string_equal(ltext_get(&both, "fr"), "Social security");
+    assert_string_equal(ltext_get(&zh_only, "fr"), "");
+    ltext_set_fallback("not a code");   /* ignored */
+    assert_string_equal(ltext_fallback(), "en");
+    ltext_set_fallback("zh");
+    ltext_free(&both);
+    ltext_free(&zh_only);
+    ltext_free(&empty_en);
+    ltext_free(&none);
+    assert_int_equal(both.n, 0);
 }
 
 static void test_catalog_find(void **state)
@@ -1779,54 +1823,18 @@ static void test_catalog_find(void **state)
     catalog_free(NULL);
 }
 
-static void test_format_days(void **state)
+/* The words of a time limit and a material form are in the strings
+ * files now (test_i18n checks them); the catalogue holds only the key. */
+static void test_form_keys(void **state)
 {
     (void)state;
-    char buf[64];
-    catalog_format_days(5, "zh", buf, sizeof buf);
-    assert_string_equal(buf, "5个工作日");
-    catalog_format_days(5, "en", buf, sizeof buf);
-    assert_string_equal(buf, "5 working days");
-    catalog_format_days(1, "en", buf, sizeof buf);
-    assert_string_equal(buf, "1 working day");
-    catalog_format_days(1, "zh", buf, sizeof buf);
-    assert_string_equal(buf, "1个工作日");
-    catalog_format_days(0, "zh", buf, sizeof buf);
-    assert_string_equal(buf, "即办");
-    catalog_format_days(0, "en", buf, sizeof buf);
-    assert_string_equal(buf, "On the spot");
-    catalog_format_days(-1, "zh", buf, sizeof buf);
-    assert_string_equal(buf, "无");
-    catalog_format_days(-1, "en", buf, sizeof buf);
-    assert_string_equal(buf, "None");
-    catalog_format_days(3650, NULL, buf, sizeof buf);
-    assert_string_equal(buf, "3650个工作日");
-    /* a short buffer never ends in half a character */
-    catalog_format_days(5, "zh", buf, 5);
-    assert_string_equal(buf, "5个");
-    catalog_format_days(5, "zh", buf, 4);
-    assert_string_equal(buf, "5");
-    catalog_format_days(0, "zh", buf, 3);
-    assert_string_equal(buf, "");
-    buf[0] = 'x';
-    catalog_format_days(5, "zh", buf, 0);
-    assert_int_equal(buf[0], 'x');
-}
-
-static void test_form_names(void **state)
-{
-    (void)state;
-    assert_string_equal(catalog_form_name(MATERIAL_ORIGINAL, "zh"), "原件");
-    assert_string_equal(catalog_form_name(MATERIAL_COPY, "zh"), "复印件");
-    assert_string_equal(catalog_form_name(MATERIAL_ORIGINAL_AND_COPY, "zh"), "原件及复印件");
-    assert_string_equal(catalog_form_name(MATERIAL_ELECTRONIC, "zh"), "电子材料");
-    assert_string_equal(catalog_form_name(MATERIAL_ORIGINAL, "en"), "Original");
-    assert_string_equal(catalog_form_name(MATERIAL_COPY, "en"), "Copy");
-    assert_string_equal(catalog_form_name(MATERIAL_ORIGINAL_AND_COPY, "en"),
-                        "Original and copy");
-    assert_string_equal(catalog_form_name(MATERIAL_ELECTRONIC, "en"), "Electronic");
-    assert_string_equal(catalog_form_name((material_form)42, "en"), "");
-    assert_string_equal(catalog_form_name((material_form)-1, "zh"), "");
+    assert_string_equal(catalog_form_key(MATERIAL_ORIGINAL), "material.original");
+    assert_string_equal(catalog_form_key(MATERIAL_COPY), "material.copy");
+    assert_string_equal(catalog_form_key(MATERIAL_ORIGINAL_AND_COPY),
+                        "material.original_and_copy");
+    assert_string_equal(catalog_form_key(MATERIAL_ELECTRONIC), "material.electronic");
+    assert_string_equal(catalog_form_key((material_form)42), "");
+    assert_string_equal(catalog_form_key((material_form)-1), "");
 }
 
 static void test_forms_parse(void **state)
@@ -1902,6 +1910,7 @@ int main(void)
         cmocka_unit_test(test_name_wrong_type),
         cmocka_unit_test(test_text_zh_missing),
         cmocka_unit_test(test_text_unknown_language),
+        cmocka_unit_test(test_text_any_language),
         cmocka_unit_test(test_text_en_empty),
         cmocka_unit_test(test_text_en_null),
         cmocka_unit_test(test_text_null),
@@ -1975,8 +1984,7 @@ int main(void)
         cmocka_unit_test(test_read_file),
         cmocka_unit_test(test_ltext_get),
         cmocka_unit_test(test_catalog_find),
-        cmocka_unit_test(test_format_days),
-        cmocka_unit_test(test_form_names),
+                cmocka_unit_test(test_form_keys),
         cmocka_unit_test(test_forms_parse),
         cmocka_unit_test(test_fold),
     };

@@ -300,7 +300,7 @@ static void test_shipped_catalogue(void **state)
     bool found = false;
     for (size_t i = 0; i < n && !found; i++) {
         const catalog_service *s = hits[i].service;
-        found = strstr(s->name.zh, "社保缴费") != NULL;
+        found = strstr(ltext_exact(&s->name, "zh"), "社保缴费") != NULL;
         for (size_t k = 0; k < s->n_keywords && !found; k++)
             found = strstr(s->keywords[k], "社保缴费") != NULL;
     }

@@ -17,6 +17,8 @@
 #include "common/diag.h"
 #include "i18n/i18n.h"
 
+#define STRINGS_DIR KIOSK_SOURCE_DIR "/assets/strings"
+
 static const char ZH_EN[][8] = {"zh", "en"};
 
 typedef struct fixture {
@@ -97,7 +99,7 @@ static void load_ok(fixture *f)
 {
     put(f, "zh.json", ZH_TEXT);
     put(f, "en.json", EN_TEXT);
-    bool ok = i18n_load(f->dir, ZH_EN, 2, &f->errors);
+    bool ok = i18n_load(f->dir, ZH_EN, 2, "zh", &f->errors);
     if (!ok)
         dump(f);
     assert_true(ok);
@@ -270,7 +272,7 @@ static void test_malformed_json_position(void **state)
     fixture *f = *state;
     put(f, "zh.json", ZH_TEXT);
     put(f, "en.json", "{\n  \"a\": \"x\",\n  \"b\" \"y\"\n}\n");
-    assert_false(i18n_load(f->dir, ZH_EN, 2, &f->errors));
+    assert_false(i18n_load(f->dir, ZH_EN, 2, "zh", &f->errors));
     assert_int_equal(f->errors.count, 1);
     char want[256];
     /* jansson points at the last character of the token it choked on */
@@ -290,7 +292,7 @@ static void test_bad_file_keeps_previous_tables(void **state)
     diag_clear(&f->errors);
     /* a broken edit of zh.json: the running kiosk keeps its strings */
     put(f, "zh.json", "{\"home.title\": \"新\",}");
-    assert_false(i18n_load(f->dir, ZH_EN, 2, &f->errors));
+    assert_false(i18n_load(f->dir, ZH_EN, 2, "zh", &f->errors));
     assert_true(f->errors.count >= 1);
     assert_int_equal(f->errors.items[0].line, 1);
     assert_true(f->errors.items[0].col > 0);
@@ -304,7 +306,7 @@ static void test_non_string_value(void **state)
     fixture *f = *state;
     put(f, "zh.json", ZH_TEXT);
     put(f, "en.json", "{\"home.title\": \"x\", \"home.count\": 3, \"two\": [\"a\"]}");
-    assert_false(i18n_load(f->dir, ZH_EN, 2, &f->errors));
+    assert_false(i18n_load(f->dir, ZH_EN, 2, "zh", &f->errors));
     assert_int_equal(f->errors.count, 2);
     bool count_seen = false, two_seen = false;
     for (size_t i = 0; i < f->errors.count; i++) {
@@ -323,13 +325,13 @@ static void test_not_an_object_and_duplicates(void **state)
     fixture *f = *state;
     put(f, "zh.json", "[\"政务服务\"]");
     put(f, "en.json", EN_TEXT);
-    assert_false(i18n_load(f->dir, ZH_EN, 2, &f->errors));
+    assert_false(i18n_load(f->dir, ZH_EN, 2, "zh", &f->errors));
     assert_int_equal(f->errors.count, 1);
     assert_non_null(strstr(diag_text(f, 0), "zh.json"));
     diag_clear(&f->errors);
     /* a key pasted twice: the translator must learn which one wins */
     put(f, "zh.json", "{\"a\": \"一\",\n \"a\": \"二\"}");
-    assert_false(i18n_load(f->dir, ZH_EN, 2, &f->errors));
+    assert_false(i18n_load(f->dir, ZH_EN, 2, "zh", &f->errors));
     assert_int_equal(f->errors.count, 1);
     assert_int_equal(f->errors.items[0].line, 2);
     assert_non_null(strstr(diag_text(f, 0), "duplicate"));
@@ -339,7 +341,7 @@ static void test_missing_file(void **state)
 {
     fixture *f = *state;
     put(f, "zh.json", ZH_TEXT);
-    assert_false(i18n_load(f->dir, ZH_EN, 2, &f->errors));
+    assert_false(i18n_load(f->dir, ZH_EN, 2, "zh", &f->errors));
     assert_int_equal(f->errors.count, 1);
     char want[128];
     snprintf(want, sizeof want, "%s/en.json", f->dir);
@@ -347,28 +349,85 @@ static void test_missing_file(void **state)
     assert_string_equal(tr("home.title"), "home.title");
 }
 
-static void test_first_language_must_be_zh(void **state)
+static void test_fallback_must_be_loaded(void **state)
 {
     fixture *f = *state;
     put(f, "zh.json", ZH_TEXT);
     put(f, "en.json", EN_TEXT);
     static const char EN_ZH[][8] = {"en", "zh"};
-    assert_false(i18n_load(f->dir, EN_ZH, 2, &f->errors));
+    /* the fallback must be one of the languages loaded */
+    assert_false(i18n_load(f->dir, EN_ZH, 2, "fr", &f->errors));
     assert_int_equal(f->errors.count, 1);
-    assert_non_null(strstr(diag_text(f, 0), "zh"));
-    assert_false(i18n_load(f->dir, EN_ZH, 1, &f->errors));
-    assert_false(i18n_load(f->dir, ZH_EN, 0, &f->errors));
+    assert_non_null(strstr(diag_text(f, 0), "fr"));
+    assert_false(i18n_load(f->dir, EN_ZH, 1, "zh", &f->errors));
+    assert_false(i18n_load(f->dir, ZH_EN, 0, "zh", &f->errors));
+    assert_false(i18n_load(f->dir, ZH_EN, 2, NULL, &f->errors));
     assert_string_equal(tr("home.title"), "home.title");
     /* zh alone is fine */
     diag_clear(&f->errors);
-    assert_true(i18n_load(f->dir, ZH_EN, 1, &f->errors));
+    assert_true(i18n_load(f->dir, ZH_EN, 1, "zh", &f->errors));
     assert_int_equal(f->errors.count, 0);
     assert_false(i18n_set_lang("en"));
 }
 
+/* English first and Chinese as fallback, or English as fallback: no
+ * language is special any more. */
+static void test_any_language_first(void **state)
+{
+    fixture *f = *state;
+    put(f, "zh.json", ZH_TEXT);
+    put(f, "en.json", EN_TEXT);
+    static const char EN_ZH[][8] = {"en", "zh"};
+    assert_true(i18n_load(f->dir, EN_ZH, 2, "zh", &f->errors));
+    assert_string_equal(i18n_lang(), "en");
+    assert_string_equal(i18n_fallback_lang(), "zh");
+    assert_string_equal(tr("only.zh"), "仅中文");
+    diag_clear(&f->errors);
+    assert_true(i18n_load(f->dir, ZH_EN, 2, "en", &f->errors));
+    assert_string_equal(i18n_fallback_lang(), "en");
+    /* only.zh is in zh.json alone: with en as the fallback, English asks
+     * find it nowhere and show the key */
+    assert_string_equal(tr_lang("en", "only.zh"), "only.zh");
+    assert_string_equal(tr_lang("fr", "home.title"), "Government Services");
+}
+
+/* Time limits and material forms: words from the shipped strings files. */
+static void test_days_and_forms(void **state)
+{
+    fixture *f = *state;
+    assert_true(i18n_load(STRINGS_DIR, ZH_EN, 2, "zh", &f->errors));
+    char buf[64];
+    assert_true(i18n_set_lang("zh"));
+    assert_string_equal(i18n_days(buf, sizeof buf, 5), "5个工作日");
+    assert_string_equal(i18n_days(buf, sizeof buf, 1), "1个工作日");
+    assert_string_equal(i18n_days(buf, sizeof buf, 0), "即办");
+    assert_string_equal(i18n_days(buf, sizeof buf, -1), "无");
+    assert_string_equal(i18n_days(buf, sizeof buf, 3650), "3650个工作日");
+    /* a short buffer never ends in half a character */
+    assert_string_equal(i18n_days(buf, 5, 5), "5个");
+    assert_string_equal(i18n_days(buf, 4, 5), "5");
+    assert_string_equal(i18n_days(buf, 3, 0), "");
+    buf[0] = 'x';
+    i18n_days(buf, 0, 5);
+    assert_int_equal(buf[0], 'x');
+    assert_true(i18n_set_lang("en"));
+    assert_string_equal(i18n_days(buf, sizeof buf, 5), "5 working days");
+    assert_string_equal(i18n_days(buf, sizeof buf, 1), "1 working day");
+    assert_string_equal(i18n_days(buf, sizeof buf, 0), "On the spot");
+    assert_string_equal(i18n_days(buf, sizeof buf, -1), "None");
+
+    assert_string_equal(tr_lang("zh", "material.original"), "原件");
+    assert_string_equal(tr_lang("zh", "material.copy"), "复印件");
+    assert_string_equal(tr_lang("zh", "material.original_and_copy"), "原件及复印件");
+    assert_string_equal(tr_lang("zh", "material.electronic"), "电子材料");
+    assert_string_equal(tr_lang("en", "material.original"), "Original");
+    assert_string_equal(tr_lang("en", "material.copy"), "Copy");
+    assert_string_equal(tr_lang("en", "material.original_and_copy"), "Original and copy");
+    assert_string_equal(tr_lang("en", "material.electronic"), "Electronic");
+}
+
 /* --- the shipped strings --------------------------------------------------- */
 
-#define STRINGS_DIR KIOSK_SOURCE_DIR "/assets/strings"
 
 static json_t *read_table(const char *lang)
 {
@@ -418,7 +477,7 @@ static void placeholders(const char *s, char *out, size_t size)
 static void test_shipped_strings(void **state)
 {
     fixture *f = *state;
-    bool ok = i18n_load(STRINGS_DIR, ZH_EN, 2, &f->errors);
+    bool ok = i18n_load(STRINGS_DIR, ZH_EN, 2, "zh", &f->errors);
     if (!ok || f->errors.count)
         dump(f);
     assert_true(ok);
@@ -482,8 +541,10 @@ int main(void)
         T(test_non_string_value),
         T(test_not_an_object_and_duplicates),
         T(test_missing_file),
-        T(test_first_language_must_be_zh),
+        T(test_fallback_must_be_loaded),
+        T(test_any_language_first),
         T(test_shipped_strings),
+        T(test_days_and_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -258,9 +258,11 @@ static void test_wrong_argument_counts(void **state)
 static void test_bad_values(void **state)
 {
     fixture *f = *state;
-    expect_error(f, "lang xx\n", 1, "'lang' takes zh or en");
-    expect_error(f, "lang zh en\n", 1, "'lang' takes zh or en");
-    expect_error(f, "lang ZH\n", 1, "'lang' takes zh or en");
+    expect_error(f, "lang x\n", 1, "'lang' takes a language code (2-8 of a-z and '-')");
+    expect_error(f, "lang zh en\n", 1, "'lang' takes a language code (2-8 of a-z and '-')");
+    expect_error(f, "lang ZH\n", 1, "'lang' takes a language code (2-8 of a-z and '-')");
+    /* any code parses; whether it is configured is checked when it runs */
+    expect_ok(f, "lang xx\nlang zh-hant\n");
     expect_error(f, "large yes\n", 1, "'large' takes on or off");
     expect_error(f, "wait -5\n", 1, "'wait' takes milliseconds >= 0");
     expect_error(f, "shot a/b\n", 1, "'/'");
@@ -319,7 +321,7 @@ static void test_all_errors_in_one_pass(void **state)
                    "wait -1\n"         /* 3 */
                    "expect 办理\n"     /* 4 ok */
                    "drag 1 2\n"        /* 5 */
-                   "lang fr\n"         /* 6 */
+                   "lang FR\n"         /* 6 */
                    "shot x/y\n"        /* 7 */
                    "screen home\n");   /* 8 ok */
     assert_false(ok);

@@ -167,11 +167,13 @@ static const char all_keys_changed[] =
     "bold_index = 3\n"
     "scale = 1.25\n"
     "[ui]\n"
-    "languages = zh\n"
+    "languages = en, zh, xx\n"
+    "fallback_language = en\n"
     "large_font = yes\n"
     "high_contrast = on\n"
-    "site_name_zh = 西湖区文新街道便民服务中心\n"
-    "site_name_en = Wenxin Service Centre\n"
+    "site_name.zh = 西湖区文新街道便民服务中心\n"
+    "site_name.en = Wenxin Service Centre\n"
+    "site_name.xx = Xx Centre\n"
     "hotline = 0571-87654321\n"
     "[session]\n"
     "idle_timeout = 120\n"
@@ -209,10 +211,11 @@ static void test_defaults(void **state)
     assert_int_equal(s.n_langs, 2);
     assert_string_equal(s.langs[0], "zh");
     assert_string_equal(s.langs[1], "en");
+    assert_string_equal(s.fallback_lang, "zh");
     assert_false(s.large_font);
     assert_false(s.high_contrast);
-    assert_string_equal(s.site_name_zh, "文新街道便民服务中心");
-    assert_string_equal(s.site_name_en, "Wenxin Subdistrict Service Centre");
+    assert_string_equal(settings_site_name(&s, "zh"), "文新街道便民服务中心");
+    assert_string_equal(settings_site_name(&s, "en"), "Wenxin Subdistrict Service Centre");
     assert_string_equal(s.hotline, "12345");
     assert_int_equal(s.idle_timeout, 90);
     assert_int_equal(s.idle_warning, 30);
@@ -322,12 +325,15 @@ static void test_every_key_parses(void **state)
     assert_non_null(s.font_bold);
     assert_int_equal(s.font_bold_index, 3);
     assert_true(s.font_scale == 1.25);
-    assert_int_equal(s.n_langs, 1);
-    assert_string_equal(s.langs[0], "zh");
+    assert_int_equal(s.n_langs, 3);
+    assert_string_equal(s.langs[0], "en");
+    assert_string_equal(s.langs[2], "xx");
+    assert_string_equal(s.fallback_lang, "en");
+    assert_string_equal(settings_site_name(&s, "xx"), "Xx Centre");
     assert_true(s.large_font);
     assert_true(s.high_contrast);
-    assert_string_equal(s.site_name_zh, "西湖区文新街道便民服务中心");
-    assert_string_equal(s.site_name_en, "Wenxin Service Centre");
+    assert_string_equal(settings_site_name(&s, "zh"), "西湖区文新街道便民服务中心");
+    assert_string_equal(settings_site_name(&s, "en"), "Wenxin Service Centre");
     assert_string_equal(s.hotline, "0571-87654321");
     assert_int_equal(s.idle_timeout, 120);
     assert_int_equal(s.idle_warning, 45);
@@ -486,14 +492,14 @@ static void test_bad_strings_and_paths(void **state)
                "(values are taken literally)");
     expect_one("[paths]\ndata_dir = ../var /\n",
                "kiosk.conf:2: [paths] data_dir = ../var /: must not end in a space");
-    expect_one("[ui]\nsite_name_zh =\n", "kiosk.conf:2: [ui] site_name_zh: must not be empty");
+    expect_one("[ui]\nsite_name.zh =\n", "kiosk.conf:2: [ui] site_name.zh: must not be empty");
     expect_one("[ui]\nhotline = 12345 ext 6\n",
                "kiosk.conf:2: [ui] hotline = 12345 ext 6: must be 3 to 20 digits or '-', "
                "e.g. 12345 or 0571-87654321");
     expect_one("[ui]\nhotline = 12\n",
                "kiosk.conf:2: [ui] hotline = 12: must be 3 to 20 digits or '-', "
                "e.g. 12345 or 0571-87654321");
-    expect_one("[ui]\nsite_name_en=;x\n", "kiosk.conf:2: [ui] site_name_en = ;x: must not start with ';'");
+    expect_one("[ui]\nsite_name.en=;x\n", "kiosk.conf:2: [ui] site_name.en = ;x: must not start with ';'");
 }
 
 static void test_value_text(void **state)
@@ -502,32 +508,32 @@ static void test_value_text(void **state)
     /* 1024 bytes is fine, 1025 is not; the message shows the start only. */
     settings s;
     memset(text, 0, sizeof text);
-    strcpy(text, "[ui]\nsite_name_en = ");
+    strcpy(text, "[ui]\nsite_name.en = ");
     memset(text + strlen(text), 'x', 1024);
     expect_ok(&s, text);
-    assert_int_equal(strlen(s.site_name_en), 1024);
+    assert_int_equal(strlen(settings_site_name(&s, "en")), 1024);
     settings_free(&s);
     strcat(text, "y\n");
-    snprintf(want, sizeof want, "kiosk.conf:2: [ui] site_name_en = %.48s...: the value is 1025 "
+    snprintf(want, sizeof want, "kiosk.conf:2: [ui] site_name.en = %.48s...: the value is 1025 "
              "bytes long; at most 1024 are allowed", text + 20);
     expect_one(text, want);
 
-    expect_one("[ui]\nsite_name_en = Wen\x01xin\n",
-               "kiosk.conf:2: [ui] site_name_en = Wen?xin: contains control character 0x01");
-    expect_one("[ui]\nsite_name_en = Wen\txin\n",
-               "kiosk.conf:2: [ui] site_name_en = Wen?xin: contains control character 0x09");
-    expect_one("[ui]\nsite_name_en = Wen\x1b[31mxin\n",
-               "kiosk.conf:2: [ui] site_name_en = Wen?[31mxin: contains control character 0x1B");
-    expect_one("[ui]\nsite_name_en = a\rb\n",
-               "kiosk.conf:2: [ui] site_name_en = a?b: contains control character 0x0D");
+    expect_one("[ui]\nsite_name.en = Wen\x01xin\n",
+               "kiosk.conf:2: [ui] site_name.en = Wen?xin: contains control character 0x01");
+    expect_one("[ui]\nsite_name.en = Wen\txin\n",
+               "kiosk.conf:2: [ui] site_name.en = Wen?xin: contains control character 0x09");
+    expect_one("[ui]\nsite_name.en = Wen\x1b[31mxin\n",
+               "kiosk.conf:2: [ui] site_name.en = Wen?[31mxin: contains control character 0x1B");
+    expect_one("[ui]\nsite_name.en = a\rb\n",
+               "kiosk.conf:2: [ui] site_name.en = a?b: contains control character 0x0D");
     /* 文新 saved as GBK by a Windows editor. */
-    expect_one("[ui]\nsite_name_zh = \xce\xc4\xd0\xc2\n",
-               "kiosk.conf:2: [ui] site_name_zh = ????: is not valid UTF-8 "
+    expect_one("[ui]\nsite_name.zh = \xce\xc4\xd0\xc2\n",
+               "kiosk.conf:2: [ui] site_name.zh = ????: is not valid UTF-8 "
                "(save kiosk.conf as UTF-8, not GBK)");
     /* Cut on a character boundary in the message. */
-    snprintf(text, sizeof text, "[ui]\nsite_name_en = %s\x01\n",
+    snprintf(text, sizeof text, "[ui]\nsite_name.en = %s\x01\n",
              "文文文文文文文文文文文文文文文文文文文文");
-    expect_one(text, "kiosk.conf:2: [ui] site_name_en = 文文文文文文文文文文文文文文文文...: "
+    expect_one(text, "kiosk.conf:2: [ui] site_name.en = 文文文文文文文文文文文文文文文文...: "
                "contains control character 0x01");
 }
 
@@ -604,16 +610,49 @@ static void test_languages(void **state)
     assert_int_equal(s.n_langs, 2);
     assert_string_equal(s.langs[1], "en");
     settings_free(&s);
-    expect_one("[ui]\nlanguages = en, zh\n",
-               "kiosk.conf:2: [ui] languages = en, zh: must start with zh: Chinese is the default language");
+    /* any language may come first; the fallback (zh) must be listed */
+    expect_ok(&s, "[ui]\nlanguages = en, zh\n");
+    assert_string_equal(s.langs[0], "en");
+    assert_string_equal(s.fallback_lang, "zh");
+    settings_free(&s);
     expect_one("[ui]\nlanguages = en\n",
-               "kiosk.conf:2: [ui] languages = en: must start with zh: Chinese is the default language");
+               "kiosk.conf:2: [ui] fallback_language (zh) must be one of [ui] languages (en)");
     expect_one("[ui]\nlanguages =\n",
-               "kiosk.conf:2: [ui] languages: must start with zh: Chinese is the default language");
-    expect_one("[ui]\nlanguages = zh, fr\n",
-               "kiosk.conf:2: [ui] languages = zh, fr: 'fr' is not a supported language (supported: zh, en)");
+               "kiosk.conf:2: [ui] languages: must list at least one language, e.g. zh, en");
+    expect_ok(&s, "[ui]\nlanguages = zh, fr, zh-Hant, yue\n");
+    assert_int_equal(s.n_langs, 4);
+    assert_string_equal(s.langs[2], "zh-Hant");
+    settings_free(&s);
+    expect_one("[ui]\nlanguages = zh, french\n",
+               "kiosk.conf:2: [ui] languages = zh, french: 'french' is not a language code (a language code is 2 or 3 lower-case letters, optionally '-' and a region or script (e.g. zh, en, yue, zh-Hant, pt-BR))");
     expect_one("[ui]\nlanguages = zh, ZH\n",
-               "kiosk.conf:2: [ui] languages = zh, ZH: 'ZH' is not a supported language (supported: zh, en)");
+               "kiosk.conf:2: [ui] languages = zh, ZH: 'ZH' is not a language code (a language code is 2 or 3 lower-case letters, optionally '-' and a region or script (e.g. zh, en, yue, zh-Hant, pt-BR))");
+    expect_one("[ui]\nlanguages = zh, a, b, c, d, e, f, g, h\n",
+               "kiosk.conf:2: [ui] languages = zh, a, b, c, d, e, f, g, h: 'a' is not a language code (a language code is 2 or 3 lower-case letters, optionally '-' and a region or script (e.g. zh, en, yue, zh-Hant, pt-BR))");
+    expect_one("[ui]\nlanguages = zh, aa, bb, cc, dd, ee, ff, gg, hh\n",
+               "kiosk.conf:2: [ui] languages = zh, aa, bb, cc, dd, ee, ff, gg, hh: at most 8 languages");
+    /* the fallback language */
+    expect_ok(&s, "[ui]\nlanguages = zh, en\nfallback_language = en\n");
+    assert_string_equal(s.fallback_lang, "en");
+    settings_free(&s);
+    expect_one("[ui]\nlanguages = zh, en\nfallback_language = fr\n",
+               "kiosk.conf:3: [ui] fallback_language (fr) must be one of [ui] languages (zh, en)");
+    expect_one("[ui]\nfallback_language = Chinese\n",
+               "kiosk.conf:2: [ui] fallback_language = Chinese: must be a language code (a language code is 2 or 3 lower-case letters, optionally '-' and a region or script (e.g. zh, en, yue, zh-Hant, pt-BR))");
+    /* site names: any configured language, each once */
+    expect_ok(&s, "[ui]\nlanguages = zh, en, fr\nsite_name.fr = Centre Wenxin\n");
+    assert_string_equal(settings_site_name(&s, "fr"), "Centre Wenxin");
+    assert_string_equal(settings_site_name(&s, "en"), "Wenxin Subdistrict Service Centre");
+    assert_string_equal(settings_site_name(&s, "de"), "文新街道便民服务中心");
+    settings_free(&s);
+    expect_one("[ui]\nsite_name.fr = Centre Wenxin\n",
+               "kiosk.conf:2: [ui] site_name.fr: fr is not one of [ui] languages (zh, en)");
+    expect_one("[ui]\nlanguages = zh, en, fr\nsite_name.fr = A\nsite_name.fr = B\n",
+               "kiosk.conf:4: [ui] site_name.fr is set twice; the first is on line 3");
+    expect_one("[ui]\nsite_name.FR = A\n",
+               "kiosk.conf:2: [ui] site_name.FR = A: 'FR' after the '.' is not a language code (a language code is 2 or 3 lower-case letters, optionally '-' and a region or script (e.g. zh, en, yue, zh-Hant, pt-BR))");
+    expect_one("[ui]\nsite_name.en = A\nsite_name.en = B\n",
+               "kiosk.conf:3: [ui] site_name.en is set twice; the first is on line 2");
     expect_one("[ui]\nlanguages = zh, en, zh\n",
                "kiosk.conf:2: [ui] languages = zh, en, zh: 'zh' is listed twice");
     expect_one("[ui]\nlanguages = zh,, en\n",
@@ -728,7 +767,7 @@ static void test_line_numbers(void **state)
              "# %s\r\n"                       /* 3 */
              "height = 1920\r\n"              /* 4 */
              "[ui]\n"                         /* 5 */
-             "site_name_en = %s\n"            /* 6 */
+             "site_name.en = %s\n"            /* 6 */
              "hotline = x\n",                 /* 7 */
              longc, longc + 100);
     expect_one(text, "kiosk.conf:7: [ui] hotline = x: must be 3 to 20 digits or '-', "
@@ -746,15 +785,15 @@ static void test_long_line_matches_short(void **state)
     char text[800], name[301];
     memset(name, 'n', 300);
     name[300] = '\0';
-    snprintf(text, sizeof text, "[ui]\nsite_name_en =   %s x;y  ; comment\nhotline = 1-2 ; c\n", name);
+    snprintf(text, sizeof text, "[ui]\nsite_name.en =   %s x;y  ; comment\nhotline = 1-2 ; c\n", name);
     expect_ok(&s, text);
     char want[320];
     snprintf(want, sizeof want, "%s x;y", name);
-    assert_string_equal(s.site_name_en, want);
+    assert_string_equal(settings_site_name(&s, "en"), want);
     assert_string_equal(s.hotline, "1-2");
     settings_free(&s);
-    expect_ok(&s, "[ui]\nsite_name_en =   short x;y  ; comment\n");
-    assert_string_equal(s.site_name_en, "short x;y");
+    expect_ok(&s, "[ui]\nsite_name.en =   short x;y  ; comment\n");
+    assert_string_equal(settings_site_name(&s, "en"), "short x;y");
     settings_free(&s);
 }
 

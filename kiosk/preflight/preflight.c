@@ -1,0 +1,114 @@
+#include "preflight/preflight.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog/catalog.h"
+#include "common/storage.h"
+#include "i18n/i18n.h"
+#include "settings/settings.h"
+
+const char *preflight_default_path(void)
+{
+    const char *env = getenv("KIOSK_CONFIG");
+    if (env && *env)
+        return env;
+    if (access("/etc/kiosk/kiosk.conf", F_OK) == 0)
+        return "/etc/kiosk/kiosk.conf";
+    return "config/kiosk.conf";
+}
+
+/* The catalogue the kiosk would load; false after printing why. */
+static bool check_catalog(const settings *s, FILE *out, FILE *err)
+{
+    /* An unreadable catalogue was already reported against [catalog] path;
+     * saying it again from catalog_load would only add noise. */
+    if (!s->catalog_path || access(s->catalog_path, R_OK) != 0)
+        return false;
+    diag_list errors = DIAG_LIST_INIT;
+    ltext_set_fallback(s->fallback_lang);
+    catalog *c = catalog_load(s->catalog_path, &errors);
+    diag_print(&errors, err);
+    bool ok = c != NULL;
+    if (c)
+        fprintf(out, "%s: OK\n", s->catalog_path);
+    else if (errors.count == 0)
+        /* Must not look like success: catalog_load failed silently (out of
+         * memory while reporting). */
+        fprintf(err, "%s: could not be loaded\n", s->catalog_path);
+    catalog_free(c);
+    diag_clear(&errors);
+    return ok;
+}
+
+/* The UI strings the kiosk would load at start: a translator's broken file
+ * must show up here, not as a kiosk that refuses to start. Gaps in a
+ * translation are printed as warnings and do not fail. */
+static bool check_strings(const settings *s, FILE *out, FILE *err)
+{
+    if (!s->assets_dir)
+        return true;
+    diag_list errors = DIAG_LIST_INIT;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/strings", s->assets_dir);
+    bool ok = i18n_load(dir, (const char (*)[8])s->langs, s->n_langs,
+                        s->fallback_lang, &errors);
+    diag_print(&errors, err);
+    diag_clear(&errors);
+    i18n_unload();
+    if (ok)
+        fprintf(out, "%s: OK\n", dir);
+    return ok;
+}
+
+/* The data directory, reported at the data_dir key so the technician
+ * knows which line to change (or at the file when it came from
+ * --data-dir). Creates nothing: a check must not change the box. */
+static bool check_data_dir(const settings *s, const char *config_path,
+                           const char *override, FILE *out, FILE *err)
+{
+    const char *dir = override ? override : s->data_dir;
+    char why[4400];
+    if (storage_check(dir, why, sizeof why)) {
+        fprintf(out, "%s: OK\n", dir);
+        return true;
+    }
+    diag_list errors = DIAG_LIST_INIT;
+    if (override)
+        diag_add(&errors, "--data-dir", 0, 0, "%s", why);
+    else
+        diag_add(&errors, config_path, settings_key_line(s, "paths", "data_dir"), 0,
+                 "[paths] data_dir: %s", why);
+    diag_print(&errors, err);
+    diag_clear(&errors);
+    return false;
+}
+
+int preflight_check_all(const char *config_path, const char *data_dir,
+                        FILE *out, FILE *err)
+{
+    settings s;
+    diag_list errors = DIAG_LIST_INIT;
+    bool config_ok = settings_load(&s, config_path, &errors);
+    diag_print(&errors, err);
+    /* A data_dir the config parser already refused (no parent, not a
+     * directory) is not probed again. */
+    bool data_dir_reported = false;
+    int dl = settings_key_line(&s, "paths", "data_dir");
+    for (size_t i = 0; i < errors.count; i++)
+        data_dir_reported |= dl > 0 && errors.items[i].line == dl;
+    diag_clear(&errors);
+    if (!s.path) { /* not read at all; the diag above says why */
+        settings_free(&s);
+        return 2;
+    }
+    if (config_ok)
+        fprintf(out, "%s: OK\n", config_path);
+    bool catalog_ok = check_catalog(&s, out, err);
+    bool strings_ok = check_strings(&s, out, err);
+    bool data_ok = data_dir_reported && !data_dir ? false
+                   : check_data_dir(&s, config_path, data_dir, out, err);
+    settings_free(&s);
+    return config_ok && catalog_ok && strings_ok && data_ok ? 0 : 1;
+}
