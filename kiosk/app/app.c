@@ -147,7 +147,7 @@ bool app_init(app *a, const app_setup *setup)
         flags |= SDL_WINDOW_RESIZABLE;
         a->allow_quit = true;
     }
-    a->win = SDL_CreateWindow("政务服务自助终端",
+    a->win = SDL_CreateWindow(tr("app.window_title"),
                               SDL_WINDOWPOS_CENTERED_DISPLAY(cfg->display_index),
                               SDL_WINDOWPOS_CENTERED_DISPLAY(cfg->display_index),
                               ww, wh, flags);
