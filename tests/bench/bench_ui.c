@@ -47,6 +47,7 @@
 
 #include "app/app.h"
 #include "common/clock.h"
+#include "app/service.h"
 #include "devices/idreader.h"
 #include "hub/hub.h"
 #include "registry/registry.h"
@@ -235,6 +236,11 @@ static void bench_settle(app *a)
  * for the driver's next card poll (every 250 ms) is not part of it. */
 static __attribute__((noinline)) void bench_signin(app *a, int reads)
 {
+    /* the reader thread announces itself on the virtual clock */
+    for (int k = 0; k < 40 && !idreader_present(); k++) {
+        clock_advance(25);
+        app_pump(a);
+    }
     if (!idreader_demo()) {
         printf("  sign-in: no simulated reader ([idcard] simulate), skipped\n");
         return;
@@ -246,11 +252,16 @@ static __attribute__((noinline)) void bench_signin(app *a, int reads)
         app_session_end(a);
         app_push(a, &screen_signin, -1);
         app_pump(a);
-        /* lifts the previous round's card and places this one; the reader
-         * runs on the virtual clock, so move it on until the card is read
-         * (clock_advance returns once the reader thread has posted and
-         * gone back to sleep) */
+        /* lift the previous round's card and let the reader notice; it
+         * runs on the virtual clock, so move that on (clock_advance returns
+         * once the reader thread has posted and gone back to sleep) */
         char err[256];
+        const app_verb *lift = service_find_verb("card-remove");
+        if (lift && idreader_card_on_reader() && lift->run(a, "", err, sizeof err))
+            for (int k = 0; k < 100 && idreader_card_on_reader(); k++) {
+                clock_advance(25);
+                app_pump(a);
+            }
         if (!idreader_place_demo_card(a, "resident", err, sizeof err)) {
             printf("  sign-in: %s\n", err);
             break;
