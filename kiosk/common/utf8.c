@@ -1,5 +1,22 @@
 #include "utf8.h"
 
+/* The range the byte after lead may take: beyond 80..BF, it is what rules
+ * out overlong forms (E0, F0), UTF-16 surrogates (ED) and code points past
+ * U+10FFFF (F4). */
+static void second_byte_range(unsigned char lead, unsigned char *lo, unsigned char *hi)
+{
+    *lo = 0x80;
+    *hi = 0xBF;
+    if (lead == 0xE0)
+        *lo = 0xA0;
+    else if (lead == 0xED)
+        *hi = 0x9F;
+    else if (lead == 0xF0)
+        *lo = 0x90;
+    else if (lead == 0xF4)
+        *hi = 0x8F;
+}
+
 uint32_t utf8_next(const char **s)
 {
     const unsigned char *p = (const unsigned char *)*s;
@@ -29,17 +46,9 @@ uint32_t utf8_next(const char **s)
     for (int i = 1; i <= n; i++) {
         /* the second byte also rules out overlong forms, UTF-16 surrogates
          * (ED A0..BF) and code points above U+10FFFF */
-        unsigned lo = 0x80, hi = 0xBF;
-        if (i == 1) {
-            if (p[0] == 0xE0)
-                lo = 0xA0;
-            else if (p[0] == 0xED)
-                hi = 0x9F;
-            else if (p[0] == 0xF0)
-                lo = 0x90;
-            else if (p[0] == 0xF4)
-                hi = 0x8F;
-        }
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (i == 1)
+            second_byte_range(p[0], &lo, &hi);
         if (p[i] < lo || p[i] > hi) {
             /* truncated or invalid sequence: consume what was read, stop at
              * the NUL */
@@ -117,14 +126,7 @@ size_t utf8_valid_seq(const unsigned char *p, size_t n)
     /* the second byte also rules out overlong forms, surrogates (ED A0..BF)
      * and code points past U+10FFFF */
     unsigned char lo = 0x80, hi = 0xBF;
-    if (p[0] == 0xE0)
-        lo = 0xA0;
-    else if (p[0] == 0xED)
-        hi = 0x9F;
-    else if (p[0] == 0xF0)
-        lo = 0x90;
-    else if (p[0] == 0xF4)
-        hi = 0x8F;
+    second_byte_range(p[0], &lo, &hi);
     if (p[1] < lo || p[1] > hi)
         return 0;
     for (size_t i = 2; i < len; i++)
