@@ -78,9 +78,11 @@ bool storage_check(const char *data_dir, char *why, size_t wsize)
                  "does not exist", data_dir, parent);
         return false;
     }
-    if (access(parent, W_OK | X_OK) != 0) {
+    /* the same probe in the parent: access() says yes to root even where
+     * nothing can be created (a read-only mount, /proc) */
+    if (!write_probe(parent, &err)) {
         snprintf(why, wsize, "data directory %s cannot be created in %s: %s",
-                 data_dir, parent, strerror(errno));
+                 data_dir, parent, strerror(err));
         return false;
     }
     return true;

@@ -28,7 +28,7 @@ bool storage_open(const char *data_dir, diag_list *errors);
 
 /* The same checks without creating anything that is missing (for
  * `--check-config`): an existing directory gets the write probe, a missing
- * one needs a writable parent. Returns false with the reason in why. */
+ * one needs a parent that passes it. Returns false with the reason in why. */
 bool storage_check(const char *data_dir, char *why, size_t wsize);
 
 /* The directory given to storage_open, or NULL when none is open. */
