@@ -31,7 +31,7 @@ typedef struct pinyin pinyin;
 
 /* Starts Rime: shared_dir is Rime's shared data (NULL: /usr/share/rime-data),
  * user_dir the private directory (created 0700 when missing), patch_dir the
- * directory of the kiosk's *.custom.yaml patches (assets/rime). Deploys when
+ * directory of the kiosk's Rime files (assets/rime). Deploys when
  * needed. NULL with a clear message in err when the engine or its data is
  * missing (naming the Debian packages) or the directory cannot be written. */
 pinyin *pinyin_open(const char *shared_dir, const char *user_dir, const char *patch_dir,
