@@ -9,8 +9,10 @@
 
 #include "app/service.h"
 #include "common/clock.h"
+#include "common/storage.h"
 #include "hub/hub.h"
 #include "i18n/i18n.h"
+#include "ime/ime.h"
 #include "status/status.h"
 
 /* ------------------------------------------------------------ lifecycle -- */
@@ -177,6 +179,13 @@ bool app_init(app *a, const app_setup *setup)
     a->running = true;
     a->dirty = true;
     a->last_input_ms = clock_now_ms();
+    /* text entry: its engines open on first use, in data_dir/ime */
+    char ime_dir[1024];
+    if (storage_path("ime/", ime_dir, sizeof ime_dir))
+        ime_configure(cfg->assets_dir, ime_dir, NULL, NULL);
+    else
+        ime_configure(cfg->assets_dir, "", NULL, NULL);
+    ime_reset(IME_PINYIN);
     app_push(a, a->home, 0);
     a->wake_event = SDL_RegisterEvents(1);
     hub_init(a->wake_event == (Uint32)-1 ? NULL : wake_ui, a);
@@ -198,6 +207,7 @@ void app_shutdown(app *a)
     }
     if (a->sess)
         app_session_end(a);
+    ime_shutdown();
     session_free(a->sess);
     a->sess = NULL;
     status_reset();
@@ -445,6 +455,7 @@ void app_session_end(app *a)
 {
     app_dialog_close(a);
     session_end(a->sess);
+    ime_reset(IME_PINYIN);      /* nothing typed survives the session */
     explicit_bzero(a->notice, sizeof a->notice);
     a->notice_until = 0;
     tell_services_session_ended(a);
@@ -477,6 +488,7 @@ void app_sign_out(app *a)
 {
     app_dialog_close(a);
     session_sign_out(a->sess);
+    ime_reset(ime_get_mode());
     tell_services_session_ended(a);
     if (a->depth > 0)
         app_go_home(a);

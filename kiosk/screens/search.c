@@ -41,9 +41,14 @@ static char *query(app *a)
     return q;
 }
 
+/* What is searched: the committed text and, while the resident composes
+ * pinyin, the letters typed so far -- they search as pinyin at once. */
 static void run_query(app *a, search_state *s)
 {
-    s->n_hits = catalog_search(a->cat, query(a), app_lang(a), s->hits, MAX_HITS);
+    char q[QUERY_MAX + IME_CANDIDATE_SIZE * 2];
+    snprintf(q, sizeof q, "%s%s", query(a), ime_composing());
+    s->n_hits = catalog_search(a->cat, q, app_lang(a), s->hits, MAX_HITS);
+    explicit_bzero(q, sizeof q);
     s->list.offset = 0;
     s->list.velocity = 0;
 }
@@ -74,6 +79,10 @@ static void search_enter(app *a, void *st, intptr_t arg)
 {
     (void)arg;
     search_state *s = st;
+    /* Chinese residents start in pinyin; visitors in another language in
+     * letters, unless they chose a mode already this session */
+    if (strncmp(app_lang(a), "zh", 2) != 0 && ime_get_mode() == IME_PINYIN)
+        ime_set_mode(IME_LETTERS);
     run_query(a, s);
 }
 
@@ -94,9 +103,12 @@ static void search_draw(app *a, void *st, ui *u)
     ui_round_border(u, field, th->radius, (int)(3 * th->u + 0.5f), th->primary, th->surface);
     int lh = text_line_height(th->text_heading, TEXT_REGULAR);
     int fy = field.y + (field.h - lh) / 2;
-    if (query(a)[0]) {
+    /* the field shows pinyin letters being composed after the text */
+    char shown[QUERY_MAX + IME_CANDIDATE_SIZE * 2];
+    snprintf(shown, sizeof shown, "%s%s", query(a), ime_composing());
+    if (shown[0]) {
         /* show the end of a long query: that is where the typing is */
-        const char *q = query(a);
+        const char *q = shown;
         int avail = field.w - 2 * th->pad;
         while (*q && text_width(q, strlen(q), th->text_heading, TEXT_REGULAR) > avail)
             utf8_next(&q);
@@ -114,13 +126,14 @@ static void search_draw(app *a, void *st, ui *u)
     if (!th->portrait && kb_h > c.h)
         kb_h = c.h;     /* beside the results it may use the full height */
     SDL_Rect kb = {c.x + c.w - kb_w, c.y + c.h - kb_h, kb_w, kb_h};
-    keyboard_draw(u, kb, ACT_KEY, tr("search.space"), tr("search.clear"),
-                  tr("search.backspace"));
+    keyboard_draw(u, kb, ACT_KEY);
 
     /* results between */
     int y = field.y + field.h + th->gap;
     char line[256];
-    if (query(a)[0]) {
+    bool searching = shown[0] != '\0';
+    explicit_bzero(shown, sizeof shown);
+    if (searching) {
         char n[16];
         snprintf(n, sizeof n, "%zu", s->n_hits);
         const char *key = s->n_hits == 0 ? "search.none"
@@ -147,16 +160,11 @@ static void search_action(app *a, void *st, int action, intptr_t arg)
     if (action == ACT_RESULT) {
         app_push(a, &screen_guide, arg);
     } else if (action == ACT_KEY) {
-        if (arg == KEYBOARD_BACKSPACE) {
-            backspace(a, s);
-        } else if (arg == KEYBOARD_CLEAR) {
-            query(a)[0] = '\0';
+        ime_edit e;
+        if (keyboard_press(arg, &e)) {
+            keyboard_apply(&e, query(a), QUERY_MAX);
+            explicit_bzero(&e, sizeof e);
             run_query(a, s);
-        } else if (arg == KEYBOARD_SPACE) {
-            append(a, s, " ");
-        } else if (arg > 0 && arg < 128) {
-            char ch[2] = {(char)arg, 0};
-            append(a, s, ch);
         }
     }
 }

@@ -12,10 +12,12 @@
 #include "common/utf8.h"
 #include "hub/hub.h"
 #include "i18n/i18n.h"
+#include "ime/ime.h"
 
 enum {
     OP_TAP_TEXT, OP_TAP_XY, OP_DRAG, OP_TYPE, OP_WAIT, OP_EXPECT, OP_EXPECT_NOT,
     OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING, OP_CATALOG,
+    OP_KEYBOARD, OP_STROKE,
     OP_VERB     /* a verb a device or service adds (app/service.h) */
 };
 
@@ -40,6 +42,8 @@ static const struct {
     {"scroll-to", "T", 0, OP_SCROLL_TO},
     {"fling", "N", 4, OP_FLING},
     {"catalog", "T", 0, OP_CATALOG},
+    {"keyboard", "T", 0, OP_KEYBOARD},
+    {"stroke", "T", 0, OP_STROKE},
 };
 
 static int parse_ints(const char *s, int *out, int max)
@@ -60,6 +64,65 @@ static int parse_ints(const char *s, int *out, int max)
             return -1;
         out[n++] = (int)v;
         s = end;
+    }
+    return n;
+}
+
+static const char *const keyboard_modes[IME_N_MODES] = {
+    [IME_PINYIN] = "pinyin", [IME_LETTERS] = "letters", [IME_DIGITS] = "digits",
+    [IME_HANDWRITING] = "handwriting"};
+
+static int keyboard_mode(const char *word)
+{
+    for (int m = 0; m < IME_N_MODES; m++)
+        if (!strcmp(word, keyboard_modes[m]))
+            return m;
+    return -1;
+}
+
+#define STROKE_MAX_POINTS 256
+
+/* "X,Y X,Y ..." in per-mille of the writing pad (0..1000). Returns the
+ * number of points (stored in xs/ys when not NULL), or -1 with why. */
+static int stroke_points(const char *s, int *xs, int *ys, size_t max, char *why,
+                         size_t why_size)
+{
+    int n = 0;
+    while (*s) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            break;
+        char *end;
+        long x = strtol(s, &end, 10);
+        if (end == s || *end != ',') {
+            snprintf(why, why_size, "takes points X,Y separated by spaces");
+            return -1;
+        }
+        s = end + 1;
+        long y = strtol(s, &end, 10);
+        if (end == s || (*end && *end != ' ' && *end != '\t')) {
+            snprintf(why, why_size, "takes points X,Y separated by spaces");
+            return -1;
+        }
+        s = end;
+        if (x < 0 || x > 1000 || y < 0 || y > 1000) {
+            snprintf(why, why_size, "points are per mille of the pad, 0..1000");
+            return -1;
+        }
+        if (n == STROKE_MAX_POINTS) {
+            snprintf(why, why_size, "takes at most %d points", STROKE_MAX_POINTS);
+            return -1;
+        }
+        if (xs && (size_t)n < max) {
+            xs[n] = (int)x;
+            ys[n] = (int)y;
+        }
+        n++;
+    }
+    if (n == 0) {
+        snprintf(why, why_size, "needs at least one point");
+        return -1;
     }
     return n;
 }
@@ -133,6 +196,18 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
             (strlen(rest) < 2 || strlen(rest) > 8 || strspn(rest, "abcdefghijklmnopqrstuvwxyz-") != strlen(rest))) {
             diag_add(errors, s->path, lineno, 0, "'lang' takes a language code (2-8 of a-z and '-')");
             return false;
+        }
+        if (st.op == OP_KEYBOARD && keyboard_mode(rest) < 0) {
+            diag_add(errors, s->path, lineno, 0,
+                     "'keyboard' takes pinyin, letters, digits or handwriting");
+            return false;
+        }
+        if (st.op == OP_STROKE) {
+            char why[96];
+            if (stroke_points(rest, NULL, NULL, 0, why, sizeof why) < 0) {
+                diag_add(errors, s->path, lineno, 0, "'stroke' %s", why);
+                return false;
+            }
         }
         if (st.op == OP_LARGE && strcmp(rest, "on") && strcmp(rest, "off")) {
             diag_add(errors, s->path, lineno, 0, "'large' takes on or off");
@@ -359,6 +434,28 @@ static bool scroll_to(app *a, const char *text)
     return false;
 }
 
+/* Draws one stroke on the writing pad with a finger, the points given in
+ * per mille of the pad, a frame apart. False when no pad is on screen. */
+static bool stroke_step(app *a, const char *text)
+{
+    app_pump(a);
+    if (!a->ui.has_pad)
+        return false;
+    SDL_Rect r = a->ui.pad.rect;
+    int xs[STROKE_MAX_POINTS], ys[STROKE_MAX_POINTS];
+    char why[96];
+    int n = stroke_points(text, xs, ys, STROKE_MAX_POINTS, why, sizeof why);
+    for (int i = 0; i < n; i++) {
+        int x = r.x + xs[i] * (r.w - 1) / 1000, y = r.y + ys[i] * (r.h - 1) / 1000;
+        push_finger(a, i == 0 ? SDL_FINGERDOWN : SDL_FINGERMOTION, x, y);
+        clock_advance(FRAME_MS);
+        if (i == n - 1)
+            push_finger(a, SDL_FINGERUP, x, y);
+    }
+    settle(a);
+    return true;
+}
+
 /* How much kiosk time a device verb may take to show its effect. */
 #define VERB_LIMIT_MS 10000
 
@@ -499,6 +596,18 @@ int script_run(const script *s, app *a, const char *shots_dir)
             settle(a);
             if (strcmp(i18n_lang(), st->text)) {
                 fail(s, st, a, shots_dir, "lang: %s is not a configured language", st->text);
+                return 1;
+            }
+            break;
+        case OP_KEYBOARD:
+            ime_set_mode((ime_mode)keyboard_mode(st->text));
+            app_invalidate(a);
+            settle(a);
+            break;
+        case OP_STROKE:
+            if (!stroke_step(a, st->text)) {
+                fail(s, st, a, shots_dir, "stroke: %s", "no writing pad on screen "
+                     "(switch the keyboard to handwriting first)");
                 return 1;
             }
             break;

@@ -24,6 +24,7 @@ void ui_init(ui *u, SDL_Renderer *r)
 
 void ui_begin(ui *u)
 {
+    u->has_pad = false;
     u->n_targets = 0;
     u->n_texts = 0;
     u->n_scrolls = 0;
@@ -54,7 +55,21 @@ void ui_reset_input(ui *u)
     u->dragging = false;
     u->has_action = false;
     u->n_targets = u->n_texts = u->n_scrolls = 0;
+    if (u->inking)
+        ink_end(u->inking_pad.k);
+    u->inking = false;
+    u->has_pad = false;
     fling = NULL;
+}
+
+void ui_pad(ui *u, SDL_Rect r, ink *k, int action, intptr_t arg)
+{
+    u->pad.rect = r;
+    u->pad.k = k;
+    u->pad.action = action;
+    u->pad.arg = arg;
+    u->pad.layer = u->layer;
+    u->has_pad = true;
 }
 
 void ui_layer_push(ui *u)
@@ -601,6 +616,17 @@ static bool in_rect(SDL_Rect r, int x, int y)
 
 bool ui_pointer_down(ui *u, int x, int y)
 {
+    /* the writing pad takes its touches whole: a stroke is neither a tap
+     * nor a scroll */
+    if (u->has_pad && u->pad.layer == u->top_layer && in_rect(u->pad.rect, x, y)) {
+        u->inking_pad = u->pad;
+        u->inking = ink_begin(u->pad.k, x - u->pad.rect.x, y - u->pad.rect.y);
+        u->down = u->inking;
+        u->has_pressed = false;
+        u->dragging = false;
+        u->drag = NULL;
+        return true;
+    }
     u->down = true;
     u->down_x = u->last_x = x;
     u->down_y = u->last_y = y;
@@ -638,6 +664,10 @@ bool ui_pointer_move(ui *u, int x, int y)
 {
     if (!u->down)
         return false;
+    if (u->inking) {
+        ink_add(u->inking_pad.k, x - u->inking_pad.rect.x, y - u->inking_pad.rect.y);
+        return true;
+    }
     uint64_t now = clock_now_ms();
     bool redraw = false;
     if (!u->dragging) {
@@ -684,6 +714,16 @@ bool ui_pointer_up(ui *u, int x, int y)
 {
     if (!u->down)
         return false;
+    if (u->inking) {
+        ink_add(u->inking_pad.k, x - u->inking_pad.rect.x, y - u->inking_pad.rect.y);
+        ink_end(u->inking_pad.k);
+        u->inking = false;
+        u->down = false;
+        u->has_action = true;
+        u->action = u->inking_pad.action;
+        u->action_arg = u->inking_pad.arg;
+        return true;
+    }
     /* measured before the final move below, which resets last_move_ms */
     uint64_t rested = clock_now_ms() - u->last_move_ms;
     ui_pointer_move(u, x, y);

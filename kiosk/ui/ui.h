@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ime/ink.h"
 #include "ui/text.h"
 #include "ui/theme.h"
 
@@ -97,6 +98,10 @@ typedef struct ui {
     bool has_action;
     int action;
     intptr_t action_arg;
+    /* the writing pad of this frame (ui_pad), and the stroke being drawn */
+    struct { SDL_Rect rect; ink *k; int action; intptr_t arg; int layer; } pad, inking_pad;
+    bool has_pad;
+    bool inking;
 } ui;
 
 void ui_init(ui *u, SDL_Renderer *r);
@@ -154,6 +159,13 @@ void ui_qr(ui *u, SDL_Rect r, const char *text);
  * returned amount (pixels along the axis). content is the full extent. */
 int ui_scroll_begin(ui *u, ui_scroll *s, SDL_Rect view, int content);
 void ui_scroll_end(ui *u, ui_scroll *s, SDL_Rect view);
+
+/* A writing pad: a finger that lands inside r draws a stroke into k (in
+ * pad coordinates, 0..r.w-1 x 0..r.h-1) instead of tapping or scrolling,
+ * with the same one-finger filtering as every touch; when it lifts, action
+ * with arg is taken like a tap, so the screen can recognise the ink. The
+ * caller draws the pad and its ink. One pad per frame. */
+void ui_pad(ui *u, SDL_Rect r, ink *k, int action, intptr_t arg);
 
 /* Does rect r intersect the current clip (worth drawing)? */
 bool ui_visible(const ui *u, SDL_Rect r);
