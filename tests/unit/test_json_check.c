@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "catalog/json_check.h"
+#include "../support/diag_expect.h"
 
 static const char DOC[] =
     "{\"title\": {\"zh\": \"满意度调查\", \"en\": \"Survey\"},\n"
@@ -108,27 +109,8 @@ static void expect(const char *text, const char *const *want)
         ok = json_check_finish(&jc);
         json_decref(root);
     }
-    size_t n_want = 0;
-    while (want[n_want])
-        n_want++;
-    char got[1400];
-    bool same = errors.count == n_want;
-    for (size_t i = 0; same && i < n_want; i++) {
-        diag_format(&errors.items[i], got, sizeof got);
-        same = !strcmp(got, want[i]);
-    }
-    if (!same) {
-        print_error("want %zu problem(s):\n", n_want);
-        for (size_t i = 0; i < n_want; i++)
-            print_error("  %s\n", want[i]);
-        print_error("got %zu:\n", errors.count);
-        for (size_t i = 0; i < errors.count; i++) {
-            diag_format(&errors.items[i], got, sizeof got);
-            print_error("  %s\n", got);
-        }
-    }
-    assert_true(same);
-    assert_int_equal(ok, n_want == 0);
+    assert_true(diag_expect_same(&errors, want));
+    assert_int_equal(ok, want[0] == NULL);
     survey_free(&s);
     diag_clear(&errors);
 }
