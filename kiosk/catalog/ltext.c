@@ -3,7 +3,7 @@
  * two or three languages, so a linear scan of a few entries is the whole
  * lookup.
  */
-#include "catalog/catalog.h"
+#include "catalog/ltext.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
  * settings: kiosk.conf, the INI file field technicians edit (read with inih).
  *
- * Every key lives in one table in settings.c with its type, range, default
+ * Every key lives in one table in settings_keys.c with its type, range, default
  * and help text; adding a key is one line there. Unknown sections and keys
  * are errors, because a technician's typo ("idle_timout") silently ignored
  * would leave the kiosk running on a default nobody chose.

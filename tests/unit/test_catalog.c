@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "catalog/catalog.h"
+#include "../support/diag_expect.h"
 
 static const char BASE[] =
     "{\"version\": \"2026.11\",\n"
@@ -95,25 +96,7 @@ static void expect_text(const char *text, size_t len, const char *const *want)
 {
     diag_list errors = DIAG_LIST_INIT;
     catalog *c = catalog_parse(text, len, "t.json", &errors);
-    char got[1400];
-    size_t n_want = 0;
-    while (want[n_want])
-        n_want++;
-    bool same = errors.count == n_want;
-    for (size_t i = 0; same && i < n_want; i++) {
-        diag_format(&errors.items[i], got, sizeof got);
-        same = !strcmp(got, want[i]);
-    }
-    if (!same) {
-        print_error("want %zu problem(s):\n", n_want);
-        for (size_t i = 0; i < n_want; i++)
-            print_error("  %s\n", want[i]);
-        print_error("got %zu:\n", errors.count);
-        for (size_t i = 0; i < errors.count; i++) {
-            diag_format(&errors.items[i], got, sizeof got);
-            print_error("  %s\n", got);
-        }
-    }
+    bool same = diag_expect_same(&errors, want);
     assert_null(c);
     assert_true(same);
     diag_clear(&errors);

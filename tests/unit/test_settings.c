@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "settings/settings.h"
+#include "../support/diag_expect.h"
 
 /* mkdtemp names are short; small buffers keep -Wformat-truncation quiet. */
 static char root[64];
@@ -92,31 +93,16 @@ static bool parse(settings *s, const char *text, diag_list *errors)
  * printing both lists on a mismatch so a failure shows the real text. */
 static void assert_errors(const diag_list *errors, ...)
 {
-    const char *want[32];
+    const char *want[33];
     size_t n = 0;
     va_list ap;
     va_start(ap, errors);
-    for (const char *w; (w = va_arg(ap, const char *));)
+    for (const char *w; n < 32 && (w = va_arg(ap, const char *));)
         want[n++] = w;
     va_end(ap);
-
-    bool same = n == errors->count;
-    char buf[1400];
-    for (size_t i = 0; same && i < n; i++) {
-        diag_format(&errors->items[i], buf, sizeof buf);
-        same = !strcmp(buf, want[i]);
-    }
-    if (!same) {
-        print_message("expected %zu error(s):\n", n);
-        for (size_t i = 0; i < n; i++)
-            print_message("  %s\n", want[i]);
-        print_message("got %zu:\n", errors->count);
-        for (size_t i = 0; i < errors->count; i++) {
-            diag_format(&errors->items[i], buf, sizeof buf);
-            print_message("  %s\n", buf);
-        }
+    want[n] = NULL;
+    if (!diag_expect_same(errors, want))
         fail();
-    }
 }
 
 /* Parses text expecting exactly one error, equal to want. */

@@ -1,0 +1,129 @@
+/*
+ * settings_defaults: a settings value's life -- built from the table's
+ * defaults, freed, compared, and read (the site name per language).
+ */
+#include "settings/settings_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool settings_defaults(settings *s, const char *base_dir)
+{
+    memset(s, 0, sizeof *s);
+    s->base_dir = settings_absolute_path(base_dir);
+    if (!s->base_dir)
+        return false;
+    char why[256];
+    for (size_t i = 0; i < settings_n_keys; i++) {
+        /* Fails only when out of memory: the unit tests parse every default. */
+        if (!settings_set_value(s, &settings_keys[i], settings_keys[i].pub.def,
+                                why, sizeof why)) {
+            settings_free(s);
+            return false;
+        }
+    }
+    return true;
+}
+
+void settings_free(settings *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < settings_n_keys; i++) {
+        key_type t = settings_keys[i].type;
+        if (t == KT_STRING || t == KT_PHONE || t == KT_PATH)
+            free(*(char **)((char *)s + settings_keys[i].offset));
+    }
+    for (int i = 0; i < s->n_site_names; i++)
+        free(s->site_names[i].text);
+    free(s->path);
+    free(s->base_dir);
+    memset(s, 0, sizeof *s);
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+bool settings_equal(const settings *a, const settings *b)
+{
+    for (size_t i = 0; i < settings_n_keys; i++) {
+        const key_def *k = &settings_keys[i];
+        const char *fa = (const char *)a + k->offset;
+        const char *fb = (const char *)b + k->offset;
+        int na = 0, nb = 0;
+        if (k->type == KT_LANGS || k->type == KT_READERS || k->type == KT_LTEXT) {
+            na = *(const int *)((const char *)a + k->count_offset);
+            nb = *(const int *)((const char *)b + k->count_offset);
+            if (na != nb)
+                return false;
+        }
+        switch (k->type) {
+        case KT_INT:
+        case KT_ENUM:
+            if (*(const int *)fa != *(const int *)fb)
+                return false;
+            break;
+        case KT_BOOL:
+            if (*(const bool *)fa != *(const bool *)fb)
+                return false;
+            break;
+        case KT_DOUBLE:
+            if (*(const double *)fa != *(const double *)fb)
+                return false;
+            break;
+        case KT_STRING:
+        case KT_PHONE:
+        case KT_PATH:
+            if (!str_eq(*(char *const *)fa, *(char *const *)fb))
+                return false;
+            break;
+        case KT_LANG:
+            if (strcmp(fa, fb))
+                return false;
+            break;
+        case KT_LANGS:
+            for (int j = 0; j < na; j++)
+                if (strcmp(a->langs[j], b->langs[j]))
+                    return false;
+            break;
+        case KT_LTEXT: {
+            /* the same texts per language, in any order */
+            const settings_text *la = (const settings_text *)fa;
+            const settings_text *lb = (const settings_text *)fb;
+            for (int j = 0; j < na; j++) {
+                bool found = false;
+                for (int m = 0; m < nb && !found; m++)
+                    found = !strcmp(la[j].lang, lb[m].lang) &&
+                            !strcmp(la[j].text, lb[m].text);
+                if (!found)
+                    return false;
+            }
+            break;
+        }
+        case KT_READERS:
+            for (int j = 0; j < na; j++)
+                if (a->readers[j].vid != b->readers[j].vid ||
+                    a->readers[j].pid != b->readers[j].pid ||
+                    a->readers[j].transport != b->readers[j].transport)
+                    return false;
+            break;
+        }
+    }
+    return true;
+}
+
+const char *settings_site_name(const settings *s, const char *lang)
+{
+    const char *fallback = NULL;
+    for (int i = 0; i < s->n_site_names; i++) {
+        if (lang && !strcmp(s->site_names[i].lang, lang))
+            return s->site_names[i].text;
+        if (!strcmp(s->site_names[i].lang, s->fallback_lang))
+            fallback = s->site_names[i].text;
+    }
+    if (fallback)
+        return fallback;
+    return s->n_site_names ? s->site_names[0].text : "";
+}

@@ -1,0 +1,113 @@
+/*
+ * settings_internal: what the settings files share (private to
+ * kiosk/settings/): the key table's row type, the table itself, key lookups,
+ * typed values and the small text helpers messages use.
+ */
+#ifndef KIOSK_SETTINGS_INTERNAL_H
+#define KIOSK_SETTINGS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "settings/settings.h"
+
+typedef enum key_type {
+    KT_INT, KT_BOOL, KT_DOUBLE, KT_STRING, KT_PHONE, KT_PATH, KT_ENUM,
+    KT_LANG, KT_LANGS, KT_LTEXT, KT_READERS
+} key_type;
+
+/* What check_after_parse verifies on the file system for a path key. */
+typedef enum path_check {
+    PC_NONE,
+    PC_FILE,            /* a readable regular file */
+    PC_DIR,             /* an existing directory */
+    PC_DIR_OR_PARENT    /* a directory, or absent with an existing parent
+                           (the kiosk creates the last level itself) */
+} path_check;
+
+typedef struct key_def {
+    settings_key pub;       /* first, so settings_key_at can hand it out */
+    key_type type;
+    size_t offset;          /* of the field in struct settings */
+    size_t count_offset;    /* lists: of the int holding the entry count */
+    double min, max;        /* int and double: range; string, path: the
+                               minimum length (0 = may be empty) in min */
+    const char *unit;       /* int: "seconds" etc. for messages; may be NULL */
+    const char *const *choices; /* enum: NULL-terminated, index = value */
+    path_check check;
+} key_def;
+
+/* ---- the table (settings_keys.c) ----------------------------------------- */
+
+typedef struct settings_section {
+    const char *name;
+    const char *help;
+} settings_section;
+
+/* Every key, settings_n_keys rows, in file order; settings_key_at hands out
+ * their pub parts. */
+extern const key_def settings_keys[];
+extern const size_t settings_n_keys;
+
+/* In file order; every key's section must be one of these (a unit test
+ * checks), and settings_write walks this list. */
+extern const settings_section settings_sections[];
+extern const int settings_n_sections;
+
+/* Row of [settings_sections[section]] name, or -1. */
+int settings_find_key(int section, const char *name);
+
+/* Row of the key whose value lives at offset in struct settings, or -1
+ * (for the cross-key rules). */
+int settings_key_at_offset(size_t offset);
+
+/* The lang-text row whose family ("site_name") the key NAME.LANG belongs
+ * to in section, for a LANG without a row of its own; -1 when none. */
+int settings_find_family(int section, const char *name);
+
+/* "site_name.en" -> the code after the family name's '.', or NULL. */
+const char *settings_lang_of_key(const char *name);
+
+/* ---- text helpers (settings_values.c) ------------------------------------ */
+/* ASCII-only on purpose: <ctype.h> follows the locale, and the kiosk's
+ * parsing must not change with LANG. */
+
+bool settings_is_space(char c);
+
+/* Trims ASCII whitespace from both ends of s[0..*len); returns the start. */
+const char *settings_trim(const char *s, size_t *len);
+
+/* s[0..len) is exactly word. */
+bool settings_span_eq(const char *s, size_t len, const char *word);
+
+/* Room for SHOWN_MAX bytes of text plus "..." and the NUL. */
+#define SHOWN_MAX 48
+#define SHOWN_SIZE (SHOWN_MAX + 4)
+
+/* Copies s[0..len) into buf for a message: at most SHOWN_MAX bytes, cut on
+ * a character boundary and marked "...", control characters and invalid
+ * bytes as '?'. Returns buf. */
+const char *settings_shown(char buf[SHOWN_SIZE], const char *s, size_t len);
+
+/* ---- values (settings_values.c) ------------------------------------------ */
+
+/* dir made absolute against the current directory (NULL or "" = the
+ * current directory itself), normalised. NULL when out of memory. */
+char *settings_absolute_path(const char *dir);
+
+/* "1.50" for 150 hundredths (locale-proof, unlike %f). */
+void settings_format_hundredths(long h, char *buf, size_t size);
+
+/* Parses v as key k's type and stores it in s; on a bad value fills why
+ * (the part after "key = value: ") and returns false, s untouched. Relative
+ * paths resolve against s->base_dir, which must be set. */
+bool settings_set_value(settings *s, const key_def *k, const char *v,
+                        char *why, size_t wsize);
+
+/* Stores v as the text in the language key name ("site_name.en") names, in
+ * the list of family k, replacing an earlier one in that language; false
+ * with why filled otherwise. */
+bool settings_set_lang_text(settings *s, const key_def *k, const char *name,
+                            const char *v, char *why, size_t wsize);
+
+#endif

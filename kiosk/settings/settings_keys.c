@@ -1,0 +1,155 @@
+/*
+ * settings_keys: the table of every kiosk.conf key -- section, name, type,
+ * range, default and help text -- and looking keys up in it. Adding a key
+ * is one row here (and its field in struct settings).
+ */
+#include "settings/settings_internal.h"
+
+#include <string.h>
+
+static const char *const simulate_choices[] = {"auto", "on", "off", NULL};
+static const char *const renderer_choices[] = {"software", "accelerated", NULL};
+
+/* Each row is one key. The default is text exactly as a technician would
+ * write it, and goes through the same parser as the file: settings_defaults
+ * and "an empty kiosk.conf" cannot disagree. */
+#define F(field) offsetof(settings, field)
+#define KEY_INT(sec, name, field, lo, hi, def, unit_, help) \
+    {{sec, name, "int", def, help}, KT_INT, F(field), 0, lo, hi, unit_, NULL, PC_NONE}
+#define KEY_BOOL(sec, name, field, def, help) \
+    {{sec, name, "bool", def, help}, KT_BOOL, F(field), 0, 0, 1, NULL, NULL, PC_NONE}
+#define KEY_DOUBLE(sec, name, field, lo, hi, def, help) \
+    {{sec, name, "double", def, help}, KT_DOUBLE, F(field), 0, lo, hi, NULL, NULL, PC_NONE}
+#define KEY_STRING(sec, name, field, minlen, def, help) \
+    {{sec, name, "string", def, help}, KT_STRING, F(field), 0, minlen, SETTINGS_MAX_VALUE, NULL, NULL, PC_NONE}
+#define KEY_PHONE(sec, name, field, def, help) \
+    {{sec, name, "phone", def, help}, KT_PHONE, F(field), 0, 3, 20, NULL, NULL, PC_NONE}
+#define KEY_PATH(sec, name, field, minlen, check_, def, help) \
+    {{sec, name, "path", def, help}, KT_PATH, F(field), 0, minlen, SETTINGS_MAX_VALUE, NULL, NULL, check_}
+#define KEY_ENUM(sec, name, field, choices_, def, help) \
+    {{sec, name, "enum", def, help}, KT_ENUM, F(field), 0, 0, 0, NULL, choices_, PC_NONE}
+#define KEY_LANG(sec, name, field, def, help) \
+    {{sec, name, "lang", def, help}, KT_LANG, F(field), 0, 0, 0, NULL, NULL, PC_NONE}
+#define KEY_LTEXT(sec, name, field, count, def, help) \
+    {{sec, name, "lang-text", def, help}, KT_LTEXT, F(field), F(count), 1, SETTINGS_MAX_VALUE, NULL, NULL, PC_NONE}
+#define KEY_LANGS(sec, name, field, count, def, help) \
+    {{sec, name, "lang-list", def, help}, KT_LANGS, F(field), F(count), 1, SETTINGS_MAX_LANGS, NULL, NULL, PC_NONE}
+#define KEY_READERS(sec, name, field, count, def, help) \
+    {{sec, name, "reader-list", def, help}, KT_READERS, F(field), F(count), 0, SETTINGS_MAX_READERS, NULL, NULL, PC_NONE}
+
+const key_def settings_keys[] = {
+    KEY_INT("display", "width", width, 480, 7680, "1080", "pixels", "Screen width in pixels (屏幕宽度); portrait screens are narrower than tall"),
+    KEY_INT("display", "height", height, 480, 7680, "1920", "pixels", "Screen height in pixels (屏幕高度); set width and height together"),
+    KEY_BOOL("display", "fullscreen", fullscreen, "yes", "Cover the whole screen without a window frame (全屏); no is for testing on a desktop"),
+    KEY_INT("display", "display_index", display_index, 0, 7, "0", NULL, "Which monitor to use when several are connected, 0 = the first (显示器编号)"),
+    KEY_BOOL("display", "show_cursor", show_cursor, "no", "Show the mouse pointer (显示鼠标指针); no on a touch screen"),
+    KEY_ENUM("display", "renderer", renderer, renderer_choices, "software", "How frames are drawn (渲染方式): software = CPU, same on every panel PC; accelerated = GPU driver, only with a real GPU"),
+    KEY_PATH("fonts", "regular", font_regular, 0, PC_FILE, "", "Font file for body text (常规字体); empty = auto: Noto Sans CJK face 2, else WenQuanYi Micro Hei face 0"),
+    KEY_INT("fonts", "regular_index", font_regular_index, 0, 15, "2", NULL, "Face inside the regular .ttc collection, used when regular is set (字体序号); 2 = Simplified Chinese in Noto Sans CJK"),
+    KEY_PATH("fonts", "bold", font_bold, 0, PC_FILE, "", "Font file for headings (粗体); empty = auto: Noto Sans CJK Bold face 2, else the regular font"),
+    KEY_INT("fonts", "bold_index", font_bold_index, 0, 15, "2", NULL, "Face inside the bold .ttc collection, used when bold is set"),
+    KEY_DOUBLE("fonts", "scale", font_scale, 0.75, 1.5, "1.0", "Multiplies every text size (字号缩放); 1.0 = as designed, at most two decimals"),
+    KEY_LANGS("ui", "languages", langs, n_langs, "zh, en", "UI languages, comma separated (界面语言), each with assets/strings/<code>.json; the first is the default"),
+    KEY_LANG("ui", "fallback_language", fallback_lang, "zh", "Language shown where a text lacks the UI language (后备语言); one of languages"),
+    KEY_BOOL("ui", "large_font", large_font, "no", "Start every session in large-font mode (大字模式)"),
+    KEY_BOOL("ui", "high_contrast", high_contrast, "no", "Start every session in high-contrast colours (高对比度)"),
+    KEY_LTEXT("ui", "site_name.zh", site_names, n_site_names, "文新街道便民服务中心", "Site name shown on the home screen (网点名称), one site_name.<code> line per language"),
+    KEY_LTEXT("ui", "site_name.en", site_names, n_site_names, "Wenxin Subdistrict Service Centre", "Site name in English; a language without a site_name line shows the fallback's"),
+    KEY_PHONE("ui", "hotline", hotline, "12345", "Help phone number shown on every screen (服务热线); digits and '-'"),
+    KEY_INT("session", "idle_timeout", idle_timeout, 15, 1800, "90", "seconds", "No touch for this long opens the 'need more time?' dialog (空闲超时)"),
+    KEY_INT("session", "idle_warning", idle_warning, 20, 300, "30", "seconds", "Countdown in that dialog before the session ends and its data is cleared (超时倒计时); less than idle_timeout"),
+    KEY_INT("session", "attract_after", attract_after, 10, 3600, "120", "seconds", "No touch on the home screen for this long starts the attract loop (待机轮播)"),
+    KEY_PATH("catalog", "path", catalog_path, 1, PC_FILE, "catalog.json", "Service catalogue JSON file (事项清单); must exist and be readable"),
+    KEY_PATH("paths", "data_dir", data_dir, 1, PC_DIR_OR_PARENT, "../var", "Writable directory for logs and counters (数据目录); created if missing, its parent must exist"),
+    KEY_PATH("paths", "assets_dir", assets_dir, 1, PC_DIR, "../assets", "Directory of images, icons and UI strings (资源目录); must exist"),
+    KEY_ENUM("idcard", "simulate", idcard_simulate, simulate_choices, "auto", "ID card reader simulation (身份证读卡器模拟): auto = only when no reader is found, on = always, off = never"),
+    KEY_BOOL("idcard", "remove_ends_session", idcard_remove_ends_session, "no", "Taking the card off the reader ends the session (取卡结束会话)"),
+    KEY_INT("idcard", "transfer_timeout_ms", idcard_timeout_ms, 50, 10000, "1000", "milliseconds", "Timeout of one USB transfer to the reader (读卡超时)"),
+    KEY_READERS("idcard", "readers", readers, n_readers, "0400:c35a/bulk, 0316:5020/bulk, 10c4:0007/hid", "USB readers to look for: VID:PID/transport, hex as lsusb shows it, transport bulk or hid"),
+};
+
+const size_t settings_n_keys = sizeof settings_keys / sizeof settings_keys[0];
+
+/* In file order; every key's section must be one of these (a unit test
+ * checks), and settings_write walks this list. */
+const settings_section settings_sections[] = {
+    {"display", "The screen (显示屏)"},
+    {"fonts", "Fonts (字体)"},
+    {"ui", "What the user sees (界面)"},
+    {"session", "Session timing in seconds (会话)"},
+    {"catalog", "Service catalogue (事项清单)"},
+    {"paths", "Directories (目录)"},
+    {"idcard", "ID card reader (身份证读卡器)"},
+};
+
+const int settings_n_sections =
+    (int)(sizeof settings_sections / sizeof settings_sections[0]);
+
+/* The enum is stored through an int lvalue (the table has no per-type
+ * setter); this keeps that honest if the enum ever grows a wider value. */
+_Static_assert(sizeof(simulate_mode) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(renderer_mode) == sizeof(int), "enum stored as int");
+
+size_t settings_key_count(void)
+{
+    return settings_n_keys;
+}
+
+const settings_key *settings_key_at(size_t i)
+{
+    return i < settings_n_keys ? &settings_keys[i].pub : NULL;
+}
+
+_Static_assert(sizeof settings_keys / sizeof settings_keys[0] <=
+               SETTINGS_MAX_KEYS, "raise SETTINGS_MAX_KEYS");
+
+int settings_key_line(const settings *s, const char *section, const char *name)
+{
+    for (size_t i = 0; i < settings_n_keys; i++)
+        if (!strcmp(settings_keys[i].pub.section, section) &&
+            !strcmp(settings_keys[i].pub.name, name))
+            return s->key_line[i];
+    return 0;
+}
+
+int settings_find_key(int section, const char *name)
+{
+    for (size_t i = 0; i < settings_n_keys; i++)
+        if (!strcmp(settings_keys[i].pub.section, settings_sections[section].name) &&
+            !strcmp(settings_keys[i].pub.name, name))
+            return (int)i;
+    return -1;
+}
+
+/* Index of the key whose value lives at offset (for the cross-key rules). */
+int settings_key_at_offset(size_t offset)
+{
+    for (size_t i = 0; i < settings_n_keys; i++)
+        if (settings_keys[i].offset == offset)
+            return (int)i;
+    return -1;
+}
+
+/* The lang-text row whose family ("site_name") the key NAME.LANG belongs
+ * to, for a LANG without a row of its own; -1 when none. */
+int settings_find_family(int section, const char *name)
+{
+    const char *dot = strchr(name, '.');
+    if (!dot)
+        return -1;
+    size_t flen = (size_t)(dot - name);
+    for (size_t i = 0; i < settings_n_keys; i++)
+        if (settings_keys[i].type == KT_LTEXT &&
+            !strcmp(settings_keys[i].pub.section, settings_sections[section].name) &&
+            !strncmp(settings_keys[i].pub.name, name, flen) &&
+            settings_keys[i].pub.name[flen] == '.')
+            return (int)i;
+    return -1;
+}
+
+/* "site_name.en" -> the code after the family name's '.', or NULL. */
+const char *settings_lang_of_key(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    return dot ? dot + 1 : NULL;
+}
