@@ -181,10 +181,9 @@ bool app_init(app *a, const app_setup *setup)
     a->last_input_ms = clock_now_ms();
     /* text entry: its engines open on first use, in data_dir/ime */
     char ime_dir[1024];
-    if (storage_path("ime/", ime_dir, sizeof ime_dir))
-        ime_configure(cfg->assets_dir, ime_dir, NULL, NULL);
-    else
-        ime_configure(cfg->assets_dir, "", NULL, NULL);
+    if (!storage_path("ime/", ime_dir, sizeof ime_dir))
+        ime_dir[0] = '\0';     /* no data directory: pinyin says unavailable */
+    ime_configure(cfg->assets_dir, ime_dir, cfg->rime_data, cfg->handwriting_model);
     ime_reset(IME_PINYIN);
     app_push(a, a->home, 0);
     a->wake_event = SDL_RegisterEvents(1);

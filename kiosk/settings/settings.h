@@ -96,6 +96,10 @@ typedef struct settings {
     reader_id readers[SETTINGS_MAX_READERS];
     int n_readers;
 
+    /* [input] engines' data; missing data disables that input mode only */
+    char *rime_data;
+    char *handwriting_model;
+
     /* Absolute directory that relative paths were resolved against (the
      * config file's directory); settings_write writes paths under it back
      * as relative ones, so a written file can be moved with its tree. */

@@ -66,6 +66,8 @@ const key_def settings_keys[] = {
     KEY_BOOL("idcard", "remove_ends_session", idcard_remove_ends_session, "no", "Taking the card off the reader ends the session (取卡结束会话)"),
     KEY_INT("idcard", "transfer_timeout_ms", idcard_timeout_ms, 50, 10000, "1000", "milliseconds", "Timeout of one USB transfer to the reader (读卡超时)"),
     KEY_READERS("idcard", "readers", readers, n_readers, "0400:c35a/bulk, 0316:5020/bulk, 10c4:0007/hid", "USB readers to look for: VID:PID/transport, hex as lsusb shows it, transport bulk or hid"),
+    KEY_PATH("input", "rime_data", rime_data, 1, PC_NONE, "/usr/share/rime-data", "Rime's shared data for pinyin input (拼音输入数据), Debian package rime-data-luna-pinyin; when missing, pinyin is unavailable and letters still work"),
+    KEY_PATH("input", "handwriting_model", handwriting_model, 1, PC_NONE, "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model", "Zinnia model for handwriting input (手写识别模型), Debian package tegaki-zinnia-simplified-chinese; when missing, handwriting is unavailable"),
 };
 
 const size_t settings_n_keys = sizeof settings_keys / sizeof settings_keys[0];
@@ -80,6 +82,7 @@ const settings_section settings_sections[] = {
     {"catalog", "Service catalogue (事项清单)"},
     {"paths", "Directories (目录)"},
     {"idcard", "ID card reader (身份证读卡器)"},
+    {"input", "Chinese text entry (中文输入)"},
 };
 
 const int settings_n_sections =
