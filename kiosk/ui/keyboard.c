@@ -259,8 +259,15 @@ void keyboard_draw(ui *u, SDL_Rect r, int action)
         }
     } else {    /* handwriting: the pad, and its keys beside it */
         int ph = 3 * kh + 2 * g + extra;
+        /* a pad about as wide as tall: a character is written in a square,
+         * and the keys beside it get the rest */
         int side = 2 * kw + g;
-        SDL_Rect pad = {r.x, y, r.w - side - g, ph};
+        int pw = r.w - side - g;
+        if (pw > ph * 5 / 4) {
+            pw = ph * 5 / 4;
+            side = r.w - pw - g;
+        }
+        SDL_Rect pad = {r.x, y, pw, ph};
         writing_pad(u, pad, action);
         int bh = (ph - 2 * g) / 3;
         SDL_Rect b1 = {r.x + r.w - side, y, side, bh};
