@@ -8,5 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
 cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$root/build" -j"$(nproc)" --target kiosk kioskctl
+# the pinyin engine's one-time preparation, ahead of the first resident
+"$root/build/kioskctl" ime prepare "$root/config/kiosk.conf" --data-dir "$root/build/var"
 exec "$root/build/kiosk" --windowed --config "$root/config/kiosk.conf" \
     --data-dir "$root/build/var" "$@"

@@ -183,6 +183,9 @@ bool app_init(app *a, const app_setup *setup)
     char ime_dir[1024];
     if (!storage_path("ime/", ime_dir, sizeof ime_dir))
         ime_dir[0] = '\0';     /* no data directory: pinyin says unavailable */
+    size_t dl = strlen(ime_dir);
+    if (dl > 1 && ime_dir[dl - 1] == '/')
+        ime_dir[dl - 1] = '\0';
     ime_configure(cfg->assets_dir, ime_dir, cfg->rime_data, cfg->handwriting_model);
     ime_reset(IME_PINYIN);
     app_push(a, a->home, 0);

@@ -18,5 +18,6 @@ typedef struct kioskctl_command {
 int cmd_catalog(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_idcard(int argc, char **argv);
+int cmd_ime(int argc, char **argv);
 
 #endif

@@ -19,6 +19,10 @@ static const kioskctl_command commands[] = {
      "idcard decode FILE     decode one ID-card reader answer (hex) to masked JSON\n"
      "idcard probe [CONFIG]  list configured readers with SAM ID and status",
      cmd_idcard},
+    {"ime",
+     "ime prepare [CONFIG] [--data-dir DIR]\n"
+     "                       compile the pinyin engine's data ahead of first use",
+     cmd_ime},
 };
 
 static void usage(FILE *out)
