@@ -9,6 +9,16 @@
  *     in tests/fixtures/strokes (the pad recognises after every stroke),
  *     ROUNDS rounds: p50 / p95 / p99 / max against the 30 ms p99 target.
  *
+ * And what pinyin (Rime) costs:
+ *
+ *  4. First use: pinyin_open on a fresh private directory (Rime deploys the
+ *     kiosk's patched schema, what `kioskctl ime prepare` does ahead) and on
+ *     a prepared one (what a resident's first key costs), 5 opens.
+ *  5. Memory the engine adds (VmRSS before and after the open).
+ *  6. Latency per key: pinyin_letter + the candidate page + the preedit,
+ *     what the keyboard does on every key, over words residents type,
+ *     ROUNDS rounds: p50 / p95 / p99 / max against the 5 ms p99 target.
+ *
  * Prints figures; never fails on time (shared, noisy build machines).
  */
 #include <stdio.h>
@@ -18,10 +28,12 @@
 
 #include "ime/handwriting.h"
 #include "ime/ink.h"
+#include "ime/pinyin.h"
 #include "../support/strokes.h"
 
 #define ROUNDS 20
 #define TARGET_P99_MS 30.0
+#define TARGET_KEY_P99_MS 5.0
 
 static const char *const CHARS[] = {"一", "十", "人", "口", "大", "王",
                                     "社", "保", "养", "老", "医"};
@@ -55,7 +67,7 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-int main(void)
+static int bench_handwriting(void)
 {
     static ink full[N_CHARS], part;
     for (size_t c = 0; c < N_CHARS; c++) {
@@ -124,4 +136,79 @@ int main(void)
     free(ms);
     handwriting_close(h);
     return 0;
+}
+
+static const char *const WORDS[] = {"shebao", "yanglaojin", "gongjijintiqu", "hukoudengji",
+                                    "yibaobaoxiao", "sbjf", "gjj", "tuixiujin", "shenfenzheng",
+                                    "canjiren"};
+#define N_WORDS (sizeof WORDS / sizeof *WORDS)
+
+static int bench_pinyin(void)
+{
+    printf("\nbench_ime: pinyin (Rime, luna_pinyin_simp, %s)\n", KIOSK_SOURCE_DIR "/assets/rime");
+    char dir[] = "/tmp/kiosk-bench-rime-XXXXXX";
+    if (!mkdtemp(dir))
+        return 1;
+    char user[128], err[512];
+    snprintf(user, sizeof user, "%s/rime", dir);
+    const char *patches = KIOSK_SOURCE_DIR "/assets/rime";
+    long rss0 = rss_kib();
+    double t0 = now_ms();
+    pinyin *p = pinyin_open(NULL, user, patches, err, sizeof err);
+    double fresh = now_ms() - t0;
+    if (!p) {
+        fprintf(stderr, "bench_ime: %s\n", err);
+        return 1;
+    }
+    long rss1 = rss_kib();
+    pinyin_close(p);
+    double opens[5];
+    for (int i = 0; i < 5; i++) {
+        t0 = now_ms();
+        p = pinyin_open(NULL, user, patches, err, sizeof err);
+        opens[i] = now_ms() - t0;
+        if (i < 4)
+            pinyin_close(p);
+    }
+    qsort(opens, 5, sizeof *opens, cmp_double);
+    printf("first use: %.1f ms on a fresh directory (deploys), median %.1f ms prepared\n",
+           fresh, opens[2]);
+    printf("memory (VmRSS): %ld KiB before open, +%ld KiB after\n", rss0, rss1 - rss0);
+
+    size_t cap = 0;
+    for (size_t w = 0; w < N_WORDS; w++)
+        cap += strlen(WORDS[w]);
+    cap *= ROUNDS;
+    double *ms = malloc(cap * sizeof *ms);
+    size_t n = 0;
+    pinyin_page page;
+    for (int r = 0; r < ROUNDS && ms; r++)
+        for (size_t w = 0; w < N_WORDS; w++) {
+            for (const char *c = WORDS[w]; *c; c++) {
+                t0 = now_ms();
+                pinyin_letter(p, *c);
+                pinyin_candidates(p, &page);
+                (void)pinyin_preedit(p);
+                ms[n++] = now_ms() - t0;
+            }
+            pinyin_clear(p);
+        }
+    if (!ms || !n)
+        return 1;
+    qsort(ms, n, sizeof *ms, cmp_double);
+    double p99 = ms[n * 99 / 100];
+    printf("candidates per key (%zu words, %d rounds, %zu keys):\n", N_WORDS, ROUNDS, n);
+    printf("  p50 %.2f ms   p95 %.2f ms   p99 %.2f ms   max %.2f ms\n", ms[n / 2],
+           ms[n * 95 / 100], p99, ms[n - 1]);
+    printf("  target: p99 under %.0f ms -- %s\n", TARGET_KEY_P99_MS,
+           p99 < TARGET_KEY_P99_MS ? "met" : "missed");
+    free(ms);
+    pinyin_close(p);
+    return 0;
+}
+
+int main(void)
+{
+    int rc = bench_handwriting();
+    return bench_pinyin() || rc;
 }
