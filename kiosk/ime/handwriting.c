@@ -11,6 +11,7 @@
 
 #include <zinnia.h>
 
+#include "common/dynlib.h"
 #include "common/utf8.h"
 
 #define PACKAGE "tegaki-zinnia-simplified-chinese"
@@ -26,6 +27,46 @@ struct handwriting {
     zinnia_recognizer_t *rec;
     zinnia_character_t *ch;   /* scratch, reused for every recognition */
 };
+
+/* zinnia, loaded on first use (common/dynlib.h says why): the functions
+ * this file calls, bound by name. */
+static struct {
+    zinnia_character_t *(*character_new)(void);
+    void (*character_destroy)(zinnia_character_t *);
+    void (*character_set_width)(zinnia_character_t *, size_t);
+    void (*character_set_height)(zinnia_character_t *, size_t);
+    void (*character_clear)(zinnia_character_t *);
+    int (*character_add)(zinnia_character_t *, size_t, int, int);
+    const char *(*result_value)(zinnia_result_t *, size_t);
+    size_t (*result_size)(zinnia_result_t *);
+    void (*result_destroy)(zinnia_result_t *);
+    zinnia_recognizer_t *(*recognizer_new)(void);
+    void (*recognizer_destroy)(zinnia_recognizer_t *);
+    int (*recognizer_open)(zinnia_recognizer_t *, const char *);
+    const char *(*recognizer_strerror)(zinnia_recognizer_t *);
+    zinnia_result_t *(*recognizer_classify)(zinnia_recognizer_t *, const zinnia_character_t *,
+                                            size_t);
+} zn;
+
+static bool load_zinnia(char *err, size_t err_size)
+{
+#define SYM(n) {"zinnia_" #n, (void **)&zn.n}
+    const dynlib_symbol syms[] = {
+        SYM(character_new), SYM(character_destroy), SYM(character_set_width),
+        SYM(character_set_height), SYM(character_clear), SYM(character_add),
+        SYM(result_value), SYM(result_size), SYM(result_destroy), SYM(recognizer_new),
+        SYM(recognizer_destroy), SYM(recognizer_open), SYM(recognizer_strerror),
+        SYM(recognizer_classify),
+    };
+#undef SYM
+    char why[400];
+    if (dynlib_load("libzinnia.so.0", "libzinnia0", syms, sizeof syms / sizeof *syms, why,
+                    sizeof why))
+        return true;
+    if (err && err_size)
+        snprintf(err, err_size, "handwriting: %s", why);
+    return false;
+}
 
 static void set_err(char *err, size_t size, const char *fmt, const char *path,
                     const char *why)
@@ -53,10 +94,12 @@ handwriting *handwriting_open(const char *model_path, char *err, size_t err_size
     }
     fclose(f);
 
+    if (!load_zinnia(err, err_size))
+        return NULL;
     handwriting *h = calloc(1, sizeof *h);
     if (h) {
-        h->rec = zinnia_recognizer_new();
-        h->ch = zinnia_character_new();
+        h->rec = zn.recognizer_new();
+        h->ch = zn.character_new();
     }
     if (!h || !h->rec || !h->ch) {
         set_err(err, err_size, "handwriting model %s: %s (Debian package %s)", model_path,
@@ -64,10 +107,10 @@ handwriting *handwriting_open(const char *model_path, char *err, size_t err_size
         handwriting_close(h);
         return NULL;
     }
-    if (!zinnia_recognizer_open(h->rec, model_path)) {
+    if (!zn.recognizer_open(h->rec, model_path)) {
         set_err(err, err_size,
                 "handwriting model %s: not a zinnia model (%s); reinstall the Debian package %s",
-                model_path, zinnia_recognizer_strerror(h->rec));
+                model_path, zn.recognizer_strerror(h->rec));
         handwriting_close(h);
         return NULL;
     }
@@ -80,11 +123,11 @@ void handwriting_close(handwriting *h)
         return;
     if (h->ch) {
         /* The scratch character holds the resident's last strokes. */
-        zinnia_character_clear(h->ch);
-        zinnia_character_destroy(h->ch);
+        zn.character_clear(h->ch);
+        zn.character_destroy(h->ch);
     }
     if (h->rec)
-        zinnia_recognizer_destroy(h->rec);
+        zn.recognizer_destroy(h->rec);
     free(h);
 }
 
@@ -117,18 +160,18 @@ static void normalise(handwriting *h, const ink *k)
     double ox = NORM_BOX / 2.0 - scale * (minx + maxx) / 2.0;
     double oy = NORM_BOX / 2.0 - scale * (miny + maxy) / 2.0;
 
-    zinnia_character_clear(h->ch);
-    zinnia_character_set_width(h->ch, NORM_BOX);
-    zinnia_character_set_height(h->ch, NORM_BOX);
+    zn.character_clear(h->ch);
+    zn.character_set_width(h->ch, NORM_BOX);
+    zn.character_set_height(h->ch, NORM_BOX);
     for (int s = 0; s < k->n_strokes; s++) {
         int first, n = ink_stroke_points(k, s, &first);
         for (int i = first; i < first + n; i++)
-            zinnia_character_add(h->ch, (size_t)s, (int)(ox + scale * k->x[i] + 0.5),
+            zn.character_add(h->ch, (size_t)s, (int)(ox + scale * k->x[i] + 0.5),
                                  (int)(oy + scale * k->y[i] + 0.5));
         /* zinnia describes a stroke by its start and end; a one-point
          * stroke (a dot) gets its point twice so it still counts. */
         if (n == 1)
-            zinnia_character_add(h->ch, (size_t)s, (int)(ox + scale * k->x[first] + 0.5),
+            zn.character_add(h->ch, (size_t)s, (int)(ox + scale * k->x[first] + 0.5),
                                  (int)(oy + scale * k->y[first] + 0.5));
     }
 }
@@ -149,16 +192,16 @@ size_t handwriting_recognize(handwriting *h, const ink *k, char out[][HANDWRITIN
     normalise(h, k);
     /* A few spare so that dropping a value that is not one character
      * (the model holds none we know of) still leaves max to offer. */
-    zinnia_result_t *r = zinnia_recognizer_classify(h->rec, h->ch, max + 4);
+    zinnia_result_t *r = zn.recognizer_classify(h->rec, h->ch, max + 4);
     size_t n = 0;
     if (r) {
-        for (size_t i = 0; i < zinnia_result_size(r) && n < max; i++) {
-            const char *v = zinnia_result_value(r, i);
+        for (size_t i = 0; i < zn.result_size(r) && n < max; i++) {
+            const char *v = zn.result_value(r, i);
             if (v && one_char(v))
                 memcpy(out[n++], v, strlen(v) + 1);
         }
-        zinnia_result_destroy(r);
+        zn.result_destroy(r);
     }
-    zinnia_character_clear(h->ch);
+    zn.character_clear(h->ch);
     return n;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/dynlib.h"
 #include "common/textfile.h"
 
 #define SCHEMA "luna_pinyin_simp"
@@ -136,7 +137,16 @@ static RimeApi *start_rime(const char *shared_dir, const char *user_dir, const c
     }
     if (!make_dir(user_dir, err, err_size) || !copy_patches(patch_dir, user_dir, err, err_size))
         return NULL;
-    RimeApi *api = rime_get_api();
+    /* librime on first use (common/dynlib.h says why): its whole API is
+     * one table of functions behind rime_get_api */
+    RimeApi *(*get_api)(void) = NULL;
+    const dynlib_symbol sym[] = {{"rime_get_api", (void **)&get_api}};
+    char why[400];
+    if (!dynlib_load("librime.so.1", "librime1", sym, 1, why, sizeof why)) {
+        snprintf(err, err_size, "pinyin: %s", why);
+        return NULL;
+    }
+    RimeApi *api = get_api();
     if (!api) {
         snprintf(err, err_size, "pinyin: librime is not usable (install librime1)");
         return NULL;
