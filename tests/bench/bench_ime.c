@@ -67,6 +67,16 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Sorts the n timings and prints their percentiles against the p99 target. */
+static void print_series(double *ms, size_t n, double target)
+{
+    qsort(ms, n, sizeof *ms, cmp_double);
+    double p99 = ms[n * 99 / 100];
+    printf("  p50 %.2f ms   p95 %.2f ms   p99 %.2f ms   max %.2f ms\n", ms[n / 2],
+           ms[n * 95 / 100], p99, ms[n - 1]);
+    printf("  target: p99 under %.0f ms -- %s\n", target, p99 < target ? "met" : "missed");
+}
+
 static int bench_handwriting(void)
 {
     static ink full[N_CHARS], part;
@@ -125,14 +135,9 @@ static int bench_handwriting(void)
                 handwriting_recognize(h, &part, out, 10);
                 ms[n++] = now_ms() - t0;
             }
-    qsort(ms, n, sizeof *ms, cmp_double);
-    double p99 = ms[n * 99 / 100];
     printf("recognition after each stroke (%zu fixtures, %d rounds, %zu calls, 10 candidates):\n",
            N_CHARS, ROUNDS, n);
-    printf("  p50 %.2f ms   p95 %.2f ms   p99 %.2f ms   max %.2f ms\n", ms[n / 2],
-           ms[n * 95 / 100], p99, ms[n - 1]);
-    printf("  target: p99 under %.0f ms -- %s\n", TARGET_P99_MS,
-           p99 < TARGET_P99_MS ? "met" : "missed");
+    print_series(ms, n, TARGET_P99_MS);
     free(ms);
     handwriting_close(h);
     return 0;
@@ -195,13 +200,8 @@ static int bench_pinyin(void)
         }
     if (!ms || !n)
         return 1;
-    qsort(ms, n, sizeof *ms, cmp_double);
-    double p99 = ms[n * 99 / 100];
     printf("candidates per key (%zu words, %d rounds, %zu keys):\n", N_WORDS, ROUNDS, n);
-    printf("  p50 %.2f ms   p95 %.2f ms   p99 %.2f ms   max %.2f ms\n", ms[n / 2],
-           ms[n * 95 / 100], p99, ms[n - 1]);
-    printf("  target: p99 under %.0f ms -- %s\n", TARGET_KEY_P99_MS,
-           p99 < TARGET_KEY_P99_MS ? "met" : "missed");
+    print_series(ms, n, TARGET_KEY_P99_MS);
     free(ms);
     pinyin_close(p);
     return 0;
