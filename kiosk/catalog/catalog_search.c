@@ -878,8 +878,12 @@ void catalog_search_suggest(const catalog *c, const char *query_text, const char
     if (q.advice)
         out->elsewhere = ltext_get(&q.advice->say, lang);
 
+    /* only for a query that finds nothing as typed: "sebao" finds 社保
+     * already, and correcting it would only distract */
     char fixed[QUERY_MAX];
     catalog_hit hit;
+    if (search_query(c, &q, lang, &hit, 1) > 0)
+        return;
     for (int loose = 0; loose < 2 && !out->did_you_mean[0]; loose++) {
         if (!all_ascii(q.full, q.full_len) || !correct_query(c, &q, loose, fixed, sizeof fixed))
             continue;
