@@ -889,7 +889,9 @@ void catalog_search_suggest(const catalog *c, const char *query_text, const char
             continue;
         query fq;
         query_init(c, &fq, fixed);
-        if (search_query(c, &fq, lang, &hit, 1) > 0 &&
+        /* worth offering when it finds a service or knows where to go
+         * ("pasport") */
+        if ((fq.advice || search_query(c, &fq, lang, &hit, 1) > 0) &&
             strlen(fixed) < sizeof out->did_you_mean)
             memcpy(out->did_you_mean, fixed, strlen(fixed) + 1);
     }

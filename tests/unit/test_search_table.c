@@ -198,6 +198,10 @@ static void test_did_you_mean(void **state)
     assert_string_equal(s.did_you_mean, "pension");
     catalog_search_suggest(cat, "yangloa", "zh", &s);
     assert_string_equal(s.did_you_mean, "yanglao");
+    catalog_search_suggest(cat, "pansoin", "en", &s);   /* two slips */
+    assert_string_equal(s.did_you_mean, "pension");
+    catalog_search_suggest(cat, "pasport", "en", &s);   /* advice only */
+    assert_string_equal(s.did_you_mean, "passport");
     /* found as typed: nothing to correct */
     catalog_search_suggest(cat, "sebao", "zh", &s);
     assert_string_equal(s.did_you_mean, "");
