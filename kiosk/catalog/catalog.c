@@ -14,12 +14,14 @@
  */
 #include "catalog/catalog.h"
 #include "catalog/json_check.h"
+#include "catalog/search_words.h"
 #include "common/textfile.h"
 #include "common/utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -517,9 +519,28 @@ static char *join_folded(json_check *v, const char *const *parts, size_t n)
     return buf;
 }
 
+size_t catalog_loosen(const char *in, char *out, size_t size)
+{
+    if (!out || size == 0)
+        return 0;
+    size_t o = 0;
+    for (const char *p = in ? in : ""; *p && o + 1 < size; p++) {
+        /* zh ch sh -> z c s; ng -> n: the pairs residents from the south
+         * (and many from the north) do not tell apart when they spell */
+        if (*p == 'h' && o > 0 && (out[o - 1] == 'z' || out[o - 1] == 'c' ||
+                                   out[o - 1] == 's'))
+            continue;
+        if (*p == 'g' && o > 0 && out[o - 1] == 'n')
+            continue;
+        out[o++] = *p;
+    }
+    out[o] = '\0';
+    return o;
+}
+
 static void derive_search_keys(json_check *v, catalog_service *s)
 {
-    size_t n_parts = s->name.n + s->n_keywords + s->department.n;
+    size_t n_parts = s->name.n + s->n_keywords + s->department.n + s->summary.n;
     const char **parts = json_check_alloc(v, n_parts, sizeof *parts);
     if (!parts)
         return;
@@ -530,6 +551,8 @@ static void derive_search_keys(json_check *v, catalog_service *s)
         parts[k++] = s->keywords[i];
     for (size_t i = 0; i < s->department.n; i++)
         parts[k++] = s->department.items[i].text;
+    for (size_t i = 0; i < s->summary.n; i++)
+        parts[k++] = s->summary.items[i].text;
     s->search_text = join_folded(v, parts, n_parts);
     free(parts);
 
@@ -557,6 +580,78 @@ static void derive_search_keys(json_check *v, catalog_service *s)
     }
     s->search_pinyin[op] = '\0';
     s->search_initials[oi] = '\0';
+    s->search_loose = json_check_alloc(v, total, 1);
+    if (s->search_loose)
+        catalog_loosen(s->search_pinyin, s->search_loose, total);
+}
+
+static void derive_category_keys(json_check *v, catalog_category *k)
+{
+    const char **parts = json_check_alloc(v, k->name.n, sizeof *parts);
+    if (!parts)
+        return;
+    for (size_t i = 0; i < k->name.n; i++)
+        parts[i] = k->name.items[i].text;
+    k->search_text = join_folded(v, parts, k->name.n);
+    free(parts);
+}
+
+typedef struct pair_set {
+    unsigned long long *items;
+    size_t n, cap;
+    bool oom;
+} pair_set;
+
+static void add_pairs(pair_set *ps, const char *text)
+{
+    uint32_t prev = 0;
+    for (const char *p = text ? text : ""; *p;) {
+        uint32_t cp = utf8_next(&p);
+        if (cp >= 0x80 && prev >= 0x80) {
+            if (ps->n == ps->cap) {
+                size_t cap = ps->cap ? ps->cap * 2 : 1024;
+                unsigned long long *g = realloc(ps->items, cap * sizeof *g);
+                if (!g) {
+                    ps->oom = true;
+                    return;
+                }
+                ps->items = g;
+                ps->cap = cap;
+            }
+            ps->items[ps->n++] = (unsigned long long)prev << 32 | cp;
+        }
+        prev = cp;
+    }
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    unsigned long long x = *(const unsigned long long *)a;
+    unsigned long long y = *(const unsigned long long *)b;
+    return (x > y) - (x < y);
+}
+
+/* The sorted, distinct character pairs of every search key (catalog.h). */
+static void derive_pairs(json_check *v, catalog *cat)
+{
+    pair_set ps = {0};
+    for (size_t i = 0; i < cat->n_services; i++)
+        add_pairs(&ps, cat->services[i].search_text);
+    for (size_t i = 0; i < cat->n_categories; i++)
+        add_pairs(&ps, cat->categories[i].search_text);
+    if (ps.oom) {
+        free(ps.items);
+        v->oom = true;
+        return;
+    }
+    if (ps.n)
+        qsort(ps.items, ps.n, sizeof *ps.items, cmp_pair);
+    size_t k = 0;
+    for (size_t i = 0; i < ps.n; i++)
+        if (k == 0 || ps.items[k - 1] != ps.items[i])
+            ps.items[k++] = ps.items[i];
+    cat->search_pairs = ps.items;
+    cat->n_search_pairs = k;
 }
 
 /* ---- file level -------------------------------------------------------- */
@@ -590,6 +685,10 @@ catalog *catalog_parse(const char *text, size_t len, const char *name,
         walk_root(&v, root, cat);
         for (size_t i = 0; i < cat->n_services && !v.problems && !v.oom; i++)
             derive_search_keys(&v, &cat->services[i]);
+        for (size_t i = 0; i < cat->n_categories && !v.problems && !v.oom; i++)
+            derive_category_keys(&v, &cat->categories[i]);
+        if (!v.problems && !v.oom)
+            derive_pairs(&v, cat);
     }
     json_decref(root);
 
@@ -617,7 +716,40 @@ catalog *catalog_load(const char *path, diag_list *errors)
         return NULL;
     catalog *c = catalog_parse(text, len, path, errors);
     free(text);
+    if (c && !catalog_attach_words(c, path, errors)) {
+        catalog_free(c);
+        return NULL;
+    }
     return c;
+}
+
+bool catalog_attach_words(catalog *c, const char *catalog_path, diag_list *errors)
+{
+    if (!c || !catalog_path)
+        return true;
+    const char *slash = strrchr(catalog_path, '/');
+    size_t dir = slash ? (size_t)(slash - catalog_path) + 1 : 0;
+    size_t size = dir + sizeof SEARCH_WORDS_FILE;
+    char *path = malloc(size);
+    if (!path) {
+        diag_add(errors, catalog_path, 0, 0, "out of memory");
+        return false;
+    }
+    memcpy(path, catalog_path, dir);
+    memcpy(path + dir, SEARCH_WORDS_FILE, sizeof SEARCH_WORDS_FILE);
+    bool ok = true;
+    if (access(path, F_OK) == 0) {
+        size_t len;
+        char *text = textfile_read(path, CATALOG_MAX_FILE_SIZE, "a search words file",
+                                   &len, errors);
+        search_words *w = text ? search_words_parse(text, len, path, c, errors) : NULL;
+        free(text);
+        ok = w != NULL;
+        search_words_free(c->words);
+        c->words = w;
+    }
+    free(path);
+    return ok;
 }
 
 void catalog_free(catalog *c)
@@ -630,8 +762,11 @@ void catalog_free(catalog *c)
         ltext_free(&k->name);
         free(k->icon);
         free(k->services);
+        free(k->search_text);
     }
     free(c->categories);
+    free(c->search_pairs);
+    search_words_free(c->words);
     for (size_t i = 0; i < c->n_services; i++) {
         catalog_service *s = &c->services[i];
         free(s->id);
@@ -664,6 +799,7 @@ void catalog_free(catalog *c)
         free(s->search_text);
         free(s->search_pinyin);
         free(s->search_initials);
+        free(s->search_loose);
     }
     free(c->services);
     free(c->path);

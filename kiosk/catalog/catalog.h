@@ -40,6 +40,7 @@ typedef struct catalog_category {
     char *icon;         /* a name from the icon set in ui/icons.c, may be NULL */
     size_t *services;   /* indexes into catalog.services, in file order */
     size_t n_services;
+    char *search_text;  /* the name in each language, folded, joined by '\n' */
 } catalog_category;
 
 typedef struct catalog_service {
@@ -68,11 +69,14 @@ typedef struct catalog_service {
     char *search_text;      /* names, keywords, department, joined by '\n' */
     char *search_pinyin;    /* full pinyin of each entry, joined by '\n' */
     char *search_initials;  /* initials of each entry, joined by '\n' */
+    char *search_loose;     /* search_pinyin with the sounds residents mix
+                               up merged (catalog_search_loosen) */
     /* Layout of the search keys, relied on by catalog_search: search_text
-     * has exactly name.n + n_keywords + department.n lines, in this order:
-     * the name in each language present (name.items order, so line i is in
-     * name.items[i].lang), each keyword, the department in each language
-     * present. Each line is folded with
+     * has exactly name.n + n_keywords + department.n + summary.n lines, in
+     * this order: the name in each language present (name.items order, so
+     * line i is in name.items[i].lang), each keyword, the department in
+     * each language present, the summary in each language present (the
+     * guide text searched). Each line is folded with
      * catalog_fold -- which keeps one space between words, so an English
      * query can still be matched word by word; search_pinyin and
      * search_initials have one line per pinyin entry, without spaces. */
@@ -83,6 +87,12 @@ typedef struct catalog {
     char *version;      /* free text from the file, e.g. "2026.11" */
     catalog_category *categories; size_t n_categories;
     catalog_service *services;    size_t n_services;
+    /* Every pair of adjacent non-ASCII characters in the search keys, as
+     * (first << 32 | second) code points, sorted: catalog_search splits a
+     * Chinese query into words where a pair occurs nowhere. */
+    unsigned long long *search_pairs; size_t n_search_pairs;
+    /* search-words.json from beside the catalogue file, or NULL. */
+    struct search_words *words;
 } catalog;
 
 /* Files larger than this are refused unread: a catalogue of a few hundred
@@ -108,6 +118,13 @@ char *catalog_read_file(const char *path, size_t *len, diag_list *errors);
 
 void catalog_free(catalog *c);
 
+/* Loads SEARCH_WORDS_FILE from the directory of catalog_path (the
+ * catalogue's own file) into c->words, checking it against c. A missing
+ * file is no problem (search works without it); an unreadable or invalid
+ * one appends its problems to errors and returns false. catalog_load calls
+ * this; callers of catalog_parse that have a path may. */
+bool catalog_attach_words(catalog *c, const char *catalog_path, diag_list *errors);
+
 /* NULL when absent. */
 const catalog_service *catalog_find(const catalog *c, const char *id);
 
@@ -125,5 +142,11 @@ const char *catalog_form_key(material_form f);
  * search keys and catalog_search's query both go through this, so they
  * always agree. */
 size_t catalog_fold(const char *in, char *out, size_t size);
+
+/* Merges, in a-z pinyin (folded, without spaces), the sounds residents
+ * mix up when they spell: zh ch sh become z c s and ng becomes n, so
+ * "sebao" meets "shebao" and "gongjijing" meets "gongjijin". Writes into
+ * out (size bytes, NUL-terminated), keeping '\n'; returns the length. */
+size_t catalog_loosen(const char *in, char *out, size_t size);
 
 #endif

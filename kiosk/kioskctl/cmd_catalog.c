@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "catalog/search_words.h"
 #include "commands.h"
 
 static int usage(void)
@@ -36,6 +37,11 @@ static catalog *load(const char *path, int *status)
     }
     catalog *c = catalog_parse(text, len, path, &errors);
     free(text);
+    /* search-words.json beside it is part of the catalogue to check */
+    if (c && !catalog_attach_words(c, path, &errors)) {
+        catalog_free(c);
+        c = NULL;
+    }
     /* Only the problems, one per line: editors and CI scripts read this
      * output as FILE:LINE:COL: lines, so no summary line is added. */
     diag_print(&errors, stderr);
@@ -54,6 +60,11 @@ static int check(const char *path)
     printf("%s: OK, %zu categor%s, %zu service%s\n", path, c->n_categories,
            c->n_categories == 1 ? "y" : "ies", c->n_services,
            c->n_services == 1 ? "" : "s");
+    if (c->words)
+        printf("%s: search words OK, %zu synonym entr%s, %zu elsewhere entr%s\n",
+               SEARCH_WORDS_FILE, c->words->n_synonyms,
+               c->words->n_synonyms == 1 ? "y" : "ies", c->words->n_elsewhere,
+               c->words->n_elsewhere == 1 ? "y" : "ies");
     catalog_free(c);
     return 0;
 }

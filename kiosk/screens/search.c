@@ -2,6 +2,12 @@
  * search: find a service by typing Chinese, English, full pinyin or pinyin
  * initials. Results update on every key; the on-screen keyboard stays in
  * place below them so the resident never loses it.
+ *
+ * A search that finds nothing is never a dead end: the results area then
+ * offers the corrected query ("did you mean"), where to go for what the
+ * kiosk does not do, the most used services, the categories and a person
+ * (the window and the hotline). Where-to-go advice also shows above
+ * results when the query asks for something handled elsewhere.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,13 +20,15 @@
 #include "screens/widgets.h"
 #include "ui/keyboard.h"
 
-enum { ACT_KEY = SCREEN_ACTION_BASE, ACT_RESULT };
+enum { ACT_KEY = SCREEN_ACTION_BASE, ACT_RESULT, ACT_SUGGEST, ACT_CATEGORY };
 
 #define MAX_HITS 64
 
 typedef struct search_state {
     catalog_hit hits[MAX_HITS];
     size_t n_hits;
+    /* derived from the resident's words: wiped with each new query */
+    catalog_suggestion sug;
     ui_scroll list;
 } search_state;
 
@@ -48,6 +56,8 @@ static void run_query(app *a, search_state *s)
     char q[QUERY_MAX + IME_CANDIDATE_SIZE * 2];
     snprintf(q, sizeof q, "%s%s", query(a), ime_composing());
     s->n_hits = catalog_search(a->cat, q, app_lang(a), s->hits, MAX_HITS);
+    explicit_bzero(&s->sug, sizeof s->sug);
+    catalog_search_suggest(a->cat, q, app_lang(a), &s->sug);
     explicit_bzero(q, sizeof q);
     s->list.offset = 0;
     s->list.velocity = 0;
@@ -84,6 +94,100 @@ static void search_enter(app *a, void *st, intptr_t arg)
     if (strncmp(app_lang(a), "zh", 2) != 0 && ime_get_mode() == IME_PINYIN)
         ime_set_mode(IME_LETTERS);
     run_query(a, s);
+}
+
+/* Where-to-go advice: a tinted box. Returns its height. */
+static int advice(ui *u, const char *text, int x, int y, int w, bool draw)
+{
+    const theme *th = &u->th;
+    int h = ui_paragraph(u, text, x + th->pad, y, w - 2 * th->pad, th->text_body,
+                         TEXT_REGULAR, th->text, UI_LEFT, false) + th->pad;
+    if (draw) {
+        ui_round(u, (SDL_Rect){x, y, w, h}, th->radius, th->surface);
+        ui_fill(u, (SDL_Rect){x, y, (int)(4 * th->u + 0.5f), h}, th->primary);
+        ui_paragraph(u, text, x + th->pad, y + th->pad / 2, w - 2 * th->pad,
+                     th->text_body, TEXT_REGULAR, th->text, UI_LEFT, true);
+    }
+    return h;
+}
+
+static int heading(ui *u, const char *text, int x, int y, int w, bool draw)
+{
+    const theme *th = &u->th;
+    return ui_paragraph(u, text, x, y, w, th->text_body, TEXT_BOLD, th->text, UI_LEFT,
+                        draw) + th->gap / 2;
+}
+
+/* Everything after "nothing found", top to bottom; with draw false only
+ * measures. Returns the height. */
+static int way_on(app *a, search_state *s, ui *u, int x, int y, int w, bool draw)
+{
+    const theme *th = &u->th;
+    const char *lang = app_lang(a);
+    int y0 = y;
+    char line[512];
+    if (s->sug.did_you_mean[0]) {
+        i18n_format(line, sizeof line, "search.did_you_mean", "word", s->sug.did_you_mean,
+                    (char *)NULL);
+        if (draw)
+            ui_button(u, (SDL_Rect){x, y, w, th->target}, line, UI_SECONDARY, ACT_SUGGEST, 0);
+        y += th->target + th->gap;
+    }
+    if (s->sug.elsewhere)
+        y += advice(u, s->sug.elsewhere, x, y, w, draw) + th->gap;
+    if (s->sug.n_featured) {
+        y += heading(u, tr("search.popular"), x, y, w, draw);
+        for (size_t i = 0; i < s->sug.n_featured; i++) {
+            const catalog_service *svc = s->sug.featured[i];
+            intptr_t idx = (intptr_t)(svc - a->cat->services);
+            y += widget_service_row(u, x, y, w, svc, lang, ACT_RESULT, idx, draw) + th->gap;
+        }
+    }
+    if (a->cat->n_categories) {
+        y += heading(u, tr("search.categories"), x, y, w, draw);
+        int cols = 2, cw = (w - th->gap) / cols;
+        for (size_t i = 0; i < a->cat->n_categories; i++) {
+            SDL_Rect r = {x + (int)(i % 2) * (cw + th->gap), y, cw, th->target};
+            if (draw)
+                ui_button(u, r, ltext_get(&a->cat->categories[i].name, lang), UI_SECONDARY,
+                          ACT_CATEGORY, (intptr_t)i);
+            if (i % 2 == 1 || i + 1 == a->cat->n_categories)
+                y += th->target + th->gap;
+        }
+    }
+    i18n_format(line, sizeof line, "search.person", "hotline", a->cfg->hotline, (char *)NULL);
+    y += ui_paragraph(u, line, x, y, w, th->text_body, TEXT_REGULAR, th->text, UI_LEFT, draw);
+    return y - y0 + th->gap;
+}
+
+static void draw_way_on(app *a, search_state *s, ui *u, SDL_Rect view)
+{
+    int content = way_on(a, s, u, view.x, view.y, view.w, false);
+    int off = ui_scroll_begin(u, &s->list, view, content);
+    way_on(a, s, u, view.x, view.y - off, view.w, true);
+    ui_scroll_end(u, &s->list, view);
+}
+
+/* The advice, then the results, in one scroll area. */
+static int advised(app *a, search_state *s, ui *u, int x, int y, int w, bool draw)
+{
+    const theme *th = &u->th;
+    int y0 = y;
+    y += advice(u, s->sug.elsewhere, x, y, w, draw) + th->gap;
+    for (size_t i = 0; i < s->n_hits; i++) {
+        const catalog_service *svc = s->hits[i].service;
+        y += widget_service_row(u, x, y, w, svc, app_lang(a), ACT_RESULT,
+                                (intptr_t)(svc - a->cat->services), draw) + th->gap;
+    }
+    return y - y0;
+}
+
+static void draw_advised(app *a, search_state *s, ui *u, SDL_Rect view)
+{
+    int content = advised(a, s, u, view.x, view.y, view.w, false);
+    int off = ui_scroll_begin(u, &s->list, view, content);
+    advised(a, s, u, view.x, view.y - off, view.w, true);
+    ui_scroll_end(u, &s->list, view);
 }
 
 static void search_draw(app *a, void *st, ui *u)
@@ -148,6 +252,16 @@ static void search_draw(app *a, void *st, ui *u)
     SDL_Rect view = {c.x, y, col_w, (th->portrait ? kb.y - th->gap : c.y + c.h) - y};
     if (view.h <= 0)
         return;
+    if (searching && s->n_hits == 0) {
+        draw_way_on(a, s, u, view);
+        return;
+    }
+    if (searching && s->sug.elsewhere) {
+        /* asked for something handled elsewhere, and some services apply:
+         * the advice scrolls with them, however large the text */
+        draw_advised(a, s, u, view);
+        return;
+    }
     size_t idx[MAX_HITS];
     for (size_t i = 0; i < s->n_hits; i++)
         idx[i] = (size_t)(s->hits[i].service - a->cat->services);
@@ -159,6 +273,17 @@ static void search_action(app *a, void *st, int action, intptr_t arg)
     search_state *s = st;
     if (action == ACT_RESULT) {
         app_push(a, &screen_guide, arg);
+    } else if (action == ACT_SUGGEST) {
+        /* the correction replaces what was typed */
+        char *q = query(a);
+        size_t n = strlen(s->sug.did_you_mean);
+        if (n >= QUERY_MAX)
+            n = utf8_truncate(s->sug.did_you_mean, QUERY_MAX - 1);
+        memcpy(q, s->sug.did_you_mean, n);
+        q[n] = '\0';
+        run_query(a, s);
+    } else if (action == ACT_CATEGORY) {
+        app_push(a, &screen_category, arg);
     } else if (action == ACT_KEY) {
         ime_edit e;
         if (keyboard_press(arg, &e)) {

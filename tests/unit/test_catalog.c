@@ -203,10 +203,12 @@ static void test_valid_loads_every_field(void **state)
     assert_int_equal(s->n_pinyin, 2);
     assert_string_equal(s->pinyin[0], "she bao jiao fei");
     assert_string_equal(s->pinyin[1], "she hui bao xian");
-    /* derived keys: zh name, en name, keywords, zh dept, en dept */
+    /* derived keys: zh name, en name, keywords, zh dept, en dept, zh
+     * summary, en summary */
     assert_string_equal(s->search_text,
                         "社保缴费\nsocial insurance payment\n养老\npension\n"
-                        "人力社保局\nhr and social security bureau");
+                        "人力社保局\nhr and social security bureau\n"
+                        "缴纳社会保险费\npay social insurance");
     assert_string_equal(s->search_pinyin, "shebaojiaofei\nshehuibaoxian");
     assert_string_equal(s->search_initials, "sbjf\nshbx");
 
