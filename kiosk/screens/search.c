@@ -307,6 +307,9 @@ static void search_key(app *a, void *st, int key)
 
 static void search_relayout(app *a, void *st)
 {
+    /* switched to another language here: letters, as on entering */
+    if (strncmp(app_lang(a), "zh", 2) != 0 && ime_get_mode() == IME_PINYIN)
+        ime_set_mode(IME_LETTERS);
     run_query(a, st);   /* ranking prefers the UI language */
 }
 

@@ -57,6 +57,10 @@ static void key_style(ui *u, SDL_Rect r, const char *label, int px, int action, 
                                       : (special ? th->surface_alt : th->surface);
     ui_round_border(u, r, th->radius / 2, th->contrast ? 2 : 1, active ? th->primary : th->border,
                     bg);
+    /* a label that does not fit steps down a size before it is cut
+     * ("Pinyin" on a narrow key in large text) */
+    if (text_width(label, strlen(label), px, TEXT_BOLD) > r.w - 4 && px > th->text_small)
+        px = th->text_small;
     int lh = text_line_height(px, TEXT_BOLD);
     ui_text(u, label, r.x, r.y + (r.h - lh) / 2, r.w, px, TEXT_BOLD,
             active && !pressed ? th->on_primary : th->text, UI_CENTER, true);
