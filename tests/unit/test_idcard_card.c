@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "../support/bytes.h"
+
 #include "idcard/idcard_card.h"
 #include "idcard/idcard_sim.h"
 
@@ -440,14 +442,6 @@ static void test_mask_number(void **state)
     assert_string_equal(small, "3301***");
 }
 
-static bool all_zero(const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        if (b[i])
-            return false;
-    return true;
-}
 
 static void test_wipe_zeroes_everything(void **state)
 {
@@ -461,13 +455,13 @@ static void test_wipe_zeroes_everything(void **state)
     id->fingerprint = malloc(16);
     memset(id->fingerprint, 0x5A, 16);
     id->fingerprint_len = 16;
-    assert_false(all_zero(id, sizeof *id));
+    assert_false(bytes_all_zero(id, sizeof *id));
 
     /* in place: every byte of the struct is zero afterwards (the photo and
      * fingerprint buffers are zeroed before being freed; ASan would flag a
      * read of them here, so the struct is what can be checked) */
     idcard_identity_clear(id);
-    assert_true(all_zero(id, sizeof *id));
+    assert_true(bytes_all_zero(id, sizeof *id));
     assert_null(id->photo);
     idcard_identity_wipe(id);
     idcard_identity_wipe(NULL);

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "../support/bytes.h"
+
 #include "ime/ink.h"
 
 static ink k;   /* 8 KiB: static, not on cmocka's stack */
@@ -132,14 +134,6 @@ static void test_full_pad(void **state)
     assert_true(ink_begin(&k, 100, 100));
 }
 
-static bool all_zero(const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        if (b[i])
-            return false;
-    return true;
-}
 
 static void test_undo(void **state)
 {
@@ -158,8 +152,8 @@ static void test_undo(void **state)
     assert_int_equal(k.n_points, 2);
     assert_int_equal(k.stroke_end[1], 0);
     /* The undone stroke's points are wiped, not just forgotten. */
-    assert_true(all_zero(&k.x[2], 3 * sizeof k.x[0]));
-    assert_true(all_zero(&k.y[2], 3 * sizeof k.y[0]));
+    assert_true(bytes_all_zero(&k.x[2], 3 * sizeof k.x[0]));
+    assert_true(bytes_all_zero(&k.y[2], 3 * sizeof k.y[0]));
     assert_int_equal(k.x[1], 40);
 
     /* Undo of a stroke still being drawn ends it. */
@@ -187,9 +181,9 @@ static void test_clear_wipes(void **state)
     assert_int_equal(k.n_strokes, 0);
     assert_int_equal(k.n_points, 0);
     assert_false(k.in_stroke);
-    assert_true(all_zero(k.x, sizeof k.x));
-    assert_true(all_zero(k.y, sizeof k.y));
-    assert_true(all_zero(k.stroke_end, sizeof k.stroke_end));
+    assert_true(bytes_all_zero(k.x, sizeof k.x));
+    assert_true(bytes_all_zero(k.y, sizeof k.y));
+    assert_true(bytes_all_zero(k.stroke_end, sizeof k.stroke_end));
 
     /* A nonsense size still gives a usable pad of at least one pixel. */
     ink_clear(&k, 0, -5);

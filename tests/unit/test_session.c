@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "../support/bytes.h"
+
 #include "session/session.h"
 
 static idcard_identity *make_identity(void)
@@ -38,10 +40,7 @@ static bool all_zero(const session *s)
     const unsigned char *b;
     size_t n;
     session_memory(s, &b, &n);
-    for (size_t i = 0; i < n; i++)
-        if (b[i])
-            return false;
-    return true;
+    return bytes_all_zero(b, n);
 }
 
 static bool holds(const session *s, const char *text)
