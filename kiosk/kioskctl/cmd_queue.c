@@ -319,6 +319,16 @@ static int do_salvage(const opts *o, outbox_store *st)
              o->arg, scratch);
     int st_sys = system(cmd);
     (void)st_sys;
+    /* Debian's sqlite3 3.40 .recover stops with "SQL logic error" on some
+     * files; then the file itself (and its -wal) is read, which works
+     * whenever the damage is outside the outbox table */
+    struct stat sb;
+    if (stat(scratch, &sb) != 0 || sb.st_size == 0) {
+        snprintf(cmd, sizeof cmd,
+                 "cp '%s' '%s' && { [ ! -e '%s-wal' ] || cp '%s-wal' '%s-wal'; }", o->arg,
+                 scratch, o->arg, o->arg, scratch);
+        st_sys = system(cmd);
+    }
     int rc = 1;
     outbox_db *src = NULL;
     char why[600];
