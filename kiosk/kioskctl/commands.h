@@ -19,5 +19,6 @@ int cmd_catalog(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_idcard(int argc, char **argv);
 int cmd_ime(int argc, char **argv);
+int cmd_queue(int argc, char **argv);
 
 #endif

@@ -23,6 +23,15 @@ static const kioskctl_command commands[] = {
      "ime prepare [CONFIG] [--data-dir DIR]\n"
      "                       compile the pinyin engine's data ahead of first use",
      cmd_ime},
+    {"queue",
+     "queue status [--json]  counts per state, oldest waiting, database path and size, last error\n"
+     "queue list [--state STATE] [--json]\n"
+     "                       transactions, personal fields masked\n"
+     "queue export FILE      every transaction as JSON lines, masked\n"
+     "queue probe [N]        N probe records through the resident's path: committed KEY each\n"
+     "queue salvage FILE     re-enqueue what a moved-aside database still holds\n"
+     "                       (each: [--config FILE] [--data-dir DIR])",
+     cmd_queue},
 };
 
 static void usage(FILE *out)

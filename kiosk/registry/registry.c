@@ -1,12 +1,14 @@
 #include "registry.h"
 
 #include "devices/idreader.h"
+#include "outbox/outbox.h"
 #include "screens/screens.h"
 
 /* Every device and service thread of the kiosk, started in this order and
  * stopped in reverse. Adding one is its file and one line here. */
 static const app_service *const services[] = {
     &idreader_service,
+    &outbox_service,
 };
 
 void registry_setup(app_setup *setup)

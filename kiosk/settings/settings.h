@@ -100,6 +100,11 @@ typedef struct settings {
     char *rime_data;
     char *handwriting_model;
 
+    /* [outbox] caps on what waits, and how long sent rows are kept */
+    int outbox_max_waiting;     /* rows; 0 = no cap */
+    int outbox_max_age_days;    /* 0 = no cap */
+    int outbox_retention_days;
+
     /* Absolute directory that relative paths were resolved against (the
      * config file's directory); settings_write writes paths under it back
      * as relative ones, so a written file can be moved with its tree. */

@@ -68,6 +68,9 @@ const key_def settings_keys[] = {
     KEY_READERS("idcard", "readers", readers, n_readers, "0400:c35a/bulk, 0316:5020/bulk, 10c4:0007/hid", "USB readers to look for: VID:PID/transport, hex as lsusb shows it, transport bulk or hid"),
     KEY_PATH("input", "rime_data", rime_data, 1, PC_NONE, "/usr/share/rime-data", "Rime's shared data for pinyin input (拼音输入数据), Debian package rime-data-luna-pinyin; when missing, pinyin is unavailable and letters still work"),
     KEY_PATH("input", "handwriting_model", handwriting_model, 1, PC_NONE, "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model", "Zinnia model for handwriting input (手写识别模型), Debian package tegaki-zinnia-simplified-chinese; when missing, handwriting is unavailable"),
+    KEY_INT("outbox", "max_waiting", outbox_max_waiting, 0, 1000000, "5000", "rows", "Most transactions waiting to be sent (待上传上限); when reached, residents are sent to a window; 0 = no cap"),
+    KEY_INT("outbox", "max_age_days", outbox_max_age_days, 0, 365, "14", "days", "Oldest a waiting transaction may be before new ones are refused (最长积压天数); 0 = no cap"),
+    KEY_INT("outbox", "retention_days", outbox_retention_days, 1, 365, "7", "days", "Acknowledged transactions are erased after this (保留天数), securely, with the WAL truncated"),
 };
 
 const size_t settings_n_keys = sizeof settings_keys / sizeof settings_keys[0];
@@ -83,6 +86,7 @@ const settings_section settings_sections[] = {
     {"paths", "Directories (目录)"},
     {"idcard", "ID card reader (身份证读卡器)"},
     {"input", "Chinese text entry (中文输入)"},
+    {"outbox", "Transactions kept until the platform has them (待上传事务)"},
 };
 
 const int settings_n_sections =

@@ -1,0 +1,402 @@
+/*
+ * kioskctl queue status|list|export|probe|salvage: the technician's view of
+ * the durable outbox (data_dir/outbox.db). Personal fields are only ever
+ * shown masked: these commands never open the sealed blobs.
+ *
+ *   queue status [--json]              counts per state, oldest waiting, path, size, last error
+ *   queue list [--state S] [--json]    rows, masked
+ *   queue export FILE                  every row as JSON lines, masked
+ *   queue probe [N]                    N probe records through the resident's path;
+ *                                      "committed KEY" right after each commit returns
+ *   queue salvage FILE                 re-enqueue what a moved-aside file still holds
+ * each with [--config FILE] [--data-dir DIR].
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "commands.h"
+#include "common/storage.h"
+#include "outbox/outbox_store.h"
+#include "preflight/preflight.h"
+#include "settings/settings.h"
+
+static int usage(void)
+{
+    fputs("usage: kioskctl queue status [--json] | list [--state STATE] [--json] |\n"
+          "       export FILE | probe [N] | salvage FILE   [--config FILE] [--data-dir DIR]\n",
+          stderr);
+    return 2;
+}
+
+typedef struct opts {
+    const char *config, *data_dir, *state, *arg;
+    bool json;
+} opts;
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(f, "\\%c", *c);
+        else if (*c < 0x20)
+            fprintf(f, "\\u%04x", *c);
+        else
+            fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
+static void iso_time(int64_t t, char *out, size_t size)
+{
+    if (!t) {
+        snprintf(out, size, "-");
+        return;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+/* Settings and storage, then the store. 0 on success. */
+static int open_store(const opts *o, settings *s, outbox_store *st)
+{
+    diag_list errs = DIAG_LIST_INIT;
+    const char *config = o->config ? o->config : preflight_default_path();
+    if (!settings_load(s, config, &errs)) {
+        diag_print(&errs, stderr);
+        diag_clear(&errs);
+        fprintf(stderr, "kioskctl queue: fix %s first (kioskctl config check)\n", config);
+        return 1;
+    }
+    if (!storage_open(o->data_dir ? o->data_dir : s->data_dir, &errs)) {
+        diag_print(&errs, stderr);
+        diag_clear(&errs);
+        return 1;
+    }
+    outbox_limits lim = {s->outbox_max_waiting, s->outbox_max_age_days,
+                         s->outbox_retention_days, NULL};
+    char why[600];
+    outbox_result r = outbox_store_open(st, &lim, why, sizeof why);
+    if (r != OUTBOX_OK) {
+        fprintf(stderr, "kioskctl queue: %s\n", why);
+        return 1;
+    }
+    if (st->info.moved_aside[0])
+        fprintf(stderr, "kioskctl queue: damaged queue moved aside to %s\n",
+                st->info.moved_aside);
+    return 0;
+}
+
+static void close_all(settings *s, outbox_store *st)
+{
+    outbox_store_close(st);
+    storage_close();
+    settings_free(s);
+}
+
+static int do_status(const opts *o, outbox_store *st)
+{
+    outbox_counts c;
+    if (outbox_db_counts(st->db, &c) != OUTBOX_OK) {
+        fprintf(stderr, "kioskctl queue: %s\n", outbox_db_errmsg(st->db));
+        return 1;
+    }
+    const char *path = outbox_db_path(st->db);
+    struct stat sb;
+    long long size = stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+    char wal[4200];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    long long wal_size = stat(wal, &sb) == 0 ? (long long)sb.st_size : 0;
+    char oldest[32], errat[32];
+    iso_time(c.oldest_waiting, oldest, sizeof oldest);
+    iso_time(c.last_error_at, errat, sizeof errat);
+    if (o->json) {
+        printf("{\"path\": ");
+        json_str(stdout, path);
+        printf(", \"size\": %lld, \"wal_size\": %lld", size, wal_size);
+        for (int i = 0; i < OUTBOX_N_STATES; i++)
+            printf(", \"%s\": %lld", outbox_state_name((outbox_state)i),
+                   (long long)c.by_state[i]);
+        printf(", \"waiting\": %lld, \"oldest_waiting\": ", (long long)c.waiting);
+        if (c.oldest_waiting)
+            json_str(stdout, oldest);
+        else
+            printf("null");
+        printf(", \"last_error\": ");
+        json_str(stdout, c.last_error);
+        printf(", \"last_error_at\": ");
+        if (c.last_error_at)
+            json_str(stdout, errat);
+        else
+            printf("null");
+        printf("}\n");
+    } else {
+        printf("database: %s (%lld bytes, wal %lld bytes)\n", path, size, wal_size);
+        for (int i = 0; i < OUTBOX_N_STATES; i++)
+            printf("%-9s %lld\n", outbox_state_name((outbox_state)i), (long long)c.by_state[i]);
+        printf("oldest waiting: %s\n", oldest);
+        printf("last error: %s%s%s\n", c.last_error[0] ? c.last_error : "-",
+               c.last_error[0] ? " at " : "", c.last_error[0] ? errat : "");
+    }
+    return 0;
+}
+
+static void row_json(FILE *f, const outbox_row *r)
+{
+    char created[32], next[32], number[40];
+    iso_time(r->created_wall, created, sizeof created);
+    iso_time(r->next_attempt, next, sizeof next);
+    outbox_number(r->created_wall, r->seq, r->key, number, sizeof number);
+    fprintf(f, "{\"seq\": %lld, \"key\": ", (long long)r->seq);
+    json_str(f, r->key);
+    fprintf(f, ", \"number\": ");
+    json_str(f, number);
+    fprintf(f, ", \"kind\": ");
+    json_str(f, r->kind);
+    fprintf(f, ", \"item_code\": ");
+    json_str(f, r->item_code);
+    fprintf(f, ", \"state\": \"%s\", \"attempts\": %d, \"created\": ",
+            outbox_state_name(r->state), r->attempts);
+    json_str(f, created);
+    fprintf(f, ", \"wall_synced\": %s, \"boot_id\": ", r->wall_synced ? "true" : "false");
+    json_str(f, r->boot_id);
+    fprintf(f, ", \"next_attempt\": ");
+    json_str(f, next);
+    fprintf(f, ", \"last_error\": ");
+    json_str(f, r->last_error);
+    fprintf(f, ", \"name\": ");
+    json_str(f, r->masked.name);
+    fprintf(f, ", \"id_number\": ");
+    json_str(f, r->masked.id_number);
+    fprintf(f, ", \"phone\": ");
+    json_str(f, r->masked.phone);
+    fprintf(f, ", \"address\": ");
+    json_str(f, r->masked.address);
+    fprintf(f, ", \"payload\": %s}\n", r->payload && *r->payload ? r->payload : "{}");
+}
+
+typedef struct list_ctx {
+    FILE *out;
+    bool json;
+    long n;
+} list_ctx;
+
+static bool list_one(void *user, const outbox_row *r)
+{
+    list_ctx *l = user;
+    if (l->json) {
+        row_json(l->out, r);
+    } else {
+        char created[32];
+        iso_time(r->created_wall, created, sizeof created);
+        fprintf(l->out, "%6lld  %s  %-8s  %-6s  %-20s  %s  %s  %s  %s\n", (long long)r->seq,
+                r->key, outbox_state_name(r->state), r->kind,
+                r->item_code[0] ? r->item_code : "-", created,
+                r->masked.name[0] ? r->masked.name : "-",
+                r->masked.id_number[0] ? r->masked.id_number : "-",
+                r->masked.phone[0] ? r->masked.phone : "-");
+    }
+    l->n++;
+    return true;
+}
+
+static int do_list(const opts *o, outbox_store *st, FILE *out, bool json)
+{
+    int state = -1;
+    if (o->state) {
+        outbox_state s;
+        if (!outbox_state_parse(o->state, &s)) {
+            fprintf(stderr, "kioskctl queue: unknown state '%s' (pending, inflight, acked, "
+                            "rejected)\n",
+                    o->state);
+            return 2;
+        }
+        state = (int)s;
+    }
+    list_ctx l = {out, json, 0};
+    if (outbox_db_each(st->db, state, list_one, &l) != OUTBOX_OK) {
+        fprintf(stderr, "kioskctl queue: %s\n", outbox_db_errmsg(st->db));
+        return 1;
+    }
+    return 0;
+}
+
+static int do_export(const opts *o, outbox_store *st)
+{
+    FILE *f = fopen(o->arg, "wx");
+    if (!f) {
+        fprintf(stderr, "kioskctl queue export: %s: %s\n", o->arg, strerror(errno));
+        return 2;
+    }
+    int rc = do_list(o, st, f, true);
+    if (fclose(f) != 0 && rc == 0) {
+        fprintf(stderr, "kioskctl queue export: %s: %s\n", o->arg, strerror(errno));
+        rc = 1;
+    }
+    return rc;
+}
+
+static int do_probe(const opts *o, outbox_store *st)
+{
+    long n = 1;
+    if (o->arg) {
+        char *end;
+        n = strtol(o->arg, &end, 10);
+        if (*end || n < 1 || n > 100000000)
+            return usage();
+    }
+    char payload[96], why[600];
+    for (long i = 0; i < n; i++) {
+        /* pid and counter make each probe a different transaction, so a
+         * test can tell one stored twice under two keys */
+        snprintf(payload, sizeof payload, "{\"probe\": \"%ld-%ld\"}", (long)getpid(), i);
+        outbox_txn t = {.kind = "probe", .item_code = "", .payload = payload};
+        outbox_receipt r;
+        outbox_result res = outbox_store_put(st, &t, &r, why, sizeof why);
+        if (res != OUTBOX_OK) {
+            fprintf(stderr, "kioskctl queue probe: %s (%s)\n", why, outbox_result_name(res));
+            return 1;
+        }
+        printf("committed %s\n", r.key);
+        fflush(stdout);
+    }
+    return 0;
+}
+
+/* Salvage: SQLite's .recover (the sqlite3 shell) rebuilds what it can of a
+ * damaged file into a scratch database; every row found there whose key is
+ * not queued yet goes in as pending, with its sealed blob untouched. */
+typedef struct salvage_ctx {
+    outbox_store *st;
+    long added, dup, failed;
+} salvage_ctx;
+
+static bool salvage_one(void *user, const outbox_row *r)
+{
+    salvage_ctx *c = user;
+    if (r->state == OUTBOX_ACKED)
+        return true; /* the platform has it */
+    int64_t seq;
+    char why[300];
+    outbox_result res = outbox_db_insert_row(c->st->db, r, &seq, why, sizeof why);
+    if (res == OUTBOX_OK)
+        c->added++;
+    else if (res == OUTBOX_ERR_DUPLICATE)
+        c->dup++;
+    else
+        c->failed++;
+    return true;
+}
+
+static int do_salvage(const opts *o, outbox_store *st)
+{
+    char dir[] = "/tmp/kioskctl-salvage-XXXXXX";
+    if (!mkdtemp(dir)) {
+        perror("kioskctl queue salvage");
+        return 1;
+    }
+    char scratch[256], cmd[9000];
+    snprintf(scratch, sizeof scratch, "%s/recovered.db", dir);
+    /* the file name goes through sh: refuse quotes rather than escape */
+    if (strchr(o->arg, '\'')) {
+        fprintf(stderr, "kioskctl queue salvage: file names with ' are not supported\n");
+        rmdir(dir);
+        return 2;
+    }
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 -readonly 'file:%s?immutable=0' .recover 2>/dev/null | sqlite3 '%s' "
+             ">/dev/null 2>&1",
+             o->arg, scratch);
+    int st_sys = system(cmd);
+    (void)st_sys;
+    /* Debian's sqlite3 3.40 .recover stops with "SQL logic error" on some
+     * files; then the file itself (and its -wal) is read, which works
+     * whenever the damage is outside the outbox table */
+    struct stat sb;
+    if (stat(scratch, &sb) != 0 || sb.st_size == 0) {
+        snprintf(cmd, sizeof cmd,
+                 "cp '%s' '%s' && { [ ! -e '%s-wal' ] || cp '%s-wal' '%s-wal'; }", o->arg,
+                 scratch, o->arg, o->arg, scratch);
+        st_sys = system(cmd);
+    }
+    int rc = 1;
+    outbox_db *src = NULL;
+    char why[600];
+    outbox_db_config cfg = {.path = scratch};
+    /* the recovered copy may have an older schema: migrate it like a kiosk */
+    if (outbox_db_open(&cfg, &src, NULL, why, sizeof why) != OUTBOX_OK) {
+        fprintf(stderr, "kioskctl queue salvage: nothing readable in %s: %s\n", o->arg, why);
+    } else {
+        salvage_ctx c = {st, 0, 0, 0};
+        if (outbox_db_each(src, -1, salvage_one, &c) == OUTBOX_OK) {
+            printf("salvaged %ld, already queued %ld, failed %ld\n", c.added, c.dup, c.failed);
+            rc = c.failed ? 1 : 0;
+        } else {
+            fprintf(stderr, "kioskctl queue salvage: %s\n", outbox_db_errmsg(src));
+        }
+        outbox_db_close(src);
+    }
+    static const char *const sides[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char p[300];
+        snprintf(p, sizeof p, "%s%s", scratch, sides[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+    return rc;
+}
+
+int cmd_queue(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage();
+    const char *verb = argv[1];
+    opts o = {0};
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--config") && i + 1 < argc)
+            o.config = argv[++i];
+        else if (!strcmp(argv[i], "--data-dir") && i + 1 < argc)
+            o.data_dir = argv[++i];
+        else if (!strcmp(argv[i], "--state") && i + 1 < argc && !strcmp(verb, "list"))
+            o.state = argv[++i];
+        else if (!strcmp(argv[i], "--json") && (!strcmp(verb, "list") || !strcmp(verb, "status")))
+            o.json = true;
+        else if (argv[i][0] != '-' && !o.arg)
+            o.arg = argv[i];
+        else
+            return usage();
+    }
+    bool needs_arg = !strcmp(verb, "export") || !strcmp(verb, "salvage");
+    bool takes_arg = needs_arg || !strcmp(verb, "probe");
+    if ((needs_arg && !o.arg) || (!takes_arg && o.arg))
+        return usage();
+    int (*fn)(const opts *, outbox_store *) = NULL;
+    if (!strcmp(verb, "status"))
+        fn = do_status;
+    else if (!strcmp(verb, "export"))
+        fn = do_export;
+    else if (!strcmp(verb, "probe"))
+        fn = do_probe;
+    else if (!strcmp(verb, "salvage"))
+        fn = do_salvage;
+    else if (strcmp(verb, "list"))
+        return usage();
+    settings s;
+    outbox_store st;
+    memset(&st, 0, sizeof st);
+    int rc = open_store(&o, &s, &st);
+    if (rc == 0)
+        rc = fn ? fn(&o, &st) : do_list(&o, &st, stdout, o.json);
+    close_all(&s, &st);
+    return rc;
+}
