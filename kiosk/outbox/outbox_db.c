@@ -338,6 +338,17 @@ static void close_handle(outbox_db *db)
 
 static int open_handle(outbox_db *db)
 {
+    /* SQLite creates its files 0644 (and the -wal and -shm files take the
+     * main file's mode): create it 0600 first, and tighten one made by an
+     * older version, so only the kiosk's user can read even the sealed
+     * rows. Not under a test VFS, which owns the file's life. */
+    if (!db->cfg.read_only && !db->cfg.vfs) {
+        int fd = open(db->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            (void)fchmod(fd, 0600);
+            close(fd);
+        }
+    }
     int flags = (db->cfg.read_only ? SQLITE_OPEN_READONLY
                                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                 SQLITE_OPEN_NOMUTEX;
