@@ -179,7 +179,12 @@ static void cc_open(void)
 /* Converts text in place (size bytes) when it holds non-ASCII. */
 static void to_simplified(char *text, size_t size)
 {
-    if (all_ascii(text, strlen(text)))
+    size_t len = strlen(text);
+    if (all_ascii(text, len))
+        return;
+    /* OpenCC reads past the end of a truncated UTF-8 sequence (found by
+     * fuzz_search_words): it only ever sees valid text */
+    if (utf8_invalid_at(text, len) != len)
         return;
     pthread_once(&cc_once, cc_open);
     if (cc == (opencc_t)-1)

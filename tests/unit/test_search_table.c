@@ -159,6 +159,22 @@ static void test_pension_finds_certification(void **state)
     assert_true(finds("退休金", "330106-003-00-001"));
 }
 
+/* A query cut inside a UTF-8 sequence (a field truncated at its size) is
+ * searched as typed and never reaches OpenCC: fuzz_search_words once saw
+ * OpenCC's output of such text without its terminating NUL (it depends on
+ * the heap, so this test cannot force it; it checks the path is safe and
+ * that valid traditional text still converts). */
+static void test_truncated_utf8(void **state)
+{
+    (void)state;
+    catalog_hit hits[8];
+    const char *queries[] = {"社會\xe4", "\xe4\xbf", "養\xe8\x80", "社保\xff查询"};
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+        catalog_search(cat, queries[i], "zh", hits, 8);
+    /* and valid traditional text still converts */
+    assert_true(finds("社會保險", "330106-001-00-002"));
+}
+
 /* "rent" is a whole English word: not inside "preferential". */
 static void test_rent_is_a_word(void **state)
 {
@@ -230,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_category_name_finds_all),
         cmocka_unit_test(test_pension_finds_certification),
         cmocka_unit_test(test_rent_is_a_word),
+        cmocka_unit_test(test_truncated_utf8),
         cmocka_unit_test(test_name_before_keyword_before_guide),
         cmocka_unit_test(test_did_you_mean),
     };
