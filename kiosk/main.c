@@ -104,6 +104,7 @@ int main(int argc, char **argv)
         return 1;
     }
     ltext_set_fallback(cfg.fallback_lang);
+    form_set_languages((const char (*)[LANG_CODE_SIZE])cfg.langs, (size_t)cfg.n_langs);
     catalog *cat = catalog_load(cfg.catalog_path, &errs);
     if (!cat) {
         diag_print(&errs, stderr);

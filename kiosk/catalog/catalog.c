@@ -171,7 +171,7 @@ static void walk_service(json_check *v, json_t *obj, catalog_service *s,
         "id", "name", "department", "category", "kiosk", "needs_identity",
         "summary", "conditions", "materials", "steps", "time_limit", "fees",
         "window", "address", "phone", "hours", "online_url", "keywords",
-        "pinyin",
+        "pinyin", "form",
     };
     json_check_keys(v, obj, keys, sizeof keys / sizeof keys[0]);
     json_check_text(v, obj, "name", true, NAME_WIDE_MAX, NAME_NARROW_MAX, &s->name);
@@ -222,6 +222,7 @@ static void walk_service(json_check *v, json_t *obj, catalog_service *s,
                                        "must be lower-case pinyin: syllables of "
                                        "a-z separated by single spaces, e.g. "
                                        "\"she bao jiao fei\"", &s->n_pinyin);
+    s->form = form_walk(v, obj, s->kiosk, s->needs_identity);
 }
 
 /* ---- cross-references ------------------------------------------------ */
@@ -800,6 +801,7 @@ void catalog_free(catalog *c)
         free(s->search_pinyin);
         free(s->search_initials);
         free(s->search_loose);
+        form_free(s->form);
     }
     free(c->services);
     free(c->path);

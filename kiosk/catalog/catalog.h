@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "catalog/form.h"
 #include "catalog/ltext.h"
 #include "common/diag.h"
 #include "common/lang.h"
@@ -65,6 +66,8 @@ typedef struct catalog_service {
     char **keywords;    size_t n_keywords;     /* extra search words, any language */
     char **pinyin;      size_t n_pinyin;       /* syllables separated by spaces,
                                                   e.g. "she bao jiao fei" */
+    catalog_form *form; /* the application done at the kiosk (form.h); NULL
+                           for a guide only */
     /* Search keys derived at load time (folded, see below); owned. */
     char *search_text;      /* names, keywords, department, joined by '\n' */
     char *search_pinyin;    /* full pinyin of each entry, joined by '\n' */

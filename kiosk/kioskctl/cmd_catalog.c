@@ -1,8 +1,13 @@
 /*
  * kioskctl catalog: check and summarise a service catalogue file.
  *
- *   kioskctl catalog check FILE   every problem as FILE:LINE:COL: message
- *   kioskctl catalog stats FILE   per-category counts and guide averages
+ *   kioskctl catalog check FILE [--config CONF]   every problem as FILE:LINE:COL: message
+ *   kioskctl catalog stats FILE [--config CONF]   per-category counts and guide averages
+ *
+ * Forms must be written in every language the kiosk is configured for, so
+ * the check reads [ui] languages and fallback_language from CONF (default:
+ * the config the kiosk would use); without a readable config only the
+ * fallback language is required.
  *
  * Exit status as in commands.h: 0 good, 1 the file was read and has
  * problems, 2 usage error or the file could not be read.
@@ -12,13 +17,16 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "catalog/form.h"
 #include "catalog/search_words.h"
 #include "commands.h"
+#include "preflight/preflight.h"
+#include "settings/settings.h"
 
 static int usage(void)
 {
-    fputs("usage: kioskctl catalog check FILE\n"
-          "       kioskctl catalog stats FILE\n", stderr);
+    fputs("usage: kioskctl catalog check FILE [--config CONF]\n"
+          "       kioskctl catalog stats FILE [--config CONF]\n", stderr);
     return 2;
 }
 
@@ -178,10 +186,33 @@ static int stats(const char *path)
     return 0;
 }
 
+/* The configured languages, for the form checks. An explicit CONF that
+ * cannot be read is a usage error; the default one may be absent. */
+static bool use_languages(const char *conf)
+{
+    settings cfg;
+    diag_list errors = DIAG_LIST_INIT;
+    bool ok = settings_load(&cfg, conf ? conf : preflight_default_path(), &errors);
+    if (ok) {
+        ltext_set_fallback(cfg.fallback_lang);
+        form_set_languages((const char (*)[LANG_CODE_SIZE])cfg.langs, (size_t)cfg.n_langs);
+    } else if (conf) {
+        diag_print(&errors, stderr);
+    }
+    diag_clear(&errors);
+    settings_free(&cfg);
+    return ok || !conf;
+}
+
 int cmd_catalog(int argc, char **argv)
 {
-    if (argc != 3)
+    const char *conf = NULL;
+    if (argc == 5 && !strcmp(argv[3], "--config"))
+        conf = argv[4];
+    else if (argc != 3)
         return usage();
+    if (!use_languages(conf))
+        return 2;
     if (!strcmp(argv[1], "check"))
         return check(argv[2]);
     if (!strcmp(argv[1], "stats"))

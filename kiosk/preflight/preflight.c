@@ -28,6 +28,7 @@ static bool check_catalog(const settings *s, FILE *out, FILE *err)
         return false;
     diag_list errors = DIAG_LIST_INIT;
     ltext_set_fallback(s->fallback_lang);
+    form_set_languages((const char (*)[LANG_CODE_SIZE])s->langs, (size_t)s->n_langs);
     catalog *c = catalog_load(s->catalog_path, &errors);
     diag_print(&errors, err);
     bool ok = c != NULL;

@@ -1455,7 +1455,7 @@ static void test_long_values_are_cut_in_messages(void **state)
              "t.json:26:331: services[1] (id 330106-000-00-002) \"%s...\": unknown "
              "field; allowed here: id, name, department, category, kiosk, "
              "needs_identity, summary, conditions, materials, steps, time_limit, "
-             "fees, window, address, phone, hours, online_url, keywords, pinyin",
+             "fees, window, address, phone, hours, online_url, keywords, pinyin, form",
              shown);
     const char *const edits2[] = {"\"hours\": \"工作日\"}", field, NULL};
     const char *const want2[] = {message, NULL};
