@@ -222,7 +222,7 @@ static void walk_service(json_check *v, json_t *obj, catalog_service *s,
                                        "must be lower-case pinyin: syllables of "
                                        "a-z separated by single spaces, e.g. "
                                        "\"she bao jiao fei\"", &s->n_pinyin);
-    s->form = form_walk(v, obj, s->kiosk, s->needs_identity);
+    s->form = form_walk(v, obj, s->id, s->kiosk, s->needs_identity);
 }
 
 /* ---- cross-references ------------------------------------------------ */
@@ -380,14 +380,41 @@ out:
     free(counts);
 }
 
+/* The help dialog's "ask staff" button opens this service's form for
+ * anyone, signed in or not, so it must have one and need no card. */
+static void link_help_service(json_check *v, json_t *root, catalog *cat)
+{
+    cat->help_service = -1;
+    const char *id = json_check_string(v, root, "help_service", false, SERVICE_ID_MAX,
+                                       JSON_CHECK_ID);
+    if (!id)
+        return;
+    const catalog_service *s = catalog_find(cat, id);
+    const char *why = !s ? "is not the id of any service"
+                      : !s->form ? "names a service without a form"
+                      : s->needs_identity ? "names a service that needs sign-in; anyone "
+                                            "must be able to ask for help"
+                      : NULL;
+    if (why) {
+        char got[JSON_CHECK_GOT_SIZE];
+        json_check_quote(id, got, sizeof got);
+        json_check_push_key(v, "help_service");
+        json_check_report(v, "%s %s", got, why);
+        json_check_pop(v);
+        return;
+    }
+    cat->help_service = (long)(s - cat->services);
+}
+
 static void walk_root(json_check *v, json_t *root, catalog *cat)
 {
     if (!json_check_object(v, root,
             "the catalogue must be an object {\"version\": ..., \"categories\": "
             "[...], \"services\": [...]}"))
         return;
-    static const char *const keys[] = {"version", "categories", "services"};
-    json_check_keys(v, root, keys, 3);
+    static const char *const keys[] = {"version", "categories", "services",
+                                       "help_service"};
+    json_check_keys(v, root, keys, 4);
     const char *version = json_check_string(v, root, "version", true, VERSION_MAX,
                                             JSON_CHECK_ANY);
     if (version)
@@ -435,6 +462,7 @@ static void walk_root(json_check *v, json_t *root, catalog *cat)
         link_services(v, cat, category_refs,
                       svcs && json_array_size(svcs) > 0);
     free(category_refs);
+    link_help_service(v, root, cat);
 }
 
 /* ---- derived search keys ----------------------------------------------- */

@@ -94,6 +94,10 @@ typedef struct catalog {
      * (first << 32 | second) code points, sorted: catalog_search splits a
      * Chinese query into words where a pair occurs nowhere. */
     unsigned long long *search_pairs; size_t n_search_pairs;
+    /* The help request (帮办代办) the help dialog offers on every screen:
+     * root member "help_service", a service id; -1 when not set. It must
+     * have a form and need no sign-in. */
+    long help_service;
     /* search-words.json from beside the catalogue file, or NULL. */
     struct search_words *words;
 } catalog;

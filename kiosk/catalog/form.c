@@ -230,7 +230,8 @@ static void walk_rules(json_check *jc, json_t *obj, form_field *f)
         not_for(jc, obj, "choices", f->type);
 }
 
-static void walk_field(json_check *jc, json_t *obj, form_field *f, bool needs_identity)
+static void walk_field(json_check *jc, json_t *obj, form_field *f, const char *service_id,
+                       bool needs_identity)
 {
     if (!json_check_object(jc, obj, "must be an object {\"id\": ..., \"type\": ..., "
                            "\"label\": ...}"))
@@ -239,6 +240,14 @@ static void walk_field(json_check *jc, json_t *obj, form_field *f, bool needs_id
     if (id) {
         f->id = json_check_dup(jc, id);
         json_check_set_id(jc, f->id);
+        if (service_id && strlen("draft..") + strlen(service_id) + strlen(id) >=
+                              FORM_DRAFT_KEY_MAX) {
+            json_check_push_key(jc, "id");
+            json_check_report(jc, "is too long with the service id for a draft key "
+                              "(\"draft.<service>.<field>\" must stay under %d bytes)",
+                              FORM_DRAFT_KEY_MAX);
+            json_check_pop(jc);
+        }
     }
     static const char *const keys[] = {
         "id", "type", "label", "help", "required", "min_length", "max_length",
@@ -275,7 +284,8 @@ static void walk_field(json_check *jc, json_t *obj, form_field *f, bool needs_id
     }
 }
 
-catalog_form *form_walk(json_check *jc, json_t *service, bool kiosk, bool needs_identity)
+catalog_form *form_walk(json_check *jc, json_t *service, const char *service_id, bool kiosk,
+                        bool needs_identity)
 {
     json_t *obj = json_object_get(service, "form");
     if (!obj)
@@ -309,7 +319,8 @@ catalog_form *form_walk(json_check *jc, json_t *service, bool kiosk, bool needs_
             json_check_push_key(jc, "fields");
             for (size_t i = 0; i < n; i++) {
                 json_check_push_index(jc, i);
-                walk_field(jc, json_array_get(list, i), &f->fields[i], needs_identity);
+                walk_field(jc, json_array_get(list, i), &f->fields[i], service_id,
+                           needs_identity);
                 for (size_t k = 0; f->fields[i].id && k < i; k++)
                     if (f->fields[k].id && !strcmp(f->fields[k].id, f->fields[i].id)) {
                         json_check_push_key(jc, "id");

@@ -56,8 +56,11 @@ typedef struct form_choice {
     ltext label;
 } form_choice;
 
-/* Limits a form may set; values outside are refused at load. */
-enum { FORM_MAX_FIELDS = 24, FORM_MAX_CHOICES = 12, FORM_VALUE_MAX = 200 };
+/* Limits a form may set; values outside are refused at load. A draft is
+ * kept under "draft.<service id>.<field id>", which must fit
+ * FORM_DRAFT_KEY_MAX bytes with its NUL (the session store's key size). */
+enum { FORM_MAX_FIELDS = 24, FORM_MAX_CHOICES = 12, FORM_VALUE_MAX = 200,
+       FORM_DRAFT_KEY_MAX = 48 };
 
 typedef struct form_field {
     char *id;               /* [a-z0-9-]+, unique in the form */
@@ -87,10 +90,10 @@ void form_set_languages(const char (*langs)[LANG_CODE_SIZE], size_t n);
 
 /* Walks the "form" member of a service object (the caller pushed the
  * service's path). needs_identity and kiosk are the service's own, for
- * the cross-checks. Returns a new form (form_free) or NULL when absent or
+ * the cross-checks; service_id (NULL when invalid) for the draft keys. Returns a new form (form_free) or NULL when absent or
  * after reporting. */
-catalog_form *form_walk(json_check *jc, json_t *service, bool kiosk,
-                        bool needs_identity);
+catalog_form *form_walk(json_check *jc, json_t *service, const char *service_id,
+                        bool kiosk, bool needs_identity);
 
 void form_free(catalog_form *f);
 

@@ -1428,7 +1428,7 @@ static void test_control_characters_shown_escaped(void **state)
         "{\"version\": \"2026.11\",", "{\"version\": \"2026.11\", \"\\u0085x\": 1,", NULL};
     static const char *const want[] = {
         "t.json:1:24: \"\\u0085x\": unknown field; allowed here: version, "
-        "categories, services",
+        "categories, services, help_service",
         NULL};
     expect_problems(edits, want);
 }

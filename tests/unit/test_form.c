@@ -47,24 +47,28 @@ static int setup(void **state)
     return 0;
 }
 
-static char *edited(const char *from, const char *to)
+static char *edited_from(const char *base, const char *from, const char *to)
 {
-    const char *at = strstr(BASE, from);
+    const char *at = strstr(base, from);
     if (!at)
         fail_msg("edit not found: %s", from);
-    size_t lb = strlen(BASE), lf = strlen(from), lt = strlen(to);
+    size_t lb = strlen(base), lf = strlen(from), lt = strlen(to);
     char *out = malloc(lb - lf + lt + 1);
     assert_non_null(out);
-    size_t pre = (size_t)(at - BASE);
-    memcpy(out, BASE, pre);
+    size_t pre = (size_t)(at - base);
+    memcpy(out, base, pre);
     memcpy(out + pre, to, lt);
     memcpy(out + pre + lt, at + lf, lb - pre - lf + 1);
     return out;
 }
 
-static void expect(const char *from, const char *to, const char *const *want)
+static char *edited(const char *from, const char *to)
 {
-    char *text = edited(from, to);
+    return edited_from(BASE, from, to);
+}
+
+static void expect_text(char *text, const char *const *want)
+{
     diag_list errors = DIAG_LIST_INIT;
     catalog *c = catalog_parse(text, strlen(text), "t.json", &errors);
     bool same = diag_expect_same(&errors, want);
@@ -72,6 +76,11 @@ static void expect(const char *from, const char *to, const char *const *want)
     assert_true(same);
     diag_clear(&errors);
     free(text);
+}
+
+static void expect(const char *from, const char *to, const char *const *want)
+{
+    expect_text(edited(from, to), want);
 }
 
 static void test_base_is_valid(void **state)
@@ -191,6 +200,30 @@ static void test_form_shape(void **state)
         NULL});
 }
 
+static void test_help_service(void **state)
+{
+    (void)state;
+    expect("{\"version\": \"1\",", "{\"version\": \"1\", \"help_service\": \"S9\",",
+           (const char *const[]){"t.json:1:34: help_service: \"S9\" is not the id of any "
+                                 "service", NULL});
+    expect("{\"version\": \"1\",", "{\"version\": \"1\", \"help_service\": \"S1\",",
+           (const char *const[]){"t.json:1:34: help_service: \"S1\" names a service that "
+                                 "needs sign-in; anyone must be able to ask for help", NULL});
+}
+
+static void test_draft_key_fits(void **state)
+{
+    (void)state;
+    /* "draft." + 12 + "." + 29 = 48 bytes: one past the session's keys */
+    char *one = edited("\"id\": \"S1\"", "\"id\": \"S12345678901\"");
+    char *two = edited_from(one, "\"id\": \"note\"", "\"id\": \"notes-notes-notes-notes-notes\"");
+    free(one);
+    expect_text(two, (const char *const[]){
+        "t.json:15:13: services[0] (id S12345678901) form.fields[4] (id "
+        "notes-notes-notes-notes-notes) id: is too long with the service id for a draft key "
+        "(\"draft.<service>.<field>\" must stay under 48 bytes)", NULL});
+}
+
 static void test_answers(void **state)
 {
     (void)state;
@@ -241,6 +274,8 @@ int main(void)
         cmocka_unit_test_setup(test_label_missing_language, setup),
         cmocka_unit_test_setup(test_card_field_without_sign_in, setup),
         cmocka_unit_test_setup(test_form_shape, setup),
+        cmocka_unit_test_setup(test_help_service, setup),
+        cmocka_unit_test_setup(test_draft_key_fits, setup),
         cmocka_unit_test_setup(test_answers, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
