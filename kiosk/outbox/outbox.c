@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "app/app.h"
@@ -85,6 +86,9 @@ static item *item_copy(const outbox_txn *t)
     size_t size = sizeof(item) + len0(t->kind) + len0(t->item_code) + len0(t->payload) +
                   len0(p->name) + len0(p->id_number) + len0(p->phone) + len0(p->address) +
                   len0(p->free_text);
+    /* sodium_malloc puts the block against its trailing guard page, so the
+     * start is only aligned when the size is a multiple of the alignment */
+    size = (size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
     item *it = sodium_malloc(size);
     if (!it)
         return NULL;
