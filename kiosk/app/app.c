@@ -66,6 +66,7 @@ bool app_init(app *a, const app_setup *setup)
     a->headless = headless;
     a->home = setup->home;
     a->attract = setup->attract;
+    a->help_form = setup->help_form;
     a->w = cfg->width;
     a->h = cfg->height;
     a->sess = session_new();
@@ -527,8 +528,12 @@ static void open_help_dialog(app *a)
     /* High contrast lives here rather than in the status bar: few need it,
      * and the bar is full in large-font portrait mode. */
     const char *buttons[] = {tr("common.close"),
-                             a->contrast ? tr("help.contrast_off") : tr("help.contrast_on")};
-    app_dialog_open(a, DIALOG_HELP, tr("help.title"), body, buttons, 2);
+                             a->contrast ? tr("help.contrast_off") : tr("help.contrast_on"),
+                             tr("help.ask_staff")};
+    /* A person, from every screen: the help request form, when the
+     * catalogue names one */
+    int n = a->help_form && a->cat->help_service >= 0 ? 3 : 2;
+    app_dialog_open(a, DIALOG_HELP, tr("help.title"), body, buttons, n);
 }
 
 /* -------------------------------------------------------------- actions -- */
@@ -578,6 +583,8 @@ static void dispatch_action(app *a, int action, intptr_t arg)
         if (kind == DIALOG_HELP) {
             if (arg == 1)
                 app_set_contrast(a, !a->contrast);
+            else if (arg == 2 && a->help_form && a->cat->help_service >= 0)
+                app_push(a, a->help_form, (intptr_t)a->cat->help_service);
             return;
         }
         break;  /* the screen's own dialog: pass the button on */
@@ -836,13 +843,28 @@ static void draw_dialog(app *a, ui *u)
             snprintf(body + l, sizeof body - l, "\n%s", reminder);
         }
     }
-    int th_title = ui_paragraph(u, d->title, 0, 0, inner, th->text_title, TEXT_BOLD,
+    /* Large text in landscape can make the dialog taller than the screen:
+     * then it grows wider (the body takes fewer lines), then puts its
+     * buttons side by side, then sets the body smaller -- never clipped. */
+    int body_px = th->text_body, bh = th->target, th_title = 0, th_body = 0, h = 0;
+    bool row = false;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        if (attempt == 1)
+            w = a->w - 2 * th->pad;
+        else if (attempt == 2)
+            row = d->n_buttons > 1;
+        else if (attempt == 3)
+            body_px = th->text_small;
+        inner = w - 2 * th->pad;
+        th_title = ui_paragraph(u, d->title, 0, 0, inner, th->text_title, TEXT_BOLD,
                                 th->text, UI_CENTER, false);
-    int th_body = body[0] ? ui_paragraph(u, body, 0, 0, inner, th->text_body,
-                                         TEXT_REGULAR, th->text, UI_CENTER, false) : 0;
-    int bh = th->target;
-    int h = th->pad + th_title + th->gap + th_body + th->pad + d->n_buttons * (bh + th->gap) +
-            th->pad;
+        th_body = body[0] ? ui_paragraph(u, body, 0, 0, inner, body_px, TEXT_REGULAR,
+                                         th->text, UI_CENTER, false) : 0;
+        int buttons = row ? bh + th->gap : d->n_buttons * (bh + th->gap);
+        h = th->pad + th_title + th->gap + th_body + th->pad + buttons + th->pad;
+        if (h <= a->h - 2 * th->pad)
+            break;
+    }
     if (h > a->h - 2 * th->pad)
         h = a->h - 2 * th->pad;
     SDL_Rect box = {(a->w - w) / 2, (a->h - h) / 2, w, h};
@@ -852,15 +874,17 @@ static void draw_dialog(app *a, ui *u)
                  th->text, UI_CENTER, true);
     y += th_title + th->gap;
     if (body[0]) {
-        ui_paragraph(u, body, box.x + th->pad, y, inner, th->text_body, TEXT_REGULAR,
+        ui_paragraph(u, body, box.x + th->pad, y, inner, body_px, TEXT_REGULAR,
                      d->kind == DIALOG_IDLE ? th->danger : th->text, UI_CENTER, true);
         y += th_body;
     }
     y += th->pad;
+    int bw = row ? (inner - (d->n_buttons - 1) * th->gap) / d->n_buttons : inner;
     for (int i = 0; i < d->n_buttons; i++) {
-        SDL_Rect b = {box.x + th->pad, y, inner, bh};
+        SDL_Rect b = {box.x + th->pad + (row ? i * (bw + th->gap) : 0), y, bw, bh};
         ui_button(u, b, d->buttons[i], i == 0 ? UI_PRIMARY : UI_SECONDARY, ACT_DIALOG, i);
-        y += bh + th->gap;
+        if (!row)
+            y += bh + th->gap;
     }
 }
 

@@ -46,6 +46,8 @@ typedef struct app_setup {
     bool headless;
     const screen_class *home;       /* root of the stack */
     const screen_class *attract;    /* the idle loop, pushed over home */
+    const screen_class *help_form;  /* a form screen, pushed with the catalogue's
+                                       help_service from the help dialog; may be NULL */
 } app_setup;
 
 typedef struct app {
@@ -56,7 +58,7 @@ typedef struct app {
     ui ui;
     bool headless;
     int w, h;
-    const screen_class *home, *attract;
+    const screen_class *home, *attract, *help_form;
 
     struct { const screen_class *cls; void *state; } stack[APP_MAX_DEPTH];
     int depth;

@@ -16,4 +16,5 @@ void registry_setup(app_setup *setup)
     service_install(services, sizeof services / sizeof *services);
     setup->home = &screen_home;
     setup->attract = &screen_attract;
+    setup->help_form = &screen_form;
 }

@@ -12,7 +12,7 @@
 #include "screens/screens.h"
 #include "ui/doc.h"
 
-enum { ACT_SIGNIN = SCREEN_ACTION_BASE };
+enum { ACT_SIGNIN = SCREEN_ACTION_BASE, ACT_APPLY };
 
 typedef struct guide_state {
     size_t index;
@@ -114,12 +114,18 @@ static void guide_draw(app *a, void *st, ui *u)
     const catalog_service *svc = &a->cat->services[s->index];
     SDL_Rect c = app_chrome(a, u, ltext_get(&svc->name, app_lang(a)), true);
 
-    /* Services done here with an ID card: sign in from the guide, or show
-     * who is signed in (masked). */
-    if (svc->kiosk && svc->needs_identity) {
-        char name[64], number[64];
+    /* Services done here: sign in from the guide when the card is needed,
+     * show who is signed in (masked), and open the form. */
+    char name[64], number[64];
+    bool signed_in = app_identity_masked(a, name, sizeof name, number, sizeof number);
+    if (svc->kiosk && svc->form && (signed_in || !svc->needs_identity)) {
         SDL_Rect bar = {c.x, c.y + c.h - th->target, c.w, th->target};
-        if (app_identity_masked(a, name, sizeof name, number, sizeof number)) {
+        ui_button(u, bar, tr("form.start"), UI_PRIMARY, ACT_APPLY, 0);
+        c.h -= th->target + th->gap;
+    }
+    if (svc->kiosk && svc->needs_identity) {
+        SDL_Rect bar = {c.x, c.y + c.h - th->target, c.w, th->target};
+        if (signed_in) {
             char line[256];
             i18n_format(line, sizeof line, "signin.as", "name", name, "number", number,
                         (char *)NULL);
@@ -150,6 +156,8 @@ static void guide_action(app *a, void *st, int action, intptr_t arg)
     (void)arg;
     if (action == ACT_SIGNIN)
         app_push(a, &screen_signin, (intptr_t)s->index);
+    else if (action == ACT_APPLY)
+        app_push(a, &screen_form, (intptr_t)s->index);
 }
 
 const screen_class screen_guide = {

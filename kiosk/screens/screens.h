@@ -13,5 +13,6 @@ extern const screen_class screen_category;  /* services of one category; arg = i
 extern const screen_class screen_guide;     /* one-time guide; arg = service index */
 extern const screen_class screen_search;    /* keyword / pinyin search */
 extern const screen_class screen_signin;    /* ID card; arg = service index or -1 */
+extern const screen_class screen_form;      /* a service's form; arg = service index */
 
 #endif
