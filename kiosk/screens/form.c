@@ -600,6 +600,10 @@ static int confirm_page(app *a, form_state *s, ui *u, int x, int y, int w, bool 
     y += para(u, tr("form.confirm_title"), x, y, w, th->text_title, TEXT_BOLD, th->text, draw);
     y += para(u, tr("form.confirm_hint"), x, y, w, th->text_body, TEXT_REGULAR, th->muted,
               draw) + th->gap;
+    /* what the resident declares by submitting: first, where it is read */
+    if (*ltext_get(&f->declaration, lang))
+        y += para(u, ltext_get(&f->declaration, lang), x, y, w, th->text_body, TEXT_BOLD,
+                  th->text, draw) + th->gap;
     for (size_t i = 0; i < f->n_fields; i++) {
         const form_field *x2 = &f->fields[i];
         char v[SESSION_VALUE_MAX];
@@ -614,9 +618,6 @@ static int confirm_page(app *a, form_state *s, ui *u, int x, int y, int w, bool 
         explicit_bzero(v, sizeof v);
         y += (h > th->target ? h : th->target) + th->gap / 2;
     }
-    if (*ltext_get(&f->declaration, lang))
-        y += para(u, ltext_get(&f->declaration, lang), x, y, w, th->text_body, TEXT_BOLD,
-                  th->text, draw) + th->gap;
     return y - y0;
 }
 
