@@ -53,7 +53,8 @@ typedef struct form_state {
     uint64_t ticket;        /* outbox_submit's, while submitting */
     char receipt[40];       /* the transaction number (not personal) */
     const char *reason_key; /* PH_FAILED */
-    ui_scroll scroll;
+    ui_scroll scroll, scroll2;  /* the page; the second column of a wide one */
+    bool right_column;      /* the done page's reply drawn apart (landscape) */
 } form_state;
 
 static const catalog_service *service(app *a, form_state *s)
@@ -385,12 +386,31 @@ static int kv(ui *u, const char *label, const char *value, int x, int y, int w, 
 typedef int (*page_fn)(app *a, form_state *s, ui *u, int x, int y, int w, bool draw);
 
 /* view with content that scrolls when it does not fit */
-static void scrolled(app *a, form_state *s, ui *u, SDL_Rect view, page_fn fn)
+static void scrolled_in(app *a, form_state *s, ui *u, ui_scroll *sc, SDL_Rect view,
+                        page_fn fn)
 {
     int content = fn(a, s, u, view.x, view.y, view.w, false);
-    int off = ui_scroll_begin(u, &s->scroll, view, content);
+    int off = ui_scroll_begin(u, sc, view, content);
     fn(a, s, u, view.x, view.y - off, view.w, true);
-    ui_scroll_end(u, &s->scroll, view);
+    ui_scroll_end(u, sc, view);
+}
+
+static void scrolled(app *a, form_state *s, ui *u, SDL_Rect view, page_fn fn)
+{
+    scrolled_in(a, s, u, &s->scroll, view, fn);
+}
+
+/* When and how the resident hears back (queue delivery). */
+static int reply_part(app *a, form_state *s, ui *u, int x, int y, int w, bool draw)
+{
+    const theme *th = &u->th;
+    const char *reply = form(a, s) ? ltext_get(&form(a, s)->reply, app_lang(a)) : "";
+    if (!*reply)
+        return 0;
+    int y0 = y;
+    y += para(u, tr("form.reply"), x, y, w, th->text_body, TEXT_BOLD, th->text, draw);
+    y += para(u, reply, x, y, w, th->text_body, TEXT_REGULAR, th->text, draw);
+    return y - y0 + th->gap;
 }
 
 /* Buttons along the bottom of r: back on the left, forward on the right
@@ -638,14 +658,16 @@ static int result_page(app *a, form_state *s, ui *u, int x, int y, int w, bool d
     case PH_DONE:
         y += para(u, tr("form.done"), x, y, w, th->text_title, TEXT_BOLD, th->ok, draw) + th->gap;
         y += para(u, tr("form.receipt"), x, y, w, th->text_body, TEXT_REGULAR, th->muted, draw);
-        y += para(u, s->receipt, x, y, w, th->text_display, TEXT_BOLD, th->text, draw) + th->gap;
+        {
+            /* the number on one line: a line break inside it misleads */
+            int px = text_width(s->receipt, strlen(s->receipt), th->text_display, TEXT_BOLD) <= w
+                         ? th->text_display : th->text_title;
+            y += para(u, s->receipt, x, y, w, px, TEXT_BOLD, th->text, draw) + th->gap;
+        }
         y += para(u, tr("form.receipt_hint"), x, y, w, th->text_body, TEXT_REGULAR, th->muted,
                   draw) + th->gap;
-        if (form(a, s) && *ltext_get(&form(a, s)->reply, lang)) {
-            y += para(u, tr("form.reply"), x, y, w, th->text_body, TEXT_BOLD, th->text, draw);
-            y += para(u, ltext_get(&form(a, s)->reply, lang), x, y, w, th->text_body,
-                      TEXT_REGULAR, th->text, draw);
-        }
+        if (!s->right_column)
+            y += reply_part(a, s, u, x, y, w, draw);
         break;
     case PH_FAILED:
         y += para(u, tr("form.failed"), x, y, w, th->text_title, TEXT_BOLD, th->danger, draw);
@@ -692,6 +714,18 @@ static void form_draw(app *a, void *st, ui *u)
         return;
     default:
         nav(u, c, NULL, 0, tr("form.finish"), ACT_FINISH);
+        /* landscape: the number on the left, how they hear back on the
+         * right, so neither needs scrolling to be read */
+        s->right_column = false;
+        if (s->phase == PH_DONE && !th->portrait &&
+            result_page(a, s, u, view.x, view.y, view.w, false) > view.h) {
+            s->right_column = true;
+            int half = (view.w - th->pad) / 2;
+            scrolled(a, s, u, (SDL_Rect){view.x, view.y, half, view.h}, result_page);
+            scrolled_in(a, s, u, &s->scroll2,
+                        (SDL_Rect){view.x + half + th->pad, view.y, half, view.h}, reply_part);
+            return;
+        }
         scrolled(a, s, u, view, result_page);
         return;
     }
