@@ -1,6 +1,6 @@
 /*
- * keyboard: the on-screen keyboard of every text field (the search box
- * today, form fields next). Four modes, one tap apart on its bottom row:
+ * keyboard: the on-screen keyboard of every text field (the search box and
+ * the form fields). Four modes, one tap apart on its bottom row:
  *
  *   拼音   Chinese by pinyin: letters compose, a candidate bar offers the
  *          words (large, paged), space takes the first;
