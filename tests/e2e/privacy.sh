@@ -4,9 +4,12 @@
 # (the log), the screenshots, the data directory -- for the personal data
 # on the cards: full ID numbers (any valid 18-character GB 11643 number,
 # not only the fixtures'), names and addresses. Masked forms are fine.
-#   privacy.sh KIOSK CONFIG SCRIPT CARDS_DIR DATA_DIR
+# With form sessions, the outbox database (.db, -wal, -shm) is in the data
+# directory too, and EXTRA names what the script typed (phone numbers,
+# comma separated) that must not appear in the clear either.
+#   privacy.sh KIOSK CONFIG SCRIPT CARDS_DIR DATA_DIR [EXTRA]
 set -eu
-kiosk=$1 config=$2 script=$3 cards=$4 data_dir=$5
+kiosk=$1 config=$2 script=$3 cards=$4 data_dir=$5 extra=${6:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -17,8 +20,8 @@ trap 'rm -rf "$work"' EXIT
 [ -d "$data_dir" ] && cp -r "$data_dir" "$work/data" 2>/dev/null || true
 
 # Fixture values: every name, address and number field of every card.
-fields=$(sed -n 's/^ *"\(name\|name_en\|address\|id_number\|pass_number\)": *"\([^"]*\)".*/\2/p' \
-    "$cards"/*.json | sort -u)
+fields=$( (sed -n 's/^ *"\(name\|name_en\|address\|id_number\|pass_number\)": *"\([^"]*\)".*/\2/p' \
+    "$cards"/*.json; echo "$extra" | tr ',' '\n') | sort -u)
 found=0
 for f in $(find "$work" -type f); do
     echo "$fields" | while IFS= read -r v; do
