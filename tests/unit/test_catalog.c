@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "../support/text_edit.h"
+
 #include "catalog/catalog.h"
 #include "../support/diag_expect.h"
 
@@ -53,16 +55,9 @@ static const char BASE[] =
  * when from is not there); the caller frees. */
 static char *replace(const char *base, const char *from, const char *to)
 {
-    const char *at = strstr(base, from);
-    if (!at)
+    char *out = text_replace_first(base, from, to);
+    if (!out)
         fail_msg("edit not found in the catalogue: %s", from);
-    size_t lb = strlen(base), lf = strlen(from), lt = strlen(to);
-    char *out = malloc(lb - lf + lt + 1);
-    assert_non_null(out);
-    size_t pre = (size_t)(at - base);
-    memcpy(out, base, pre);
-    memcpy(out + pre, to, lt);
-    memcpy(out + pre + lt, at + lf, lb - pre - lf + 1);
     return out;
 }
 
