@@ -151,37 +151,36 @@ static int do_status(const opts *o, outbox_store *st)
     return 0;
 }
 
+/* ", \"name\": \"value\"" with value escaped. */
+static void json_field(FILE *f, const char *name, const char *value)
+{
+    fprintf(f, ", \"%s\": ", name);
+    json_str(f, value);
+}
+
 static void row_json(FILE *f, const outbox_row *r)
 {
     char created[32], next[32], number[40];
     iso_time(r->created_wall, created, sizeof created);
     iso_time(r->next_attempt, next, sizeof next);
     outbox_number(r->created_wall, r->seq, r->key, number, sizeof number);
-    fprintf(f, "{\"seq\": %lld, \"key\": ", (long long)r->seq);
-    json_str(f, r->key);
-    fprintf(f, ", \"number\": ");
-    json_str(f, number);
-    fprintf(f, ", \"kind\": ");
-    json_str(f, r->kind);
-    fprintf(f, ", \"item_code\": ");
-    json_str(f, r->item_code);
-    fprintf(f, ", \"state\": \"%s\", \"attempts\": %d, \"created\": ",
-            outbox_state_name(r->state), r->attempts);
-    json_str(f, created);
-    fprintf(f, ", \"wall_synced\": %s, \"boot_id\": ", r->wall_synced ? "true" : "false");
-    json_str(f, r->boot_id);
-    fprintf(f, ", \"next_attempt\": ");
-    json_str(f, next);
-    fprintf(f, ", \"last_error\": ");
-    json_str(f, r->last_error);
-    fprintf(f, ", \"name\": ");
-    json_str(f, r->masked.name);
-    fprintf(f, ", \"id_number\": ");
-    json_str(f, r->masked.id_number);
-    fprintf(f, ", \"phone\": ");
-    json_str(f, r->masked.phone);
-    fprintf(f, ", \"address\": ");
-    json_str(f, r->masked.address);
+    fprintf(f, "{\"seq\": %lld", (long long)r->seq);
+    json_field(f, "key", r->key);
+    json_field(f, "number", number);
+    json_field(f, "kind", r->kind);
+    json_field(f, "item_code", r->item_code);
+    fprintf(f, ", \"state\": \"%s\", \"attempts\": %d", outbox_state_name(r->state),
+            r->attempts);
+    json_field(f, "created", created);
+    fprintf(f, ", \"wall_synced\": %s", r->wall_synced ? "true" : "false");
+    json_field(f, "boot_id", r->boot_id);
+    json_field(f, "next_attempt", next);
+    json_field(f, "last_error", r->last_error);
+    /* only the masked copies: the sealed fields are never opened here */
+    json_field(f, "name", r->masked.name);
+    json_field(f, "id_number", r->masked.id_number);
+    json_field(f, "phone", r->masked.phone);
+    json_field(f, "address", r->masked.address);
     fprintf(f, ", \"payload\": %s}\n", r->payload && *r->payload ? r->payload : "{}");
 }
 
