@@ -24,6 +24,7 @@
 
 #include "commands.h"
 #include "common/storage.h"
+#include "outbox/outbox_recover.h"
 #include "outbox/outbox_store.h"
 #include "preflight/preflight.h"
 #include "settings/settings.h"
@@ -272,19 +273,22 @@ static int do_probe(const opts *o, outbox_store *st)
     return 0;
 }
 
-/* Salvage: SQLite's .recover (the sqlite3 shell) rebuilds what it can of a
- * damaged file into a scratch database; every row found there whose key is
- * not queued yet goes in as pending, with its sealed blob untouched. */
+/* Salvage: every row still readable in the damaged file's pages and its
+ * -wal (outbox_recover: Debian 12's `sqlite3 .recover` fails on such files)
+ * whose key is not queued yet goes in as pending, its sealed blob as it
+ * was. Acknowledged rows stay behind: the platform has them. */
 typedef struct salvage_ctx {
     outbox_store *st;
-    long added, dup, failed;
+    long added, dup, acked, failed;
 } salvage_ctx;
 
 static bool salvage_one(void *user, const outbox_row *r)
 {
     salvage_ctx *c = user;
-    if (r->state == OUTBOX_ACKED)
-        return true; /* the platform has it */
+    if (r->state == OUTBOX_ACKED) {
+        c->acked++;
+        return true;
+    }
     int64_t seq;
     char why[300];
     outbox_result res = outbox_db_insert_row(c->st->db, r, &seq, why, sizeof why);
@@ -292,67 +296,27 @@ static bool salvage_one(void *user, const outbox_row *r)
         c->added++;
     else if (res == OUTBOX_ERR_DUPLICATE)
         c->dup++;
-    else
+    else {
         c->failed++;
+        fprintf(stderr, "kioskctl queue salvage: %s\n", why);
+    }
     return true;
 }
 
 static int do_salvage(const opts *o, outbox_store *st)
 {
-    char dir[] = "/tmp/kioskctl-salvage-XXXXXX";
-    if (!mkdtemp(dir)) {
-        perror("kioskctl queue salvage");
+    salvage_ctx c = {st, 0, 0, 0, 0};
+    outbox_recover_stats rs;
+    char why[600];
+    if (!outbox_recover_file(o->arg, salvage_one, &c, &rs, why, sizeof why)) {
+        fprintf(stderr, "kioskctl queue salvage: %s\n", why);
         return 1;
     }
-    char scratch[256], cmd[9000];
-    snprintf(scratch, sizeof scratch, "%s/recovered.db", dir);
-    /* the file name goes through sh: refuse quotes rather than escape */
-    if (strchr(o->arg, '\'')) {
-        fprintf(stderr, "kioskctl queue salvage: file names with ' are not supported\n");
-        rmdir(dir);
-        return 2;
-    }
-    snprintf(cmd, sizeof cmd,
-             "sqlite3 -readonly 'file:%s?immutable=0' .recover 2>/dev/null | sqlite3 '%s' "
-             ">/dev/null 2>&1",
-             o->arg, scratch);
-    int st_sys = system(cmd);
-    (void)st_sys;
-    /* Debian's sqlite3 3.40 .recover stops with "SQL logic error" on some
-     * files; then the file itself (and its -wal) is read, which works
-     * whenever the damage is outside the outbox table */
-    struct stat sb;
-    if (stat(scratch, &sb) != 0 || sb.st_size == 0) {
-        snprintf(cmd, sizeof cmd,
-                 "cp '%s' '%s' && { [ ! -e '%s-wal' ] || cp '%s-wal' '%s-wal'; }", o->arg,
-                 scratch, o->arg, o->arg, scratch);
-        st_sys = system(cmd);
-    }
-    int rc = 1;
-    outbox_db *src = NULL;
-    char why[600];
-    outbox_db_config cfg = {.path = scratch};
-    /* the recovered copy may have an older schema: migrate it like a kiosk */
-    if (outbox_db_open(&cfg, &src, NULL, why, sizeof why) != OUTBOX_OK) {
-        fprintf(stderr, "kioskctl queue salvage: nothing readable in %s: %s\n", o->arg, why);
-    } else {
-        salvage_ctx c = {st, 0, 0, 0};
-        if (outbox_db_each(src, -1, salvage_one, &c) == OUTBOX_OK) {
-            printf("salvaged %ld, already queued %ld, failed %ld\n", c.added, c.dup, c.failed);
-            rc = c.failed ? 1 : 0;
-        } else {
-            fprintf(stderr, "kioskctl queue salvage: %s\n", outbox_db_errmsg(src));
-        }
-        outbox_db_close(src);
-    }
-    static const char *const sides[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        char p[300];
-        snprintf(p, sizeof p, "%s%s", scratch, sides[i]);
-        unlink(p);
-    }
-    rmdir(dir);
-    return rc;
+    printf("salvaged %ld, already queued %ld, failed %ld\n", c.added, c.dup, c.failed);
+    printf("(read %ld pages, %ld records; %ld outbox rows found, %ld of them already "
+           "acknowledged)\n",
+           rs.pages, rs.cells, rs.rows, c.acked);
+    return c.failed ? 1 : 0;
 }
 
 int cmd_queue(int argc, char **argv)

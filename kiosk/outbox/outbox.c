@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "common/clock.h"
+#include "outbox/outbox_fault.h"
 #include "outbox/outbox_store.h"
 #include "status/status.h"
 
@@ -36,6 +37,7 @@ static struct {
     pthread_t thread;
     clock_thread *clk;
     bool running, stop;
+    bool hold;              /* script `outbox hold`: queue, do not write */
     item *head, *tail;
     uint64_t next_ticket;
     int source;
@@ -201,7 +203,7 @@ static void *run(void *arg)
     uint64_t next_purge = clock_now_ms();
     pthread_mutex_lock(&ob.mu);
     while (!ob.stop) {
-        if (ob.head) {
+        if (ob.head && !ob.hold) {
             item *it = ob.head;
             ob.head = it->next;
             if (!ob.head)
@@ -246,7 +248,10 @@ static bool outbox_start(app *a)
     ob.lim.max_waiting = a->cfg->outbox_max_waiting;
     ob.lim.max_age_days = a->cfg->outbox_max_age_days;
     ob.lim.retention_days = a->cfg->outbox_retention_days;
-    ob.lim.vfs = NULL;
+    /* under a script the queue sits on the fault shim, so `storage full`
+     * can fail the disk on cue; in service, the default VFS */
+    ob.lim.vfs = a->headless && outbox_fault_register() ? OUTBOX_FAULT_VFS : NULL;
+    ob.hold = false;
     status_report(STATUS_NAME, STATUS_DEVICE_BUSY, NULL, "opening the queue");
     clock_cond_init(&ob.cv);
     ob.clk = clock_thread_new("outbox");
@@ -283,8 +288,61 @@ static void outbox_stop(app *a)
     ob.running = false;
 }
 
+/* ---- script verbs: storage full|readonly|ok, outbox hold|release ---------- */
+
+static bool storage_check(const char *arg, char *err, size_t err_size)
+{
+    if (!strcmp(arg, "full") || !strcmp(arg, "readonly") || !strcmp(arg, "ok"))
+        return true;
+    snprintf(err, err_size, "storage: expected full, readonly or ok, not '%s'", arg);
+    return false;
+}
+
+static bool storage_run(app *a, const char *arg, char *err, size_t err_size)
+{
+    if (!ob.lim.vfs || strcmp(ob.lim.vfs, OUTBOX_FAULT_VFS) != 0) {
+        snprintf(err, err_size, "storage: the queue is not on the fault shim");
+        return false;
+    }
+    outbox_fault_set(!strcmp(arg, "full")       ? OUTBOX_FAULT_FULL
+                     : !strcmp(arg, "readonly") ? OUTBOX_FAULT_READONLY
+                                                : OUTBOX_FAULT_NONE,
+                     0);
+    return true;
+}
+
+static bool hold_check(const char *arg, char *err, size_t err_size)
+{
+    if (!strcmp(arg, "hold") || !strcmp(arg, "release"))
+        return true;
+    snprintf(err, err_size, "outbox: expected hold or release, not '%s'", arg);
+    return false;
+}
+
+/* hold: transactions wait in the thread's queue, unwritten, so a script
+ * can see what the resident sees until the commit is durable */
+static bool hold_run(app *a, const char *arg, char *err, size_t err_size)
+{
+    (void)a;
+    pthread_mutex_lock(&ob.mu);
+    bool running = ob.running;
+    ob.hold = !strcmp(arg, "hold");
+    clock_cond_broadcast(&ob.cv);
+    pthread_mutex_unlock(&ob.mu);
+    if (!running)
+        snprintf(err, err_size, "outbox: not running");
+    return running;
+}
+
+static const app_verb verbs[] = {
+    {"storage", true, storage_check, storage_run, NULL},
+    {"outbox", true, hold_check, hold_run, NULL},
+};
+
 const app_service outbox_service = {
     .name = "outbox",
     .start = outbox_start,
     .stop = outbox_stop,
+    .verbs = verbs,
+    .n_verbs = sizeof verbs / sizeof *verbs,
 };

@@ -12,6 +12,7 @@
  *    sealed fields (and masked copies) do not linger in free pages.
  */
 #include "outbox/outbox_db.h"
+#include "outbox/outbox_fault.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -341,8 +342,9 @@ static int open_handle(outbox_db *db)
     /* SQLite creates its files 0644 (and the -wal and -shm files take the
      * main file's mode): create it 0600 first, and tighten one made by an
      * older version, so only the kiosk's user can read even the sealed
-     * rows. Not under a test VFS, which owns the file's life. */
-    if (!db->cfg.read_only && !db->cfg.vfs) {
+     * rows. Not under a test VFS, which owns the file's life (the fault
+     * shim keeps the very same files, so it gets the same care). */
+    if (!db->cfg.read_only && (!db->cfg.vfs || !strcmp(db->cfg.vfs, OUTBOX_FAULT_VFS))) {
         int fd = open(db->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd >= 0) {
             (void)fchmod(fd, 0600);

@@ -13,11 +13,12 @@
 #include "hub/hub.h"
 #include "i18n/i18n.h"
 #include "ime/ime.h"
+#include "status/status.h"
 
 enum {
     OP_TAP_TEXT, OP_TAP_XY, OP_DRAG, OP_TYPE, OP_WAIT, OP_EXPECT, OP_EXPECT_NOT,
     OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING, OP_CATALOG,
-    OP_KEYBOARD, OP_STROKE,
+    OP_KEYBOARD, OP_STROKE, OP_STATUS,
     OP_VERB     /* a verb a device or service adds (app/service.h) */
 };
 
@@ -44,6 +45,7 @@ static const struct {
     {"catalog", "T", 0, OP_CATALOG},
     {"keyboard", "T", 0, OP_KEYBOARD},
     {"stroke", "T", 0, OP_STROKE},
+    {"status", "T", 0, OP_STATUS},
 };
 
 static int parse_ints(const char *s, int *out, int max)
@@ -71,6 +73,29 @@ static int parse_ints(const char *s, int *out, int max)
 static const char *const keyboard_modes[IME_N_MODES] = {
     [IME_PINYIN] = "pinyin", [IME_LETTERS] = "letters", [IME_DIGITS] = "digits",
     [IME_HANDWRITING] = "handwriting"};
+
+/* `status NAME STATE [PENDING]`: splits the line; false when malformed. */
+typedef struct status_want {
+    char name[32];
+    char state[16];
+    int pending;    /* -1: not checked */
+} status_want;
+
+static bool status_words(const char *line, status_want *out)
+{
+    status_want w = {.pending = -1};
+    char extra[2];
+    int n = sscanf(line, "%31s %15s %d %1s", w.name, w.state, &w.pending, extra);
+    if (n < 2 || n > 3 || (n == 3 && w.pending < 0))
+        return false;
+    bool known = false;
+    for (int i = STATUS_ONLINE; i <= STATUS_DEVICE_BUSY; i++)
+        if (!strcmp(w.state, status_state_name((status_state)i)))
+            known = true;
+    if (known && out)
+        *out = w;
+    return known;
+}
 
 static int keyboard_mode(const char *word)
 {
@@ -208,6 +233,13 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
                 diag_add(errors, s->path, lineno, 0, "'stroke' %s", why);
                 return false;
             }
+        }
+        if (st.op == OP_STATUS && !status_words(rest, NULL)) {
+            diag_add(errors, s->path, lineno, 0,
+                     "'status' takes a device name, an XFS4IoT state (online, offline, "
+                     "powerOff, noDevice, hardwareError, userError, deviceBusy) and "
+                     "optionally the number of items waiting");
+            return false;
         }
         if (st.op == OP_LARGE && strcmp(rest, "on") && strcmp(rest, "off")) {
             diag_add(errors, s->path, lineno, 0, "'large' takes on or off");
@@ -555,6 +587,25 @@ int script_run(const script *s, app *a, const char *shots_dir)
                 return 1;
             }
             break;
+        case OP_STATUS: {
+            app_pump(a);
+            status_want w;
+            status_entry e;
+            status_words(st->text, &w);
+            if (!status_get(w.name, &e)) {
+                fail(s, st, a, shots_dir, "status: nothing reported as \"%s\"", w.name);
+                return 1;
+            }
+            if (strcmp(status_state_name(e.state), w.state) ||
+                (w.pending >= 0 && e.pending != w.pending)) {
+                char got[320];
+                snprintf(got, sizeof got, "%s is %s with %d waiting (%s)", w.name,
+                         status_state_name(e.state), e.pending, e.detail);
+                fail(s, st, a, shots_dir, "status: %s", got);
+                return 1;
+            }
+            break;
+        }
         case OP_SCREEN:
             app_pump(a);
             if (!app_top(a) || strcmp(app_top(a)->name, st->text)) {

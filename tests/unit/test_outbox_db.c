@@ -18,111 +18,12 @@
 
 #include "common/storage.h"
 #include "outbox/outbox_db.h"
+#include "outbox/outbox_fault.h"
 #include "outbox/outbox_store.h"
 
 static char dir[] = "/tmp/test-outbox-XXXXXX";
 static char path[512];
 static outbox_key *key;
-
-/* ---- a fault VFS: forwards to the default one, and can answer
- * SQLITE_FULL after a number of writes or open everything read-only ---- */
-static sqlite3_vfs fault_vfs, *base_vfs;
-static int full_after = -1;   /* writes left before SQLITE_FULL; -1 never */
-static int readonly_mode;
-static sqlite3_io_methods fault_methods;
-typedef struct ffile {
-    sqlite3_file base;
-    sqlite3_file *real;
-} ffile;
-
-static int f_close(sqlite3_file *f)
-{
-    ffile *p = (ffile *)f;
-    int rc = p->real->pMethods->xClose(p->real);
-    free(p->real);
-    return rc;
-}
-static int f_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
-{
-    ffile *p = (ffile *)f;
-    return p->real->pMethods->xRead(p->real, b, n, o);
-}
-static int f_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
-{
-    ffile *p = (ffile *)f;
-    if (full_after == 0)
-        return SQLITE_FULL;
-    if (full_after > 0)
-        full_after--;
-    return p->real->pMethods->xWrite(p->real, b, n, o);
-}
-#define FWD(name, sig, args)                                                       \
-    static int f_##name sig                                                        \
-    {                                                                              \
-        ffile *p = (ffile *)f;                                                     \
-        return p->real->pMethods->x##name args;                                    \
-    }
-FWD(Truncate, (sqlite3_file * f, sqlite3_int64 s), (p->real, s))
-FWD(Sync, (sqlite3_file * f, int fl), (p->real, fl))
-FWD(FileSize, (sqlite3_file * f, sqlite3_int64 * s), (p->real, s))
-FWD(Lock, (sqlite3_file * f, int l), (p->real, l))
-FWD(Unlock, (sqlite3_file * f, int l), (p->real, l))
-FWD(CheckReservedLock, (sqlite3_file * f, int *r), (p->real, r))
-FWD(FileControl, (sqlite3_file * f, int op, void *a), (p->real, op, a))
-FWD(SectorSize, (sqlite3_file * f), (p->real))
-FWD(DeviceCharacteristics, (sqlite3_file * f), (p->real))
-FWD(ShmMap, (sqlite3_file * f, int i, int sz, int e, void volatile **pp), (p->real, i, sz, e, pp))
-FWD(ShmLock, (sqlite3_file * f, int o, int n, int fl), (p->real, o, n, fl))
-FWD(ShmUnmap, (sqlite3_file * f, int d), (p->real, d))
-static void f_ShmBarrier(sqlite3_file *f)
-{
-    ffile *p = (ffile *)f;
-    p->real->pMethods->xShmBarrier(p->real);
-}
-
-static int f_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out)
-{
-    ffile *p = (ffile *)f;
-    p->real = calloc(1, (size_t)base_vfs->szOsFile);
-    if (readonly_mode && (flags & SQLITE_OPEN_READWRITE)) {
-        /* what the unix VFS does when open(O_RDWR) fails with EROFS */
-        if (flags & SQLITE_OPEN_CREATE) {
-            struct stat st;
-            if (!name || stat(name, &st) != 0) {
-                free(p->real);
-                p->base.pMethods = NULL;
-                return SQLITE_CANTOPEN;
-            }
-        }
-        flags = (flags & ~(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_READONLY;
-    }
-    int rc = base_vfs->xOpen(base_vfs, name, p->real, flags, out);
-    if (rc != SQLITE_OK || !p->real->pMethods) {
-        free(p->real);
-        p->base.pMethods = NULL;
-        return rc;
-    }
-    p->base.pMethods = &fault_methods;
-    return SQLITE_OK;
-}
-
-static void register_fault_vfs(void)
-{
-    base_vfs = sqlite3_vfs_find(NULL);
-    fault_vfs = *base_vfs;
-    fault_vfs.zName = "fault";
-    fault_vfs.szOsFile = (int)sizeof(ffile);
-    fault_vfs.xOpen = f_open;
-    fault_vfs.pNext = NULL;
-    fault_methods = (sqlite3_io_methods){2,          f_close,       f_read,
-                                         f_write,    f_Truncate,    f_Sync,
-                                         f_FileSize, f_Lock,        f_Unlock,
-                                         f_CheckReservedLock,       f_FileControl,
-                                         f_SectorSize,              f_DeviceCharacteristics,
-                                         f_ShmMap,   f_ShmLock,     f_ShmBarrier,
-                                         f_ShmUnmap, NULL,          NULL};
-    sqlite3_vfs_register(&fault_vfs, 0);
-}
 
 /* ---- helpers ---- */
 
@@ -175,7 +76,7 @@ static int setup(void **state)
     char why[300];
     key = outbox_key_load(why, sizeof why);
     assert_non_null(key);
-    register_fault_vfs();
+    assert_true(outbox_fault_register());
     return 0;
 }
 
@@ -446,19 +347,19 @@ static void test_corrupt_moved_aside(void **state)
 static void test_disk_full(void **state)
 {
     wipe_db();
-    outbox_db_config cfg = {.path = path, .vfs = "fault", .retention_days = 7};
+    outbox_db_config cfg = {.path = path, .vfs = OUTBOX_FAULT_VFS, .retention_days = 7};
     outbox_db *db;
     char why[600];
     assert_int_equal(outbox_db_open(&cfg, &db, NULL, why, sizeof why), OUTBOX_OK);
     outbox_receipt r;
     assert_int_equal(outbox_db_enqueue(db, key, &resident, &r, why, sizeof why), OUTBOX_OK);
-    full_after = 0;
+    outbox_fault_set(OUTBOX_FAULT_FULL, 0);
     assert_int_equal(outbox_db_enqueue(db, key, &resident, &r, why, sizeof why), OUTBOX_ERR_FULL);
     assert_non_null(strstr(why, "the disk is full"));
     assert_int_equal(r.seq, 0);
-    full_after = 1; /* fails in the middle of the commit's writes */
+    outbox_fault_set(OUTBOX_FAULT_FULL, 1); /* fails in the middle of the commit's writes */
     assert_int_equal(outbox_db_enqueue(db, key, &resident, &r, why, sizeof why), OUTBOX_ERR_FULL);
-    full_after = -1;
+    outbox_fault_set(OUTBOX_FAULT_NONE, 0);
     /* space again: the same connection works, nothing half-written */
     assert_int_equal(outbox_db_enqueue(db, key, &resident, &r, why, sizeof why), OUTBOX_OK);
     outbox_db_close(db);
@@ -475,15 +376,15 @@ static void test_read_only(void **state)
     outbox_receipt r;
     assert_int_equal(outbox_db_enqueue(db, key, &resident, &r, why, sizeof why), OUTBOX_OK);
     outbox_db_close(db);
-    readonly_mode = 1;
-    outbox_db_config cfg = {.path = path, .vfs = "fault", .retention_days = 7};
+    outbox_fault_set(OUTBOX_FAULT_READONLY, 0);
+    outbox_db_config cfg = {.path = path, .vfs = OUTBOX_FAULT_VFS, .retention_days = 7};
     assert_int_equal(outbox_db_open(&cfg, &db, NULL, why, sizeof why), OUTBOX_ERR_READONLY);
     assert_non_null(strstr(why, "read-only"));
     assert_null(db);
     /* a read-only file system without the file: no database at all */
     wipe_db();
     assert_int_equal(outbox_db_open(&cfg, &db, NULL, why, sizeof why) != OUTBOX_OK, 1);
-    readonly_mode = 0;
+    outbox_fault_set(OUTBOX_FAULT_NONE, 0);
 }
 
 /* Nothing personal in the clear in the file, its -wal or -shm. */
