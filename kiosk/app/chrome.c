@@ -102,12 +102,13 @@ static void draw_status(app *a, ui *u)
         avail -= dw + th->gap;
     }
     /* Then what the status model says residents should know: a device or
-     * the platform that is not working, and records still waiting to be
-     * sent. Each device's reason is its own short text. */
+     * the platform that is not working, whether the platform is reached,
+     * and records still waiting to be sent. Each device's reason is its
+     * own short text; a device with nothing to say reports none. */
     status_entry e;
     for (size_t i = 0; status_at(i, &e); i++) {
         char nbuf[160] = "";
-        if (e.state != STATUS_ONLINE && e.reason_key[0])
+        if (e.reason_key[0])
             snprintf(nbuf, sizeof nbuf, "%s", tr(e.reason_key));
         if (e.pending > 0) {
             char q[16];

@@ -84,8 +84,9 @@ static int open_store(const opts *o, settings *s, outbox_store *st)
         diag_clear(&errs);
         return 1;
     }
-    outbox_limits lim = {s->outbox_max_waiting, s->outbox_max_age_days,
-                         s->outbox_retention_days, NULL};
+    outbox_limits lim = {.max_waiting = s->outbox_max_waiting,
+                         .max_age_days = s->outbox_max_age_days,
+                         .retention_days = s->outbox_retention_days};
     char why[600];
     outbox_result r = outbox_store_open(st, &lim, why, sizeof why);
     if (r != OUTBOX_OK) {

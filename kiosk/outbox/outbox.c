@@ -38,6 +38,7 @@ static struct {
     clock_thread *clk;
     bool running, stop;
     bool hold;              /* script `outbox hold`: queue, do not write */
+    enum { OPENING, OPENED, OPEN_FAILED } open_state;
     item *head, *tail;
     uint64_t next_ticket;
     int source;
@@ -133,6 +134,16 @@ uint64_t outbox_submit(const outbox_txn *t)
     return ticket;
 }
 
+bool outbox_wait_open(void)
+{
+    pthread_mutex_lock(&ob.mu);
+    while (ob.running && !ob.stop && ob.open_state == OPENING)
+        clock_cond_wait_until(&ob.cv, &ob.mu, CLOCK_FOREVER);
+    bool open = ob.running && ob.open_state == OPENED;
+    pthread_mutex_unlock(&ob.mu);
+    return open;
+}
+
 const outbox_done *outbox_event_done(const hub_event *ev)
 {
     if (!ev || ev->source != ob.source || ob.source < 0)
@@ -143,9 +154,7 @@ const outbox_done *outbox_event_done(const hub_event *ev)
 static void report(outbox_store *s, outbox_result last, const char *detail)
 {
     if (last == OUTBOX_OK || last == OUTBOX_ERR_CAP_COUNT || last == OUTBOX_ERR_CAP_AGE) {
-        outbox_counts c;
-        if (s->db && outbox_db_counts(s->db, &c) == OUTBOX_OK)
-            status_set_pending(STATUS_NAME, (int)c.waiting);
+        /* the rows waiting are the uploader's to show ("platform") */
         /* a cap is the queue doing its job, not a broken disk: online,
          * with the technician told in the detail */
         status_report(STATUS_NAME, STATUS_ONLINE, NULL, detail);
@@ -187,6 +196,10 @@ static void *run(void *arg)
     outbox_store s;
     char why[600] = "";
     outbox_result r = outbox_store_open(&s, &ob.lim, why, sizeof why);
+    pthread_mutex_lock(&ob.mu);
+    ob.open_state = r == OUTBOX_OK ? OPENED : OPEN_FAILED;
+    clock_cond_broadcast(&ob.cv);
+    pthread_mutex_unlock(&ob.mu);
     if (r != OUTBOX_OK) {
         fprintf(stderr, "outbox: %s\n", why);
         report(&s, r == OUTBOX_OK ? OUTBOX_ERR_IO : r, why);
@@ -258,6 +271,7 @@ static bool outbox_start(app *a)
     pthread_mutex_lock(&ob.mu);
     ob.stop = false;
     ob.running = true;
+    ob.open_state = OPENING;
     pthread_mutex_unlock(&ob.mu);
     if (pthread_create(&ob.thread, NULL, run, NULL) != 0) {
         ob.running = false;

@@ -46,6 +46,12 @@ uint64_t outbox_submit(const outbox_txn *t);
 /* The answer carried by ev, or NULL when ev is not the outbox's. */
 const outbox_done *outbox_event_done(const hub_event *ev);
 
+/* Waits (on the kiosk clock) until the outbox thread has opened -- and if
+ * need be checked, repaired or replaced -- the queue file, so another
+ * thread (the uploader) may open it as a follower. False when the outbox
+ * is not running or could not open it. */
+bool outbox_wait_open(void);
+
 /* The resident-facing i18n key for a failed write. */
 const char *outbox_reason_key(outbox_result r);
 

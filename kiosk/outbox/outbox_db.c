@@ -108,6 +108,10 @@ static const char *const migrations[] = {
     "CREATE TRIGGER outbox_waiting_upd AFTER UPDATE OF state ON outbox"
     " BEGIN UPDATE outbox_stats SET waiting = waiting"
     " + (new.state IN ('pending', 'inflight')) - (old.state IN ('pending', 'inflight')); END;",
+
+    /* 3: the uploader asks when the next pending row is due; an index
+     * answers that without walking 100,000 waiting rows */
+    "CREATE INDEX outbox_state_due ON outbox(state, next_attempt);",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == OUTBOX_SCHEMA_VERSION,
                "one migration per schema version");
@@ -290,9 +294,11 @@ static outbox_result migrate(outbox_db *db, outbox_open_info *info, char *why, s
             goto bad;
     }
     /* a crash while uploading left rows in flight: they were not
-     * acknowledged, so they go again (the key makes that harmless) */
-    if ((rc = exec(db, "UPDATE outbox SET state = 'pending' WHERE state = 'inflight'")) !=
-        SQLITE_OK)
+     * acknowledged, so they go again (the key makes that harmless); a
+     * follower's process is alive, and so are its rows in flight */
+    if (!db->cfg.follower &&
+        (rc = exec(db, "UPDATE outbox SET state = 'pending' WHERE state = 'inflight'")) !=
+            SQLITE_OK)
         goto bad;
     if ((rc = exec(db, "COMMIT")) != SQLITE_OK)
         goto bad;
@@ -397,7 +403,7 @@ outbox_result outbox_db_open(const outbox_db_config *cfg, outbox_db **out,
         r = OUTBOX_ERR_READONLY;
         goto bad;
     }
-    int ic = existed ? integrity(db->h) : SQLITE_OK;
+    int ic = existed && !cfg->follower ? integrity(db->h) : SQLITE_OK;
     if (ic != SQLITE_OK && ic != SQLITE_CORRUPT) {
         r = fail(db, ic, "cannot check the queue database", why, wsize);
         goto bad;
@@ -827,6 +833,87 @@ outbox_result outbox_db_mark_rejected(outbox_db *db, int64_t seq, int64_t now, c
                       "UPDATE outbox SET state = 'rejected', done_at = ?2, last_error = ?4"
                       " WHERE seq = ?1 AND state IN ('pending', 'inflight') AND ?3 = ?3",
                       seq, now, 0, error, true);
+}
+
+outbox_result outbox_db_settle(outbox_db *db, const outbox_settle *items, size_t n, int64_t now)
+{
+    if (n == 0)
+        return OUTBOX_OK;
+    int rc = exec(db, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK)
+        return fail(db, rc, "cannot record the upload", NULL, 0);
+    static const char *const sql[] = {
+        [OUTBOX_SETTLE_ACK] = "UPDATE outbox SET state = 'acked', done_at = ?2"
+                              " WHERE seq = ?1 AND state IN ('pending', 'inflight')",
+        [OUTBOX_SETTLE_REJECT] = "UPDATE outbox SET state = 'rejected', done_at = ?2,"
+                                 " last_error = ?4 WHERE seq = ?1"
+                                 " AND state IN ('pending', 'inflight')",
+        [OUTBOX_SETTLE_RETRY] = "UPDATE outbox SET state = 'pending', attempts = attempts + 1,"
+                                " next_attempt = ?3, last_error = ?4 WHERE seq = ?1"
+                                " AND state IN ('pending', 'inflight')",
+        [OUTBOX_SETTLE_RELEASE] = "UPDATE outbox SET state = 'pending' WHERE seq = ?1"
+                                  " AND state = 'inflight'",
+    };
+    sqlite3_stmt *st[4] = {NULL};
+    for (int i = 0; i < 4 && rc == SQLITE_OK; i++)
+        rc = sqlite3_prepare_v2(db->h, sql[i], -1, &st[i], NULL);
+    const char *last_error = NULL;
+    for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
+        const outbox_settle *it = &items[i];
+        if ((unsigned)it->kind > OUTBOX_SETTLE_RELEASE) {
+            rc = SQLITE_MISUSE;
+            break;
+        }
+        sqlite3_stmt *q = st[it->kind];
+        sqlite3_reset(q);
+        sqlite3_bind_int64(q, 1, it->seq);
+        if (it->kind != OUTBOX_SETTLE_RELEASE)
+            sqlite3_bind_int64(q, 2, now);
+        if (it->kind == OUTBOX_SETTLE_RETRY)
+            sqlite3_bind_int64(q, 3, it->next_attempt);
+        if (it->kind == OUTBOX_SETTLE_REJECT || it->kind == OUTBOX_SETTLE_RETRY) {
+            sqlite3_bind_text(q, 4, it->error ? it->error : "", -1, SQLITE_STATIC);
+            last_error = it->error ? it->error : "";
+        }
+        rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db->h);
+    }
+    for (int i = 0; i < 4; i++)
+        sqlite3_finalize(st[i]);
+    if (rc == SQLITE_OK && last_error) {
+        sqlite3_stmt *q = NULL;
+        rc = sqlite3_prepare_v2(db->h,
+                                "UPDATE outbox_stats SET last_error = ?1, last_error_at = ?2",
+                                -1, &q, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_text(q, 1, last_error, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(q, 2, now);
+            rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db->h);
+        }
+        sqlite3_finalize(q);
+    }
+    if (rc == SQLITE_OK)
+        rc = exec(db, "COMMIT");
+    if (rc != SQLITE_OK) {
+        outbox_result r = fail(db, rc, "cannot record the upload", NULL, 0);
+        rollback(db);
+        return r;
+    }
+    return OUTBOX_OK;
+}
+
+bool outbox_db_next_due(outbox_db *db, int64_t *when)
+{
+    sqlite3_stmt *st = NULL;
+    bool found = false;
+    if (sqlite3_prepare_v2(db->h,
+                           "SELECT min(next_attempt) FROM outbox WHERE state = 'pending'", -1,
+                           &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *when = sqlite3_column_int64(st, 0);
+        found = true;
+    }
+    sqlite3_finalize(st);
+    return found;
 }
 
 int64_t outbox_backoff(int attempts)

@@ -35,7 +35,7 @@
 #include "outbox/outbox_crypt.h"
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define OUTBOX_SCHEMA_VERSION 2
+#define OUTBOX_SCHEMA_VERSION 3
 
 typedef enum outbox_result {
     OUTBOX_OK = 0,
@@ -74,6 +74,9 @@ typedef struct outbox_db_config {
     int max_age_days;       /* cap on the age of the oldest waiting row; 0 none */
     int retention_days;     /* acknowledged rows are purged after this */
     bool read_only;         /* look only: no migration, no move-aside */
+    bool follower;          /* another connection of this process opened the
+                               file first and checked it: no integrity_check,
+                               no move-aside, rows in flight are its own */
 } outbox_db_config;
 
 typedef struct outbox_open_info {
@@ -174,6 +177,29 @@ outbox_result outbox_db_mark_rejected(outbox_db *db, int64_t seq, int64_t now,
 /* Sending failed for now: back to pending, attempts + 1, next attempt at
  * now + outbox_backoff(attempts), last error kept. */
 outbox_result outbox_db_mark_retry(outbox_db *db, int64_t seq, int64_t now, const char *error);
+
+/* What the uploader learnt of one row, for outbox_db_settle. */
+typedef enum outbox_settle_kind {
+    OUTBOX_SETTLE_ACK,      /* accepted or duplicate: the platform has it */
+    OUTBOX_SETTLE_REJECT,   /* refused for good: kept, with error */
+    OUTBOX_SETTLE_RETRY,    /* try again at next_attempt; attempts + 1 */
+    OUTBOX_SETTLE_RELEASE,  /* not sent after all: pending again, as it was */
+} outbox_settle_kind;
+
+typedef struct outbox_settle {
+    int64_t seq;
+    outbox_settle_kind kind;
+    int64_t next_attempt;   /* RETRY: wall seconds */
+    const char *error;      /* REJECT / RETRY: for technicians, no personal data */
+} outbox_settle;
+
+/* Applies items[0..n) in one transaction (one fsync for a whole batch),
+ * at wall time now. Rows no longer in flight or pending are left alone. */
+outbox_result outbox_db_settle(outbox_db *db, const outbox_settle *items, size_t n, int64_t now);
+
+/* The earliest next_attempt of a pending row: true and *when, or false
+ * when no row is pending. */
+bool outbox_db_next_due(outbox_db *db, int64_t *when);
 
 /* Seconds to wait after the n-th failed attempt (n >= 1): 30 s doubling,
  * at most one hour. */

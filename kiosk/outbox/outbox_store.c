@@ -31,7 +31,8 @@ outbox_result outbox_store_open(outbox_store *s, const outbox_limits *lim, char 
                             .vfs = lim->vfs,
                             .max_waiting = lim->max_waiting,
                             .max_age_days = lim->max_age_days,
-                            .retention_days = lim->retention_days};
+                            .retention_days = lim->retention_days,
+                            .follower = lim->follower};
     outbox_result r = outbox_db_open(&cfg, &s->db, &s->info, why, wsize);
     if (r != OUTBOX_OK) {
         outbox_key_free(s->key);

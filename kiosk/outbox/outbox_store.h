@@ -19,6 +19,7 @@ typedef struct outbox_store {
 typedef struct outbox_limits {
     int max_waiting, max_age_days, retention_days;
     const char *vfs;        /* SQLite VFS (tests); NULL for the default */
+    bool follower;          /* see outbox_db_config */
 } outbox_limits;
 
 /* Opens data_dir/outbox.db and the device key (storage must be open).

@@ -2,6 +2,7 @@
 
 #include "devices/idreader.h"
 #include "outbox/outbox.h"
+#include "platform/uploader.h"
 #include "screens/screens.h"
 
 /* Every device and service thread of the kiosk, started in this order and
@@ -9,6 +10,7 @@
 static const app_service *const services[] = {
     &idreader_service,
     &outbox_service,
+    &uploader_service,
 };
 
 void registry_setup(app_setup *setup)

@@ -495,6 +495,63 @@ static void check_path(parse_ctx *ctx, size_t i)
     }
 }
 
+/* One pin: "sha256//" and the base64 of 32 bytes (44 characters, one '='). */
+static bool pin_ok(const char *p, size_t n)
+{
+    static const char b64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (n != 8 + 44 || strncmp(p, "sha256//", 8) || p[n - 1] != '=')
+        return false;
+    for (size_t i = 8; i < n - 1; i++)
+        if (!strchr(b64, p[i]) || !p[i])
+            return false;
+    return true;
+}
+
+/* [platform]: a URL the client can use, TLS unless on loopback, pins in
+ * curl's form, a client certificate only with its key. */
+static void check_platform(parse_ctx *ctx)
+{
+    const settings *s = ctx->s;
+    const char *e = s->platform_endpoint ? s->platform_endpoint : "";
+    int le = line_of(ctx, offsetof(settings, platform_endpoint));
+    if (*e && !bad(ctx, offsetof(settings, platform_endpoint))) {
+        bool https = !strncmp(e, "https://", 8);
+        bool loop = !strncmp(e, "http://127.", 11) || !strncmp(e, "http://localhost", 16) ||
+                    !strncmp(e, "http://[::1]", 12);
+        const char *host = e + (https ? 8 : 7);
+        if (!https && !loop)
+            report(ctx, le, "[platform] endpoint must start with https:// (plain http:// "
+                   "only to 127.0.0.1, localhost or [::1]), not '%.200s'", e);
+        else if (!*host || *host == '/' || strpbrk(e, " \t\"'<>\\") || e[strlen(e) - 1] == '/')
+            report(ctx, le, "[platform] endpoint '%.200s' is not a base URL like "
+                   "https://platform.example.gov.cn/kiosk (no trailing '/')", e);
+    }
+    const char *pins = s->platform_pins ? s->platform_pins : "";
+    int lp = line_of(ctx, offsetof(settings, platform_pins));
+    for (const char *p = pins; *p && !bad(ctx, offsetof(settings, platform_pins));) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        size_t n = strcspn(p, "; ");
+        if (n && !pin_ok(p, n)) {
+            report(ctx, lp, "[platform] pins: '%.*s' is not sha256// followed by the base64 "
+                   "of a SHA-256 (44 characters); see kioskctl platform check", (int)(n > 80 ? 80 : n), p);
+            break;
+        }
+        p += n;
+    }
+    bool cert = s->platform_client_cert && *s->platform_client_cert;
+    bool key = s->platform_client_key && *s->platform_client_key;
+    if (cert != key)
+        report(ctx, line_of(ctx, cert ? offsetof(settings, platform_client_cert)
+                                      : offsetof(settings, platform_client_key)),
+               "[platform] client_cert and client_key go together: set both for mutual TLS, "
+               "or neither");
+    if (s->platform_batch_kib * 1024 < 4096 && !bad(ctx, offsetof(settings, platform_batch_kib)))
+        report(ctx, line_of(ctx, offsetof(settings, platform_batch_kib)),
+               "[platform] batch_kib is too small for one record");
+}
+
 static bool configured(const settings *s, const char *lang)
 {
     for (int i = 0; i < s->n_langs; i++)
@@ -562,6 +619,7 @@ static void check_after_parse(parse_ctx *ctx)
     }
 
     check_langs(ctx);
+    check_platform(ctx);
     for (size_t i = 0; i < settings_n_keys; i++)
         check_path(ctx, i);
 }

@@ -105,6 +105,23 @@ typedef struct settings {
     int outbox_max_age_days;    /* 0 = no cap */
     int outbox_retention_days;
 
+    /* [platform] where transactions are uploaded and online services
+     * answered (kiosk/platform); an empty endpoint keeps everything here */
+    char *platform_endpoint;        /* https://host[:port][/prefix], "" none */
+    char *platform_ca_file;         /* NULL: the system's CAs */
+    char *platform_client_cert;     /* mutual TLS: both or neither */
+    char *platform_client_key;
+    char *platform_pins;            /* "sha256//B64[;sha256//B64...]", "" none */
+    char *platform_token_file;      /* bearer token, NULL none */
+    char *platform_device_id;       /* "" = derived from /etc/machine-id */
+    int platform_connect_timeout;   /* seconds */
+    int platform_timeout;           /* seconds, a whole request */
+    int platform_batch_records;
+    int platform_batch_kib;
+    int platform_retry_after_max;   /* seconds: Retry-After is clamped to it */
+    int platform_backoff_max;       /* seconds: the longest wait between tries */
+    int platform_online_deadline;   /* seconds an online service may take */
+
     /* Absolute directory that relative paths were resolved against (the
      * config file's directory); settings_write writes paths under it back
      * as relative ones, so a written file can be moved with its tree. */

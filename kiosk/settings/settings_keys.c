@@ -71,6 +71,20 @@ const key_def settings_keys[] = {
     KEY_INT("outbox", "max_waiting", outbox_max_waiting, 0, 1000000, "5000", "rows", "Most transactions waiting to be sent (待上传上限); when reached, residents are sent to a window; 0 = no cap"),
     KEY_INT("outbox", "max_age_days", outbox_max_age_days, 0, 365, "14", "days", "Oldest a waiting transaction may be before new ones are refused (最长积压天数); 0 = no cap"),
     KEY_INT("outbox", "retention_days", outbox_retention_days, 1, 365, "7", "days", "Acknowledged transactions are erased after this (保留天数), securely, with the WAL truncated"),
+    KEY_STRING("platform", "endpoint", platform_endpoint, 0, "", "Platform base URL (平台地址), https://host[:port][/prefix]; http only on loopback; empty = none: transactions wait here"),
+    KEY_PATH("platform", "ca_file", platform_ca_file, 0, PC_FILE, "", "PEM file of the CA(s) that sign the platform's certificate (平台CA证书); empty = the system's CAs"),
+    KEY_PATH("platform", "client_cert", platform_client_cert, 0, PC_FILE, "", "PEM client certificate for mutual TLS (终端证书); set with client_key"),
+    KEY_PATH("platform", "client_key", platform_client_key, 0, PC_FILE, "", "PEM private key of client_cert (终端私钥), readable by the kiosk only"),
+    KEY_STRING("platform", "pins", platform_pins, 0, "", "Accepted platform public keys (公钥固定), sha256//BASE64 separated by ';'; list the next key before rotating; empty = none"),
+    KEY_PATH("platform", "token_file", platform_token_file, 0, PC_FILE, "", "File holding a bearer token sent as Authorization (访问令牌); empty = none"),
+    KEY_STRING("platform", "device_id", platform_device_id, 0, "", "This kiosk's identifier at the platform (终端编号); empty = derived from /etc/machine-id"),
+    KEY_INT("platform", "connect_timeout", platform_connect_timeout, 1, 60, "5", "seconds", "Longest wait for a connection and TLS handshake (连接超时)"),
+    KEY_INT("platform", "timeout", platform_timeout, 2, 300, "20", "seconds", "Longest a whole request may take (请求超时); longer is a failure and is retried"),
+    KEY_INT("platform", "batch_records", platform_batch_records, 1, 1000, "200", "records", "Most transactions in one upload (每批条数)"),
+    KEY_INT("platform", "batch_kib", platform_batch_kib, 4, 8192, "512", "KiB", "Largest upload body (每批大小)"),
+    KEY_INT("platform", "retry_after_max", platform_retry_after_max, 1, 86400, "600", "seconds", "Longest wait the platform may ask for with Retry-After (最长等待)"),
+    KEY_INT("platform", "backoff_max", platform_backoff_max, 1, 3600, "300", "seconds", "Longest wait between failed tries (最长重试间隔); waits grow from 1 s, with full jitter"),
+    KEY_INT("platform", "online_deadline", platform_online_deadline, 1, 60, "8", "seconds", "Longest a resident waits for an online service (在线业务时限) before being told what else to do"),
 };
 
 const size_t settings_n_keys = sizeof settings_keys / sizeof settings_keys[0];
@@ -87,6 +101,7 @@ const settings_section settings_sections[] = {
     {"idcard", "ID card reader (身份证读卡器)"},
     {"input", "Chinese text entry (中文输入)"},
     {"outbox", "Transactions kept until the platform has them (待上传事务)"},
+    {"platform", "The government platform: uploads and online services (政务服务平台)"},
 };
 
 const int settings_n_sections =

@@ -3,7 +3,8 @@
  * outbox lives on (a directory given as argument, default a new one in the
  * current directory -- never /tmp, which may be in memory).
  *
- *  1. The disk's own rate: 4 KiB written and fsync'ed, 200 times.
+ *  1. The disk's own rate: 4 KiB written and fsync'ed, 200 times; the same
+ *     with fdatasync, which is what SQLite calls on Linux.
  *  2. Durable enqueue (outbox_db_enqueue: BEGIN IMMEDIATE, insert, COMMIT
  *     with synchronous=FULL in WAL mode) of a transaction with sealed
  *     personal fields: latency p50 / p99 and rate, beside the fsync rate
@@ -65,7 +66,9 @@ static double report(const char *what, double *ms, int n)
     return ms[n / 2];
 }
 
-static double fsync_rate(const char *dir, double *ms)
+/* One 4 KiB block written and synced FSYNCS times, with fsync or (what
+ * SQLite's unix VFS calls on Linux) fdatasync; returns the p50. */
+static double fsync_rate(const char *dir, double *ms, bool data_only)
 {
     char path[1100];
     snprintf(path, sizeof path, "%s/fsync-probe", dir);
@@ -76,13 +79,15 @@ static double fsync_rate(const char *dir, double *ms)
     memset(block, 'k', sizeof block);
     for (int i = 0; i < FSYNCS; i++) {
         double t0 = now_ms();
-        if (pwrite(fd, block, sizeof block, (off_t)(i % 16) * 4096) < 0 || fsync(fd) != 0)
+        if (pwrite(fd, block, sizeof block, (off_t)(i % 16) * 4096) < 0 ||
+            (data_only ? fdatasync(fd) : fsync(fd)) != 0)
             break;
         ms[i] = now_ms() - t0;
     }
     close(fd);
     unlink(path);
-    return report("raw write + fsync (4 KiB)", ms, FSYNCS);
+    return report(data_only ? "raw write + fdatasync (4 KiB)" : "raw write + fsync (4 KiB)",
+                  ms, FSYNCS);
 }
 
 static const outbox_txn sample = {
@@ -338,7 +343,8 @@ int main(int argc, char **argv)
     }
     static double ms[SELECTS > FSYNCS ? SELECTS : FSYNCS];
     printf("bench_outbox: durable enqueue in %s (WAL, synchronous=FULL)\n", dir);
-    double fsync_p50 = fsync_rate(dir, ms);
+    double fsync_p50 = fsync_rate(dir, ms, false);
+    double fdatasync_p50 = fsync_rate(dir, ms, true);
 
     char small[1100], large[1100];
     snprintf(small, sizeof small, "%s/small.db", dir);
@@ -347,8 +353,9 @@ int main(int argc, char **argv)
     if (!db)
         return 1;
     double first = enqueue_series(db, k, "enqueue, empty queue", ms);
-    printf("  enqueue / fsync latency (p50): %.2fx [target <= 1.25x: %s]\n", first / fsync_p50,
-           first / fsync_p50 <= 1.25 ? "met" : "missed");
+    printf("  enqueue / fsync latency (p50): %.2fx [target <= 1.25x: %s]; / fdatasync %.2fx\n",
+           first / fsync_p50, first / fsync_p50 <= 1.25 ? "met" : "missed",
+           first / fdatasync_p50);
     outbox_db_close(db);
 
     /* 10 waiting versus 100,000 waiting */
