@@ -287,8 +287,43 @@ static platform_err classify(CURLcode c, const char *msg)
     return PLATFORM_ERR_BROKEN;
 }
 
+/* The server certificate's subject and "Expire date" as libcurl's
+ * certificate info gives them (first certificate of the chain). */
+static void read_certinfo(CURL *c, platform_cert *cert)
+{
+    struct curl_certinfo *ci = NULL;
+    if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1)
+        return;
+    for (struct curl_slist *l = ci->certinfo[0]; l; l = l->next) {
+        if (!strncmp(l->data, "Subject:", 8))
+            snprintf(cert->subject, sizeof cert->subject, "%s", l->data + 8);
+        else if (!strncmp(l->data, "Expire date:", 12)) {
+            snprintf(cert->expires_text, sizeof cert->expires_text, "%s", l->data + 12);
+            time_t t = curl_getdate(l->data + 12, NULL);
+            cert->expires = t > 0 ? (int64_t)t : 0;
+        }
+    }
+    cert->chain = ci->num_of_certs;
+}
+
+static void perform(platform *p, const char *method, const char *path, const char *body,
+                    size_t body_len, int timeout_ms, platform_reply *out, platform_cert *cert);
+
 void platform_request(platform *p, const char *method, const char *path, const char *body,
                       size_t body_len, int timeout_ms, platform_reply *out)
+{
+    perform(p, method, path, body, body_len, timeout_ms, out, NULL);
+}
+
+void platform_request_cert(platform *p, const char *path, platform_reply *out,
+                           platform_cert *cert)
+{
+    memset(cert, 0, sizeof *cert);
+    perform(p, "GET", path, NULL, 0, 0, out, cert);
+}
+
+static void perform(platform *p, const char *method, const char *path, const char *body,
+                    size_t body_len, int timeout_ms, platform_reply *out, platform_cert *cert)
 {
     memset(out, 0, sizeof *out);
     out->retry_after = -1;
@@ -342,7 +377,13 @@ void platform_request(platform *p, const char *method, const char *path, const c
     } else {
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
     }
+    if (cert) {
+        curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
+        curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L); /* a fresh handshake */
+    }
     CURLcode rc = curl_easy_perform(c);
+    if (cert)
+        read_certinfo(c, cert);
     double t = 0;
     curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &t);
     out->seconds = t;

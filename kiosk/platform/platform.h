@@ -65,6 +65,19 @@ const char *platform_device_id(const platform *p);
 void platform_request(platform *p, const char *method, const char *path, const char *body,
                       size_t body_len, int timeout_ms, platform_reply *out);
 
+/* What the server's certificate says (platform_request_cert). */
+typedef struct platform_cert {
+    char subject[256];
+    char expires_text[64];
+    int64_t expires;        /* epoch seconds; 0 when unknown (plain http) */
+    int chain;              /* certificates the server sent */
+} platform_cert;
+
+/* A GET over a fresh connection that also reads the server certificate:
+ * for `kioskctl platform check`. */
+void platform_request_cert(platform *p, const char *path, platform_reply *out,
+                           platform_cert *cert);
+
 void platform_reply_clear(platform_reply *r);
 
 /* "dns", "connect", "timeout", "tls", "pin", "cert", "broken", ... */
