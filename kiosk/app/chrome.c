@@ -171,6 +171,14 @@ SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
         ui_text(u, title, tx, head.y + (head.h - lh) / 2, tw, px, TEXT_BOLD, th->text,
                 UI_CENTER, true);
     } else {
+        /* two lines at the small size before the name is cut ("Social
+         * Insurance Enrolment for Flexible Workers" in large text, portrait) */
+        int small_lh = text_line_height(th->text_small, TEXT_BOLD);
+        if (ui_paragraph(u, title, tx, 0, tw, px, TEXT_BOLD, th->text, UI_CENTER, false) >
+                2 * lh && 2 * small_lh <= head.h) {
+            px = th->text_small;
+            lh = small_lh;
+        }
         ui_paragraph_max(u, title, tx, head.y + (head.h - 2 * lh) / 2, tw, px, TEXT_BOLD,
                          th->text, UI_CENTER, 2);
     }

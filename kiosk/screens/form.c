@@ -512,6 +512,10 @@ static int question(app *a, form_state *s, ui *u, int x, int y, int w, bool draw
     char err[256];
     error_text(a, s, err, sizeof err);
     if (!form_keyboard(f)) {
+        /* what is wrong above the buttons: below them it is out of view
+         * when the buttons fill the page (large text in landscape) */
+        if (err[0])
+            y += para(u, err, x, y, w, th->text_body, TEXT_BOLD, th->danger, draw) + th->gap / 2;
         /* choices and yes/no: one big button each, the chosen one filled */
         const char *v = answer(a, s, f);
         size_t n = f->type == FORM_YESNO ? 2 : f->n_choices;
@@ -528,8 +532,6 @@ static int question(app *a, form_state *s, ui *u, int x, int y, int w, bool draw
             y += th->target + th->gap / 2;
         }
     }
-    if (err[0] && !form_keyboard(f))
-        y += para(u, err, x, y, w, th->text_body, TEXT_BOLD, th->danger, draw);
     return y - y0 + th->gap / 2;
 }
 
@@ -665,9 +667,13 @@ static int result_page(app *a, form_state *s, ui *u, int x, int y, int w, bool d
             y += para(u, s->receipt, x, y, w, px, TEXT_BOLD, th->text, draw) + th->gap;
         }
         y += para(u, tr("form.receipt_hint"), x, y, w, th->text_body, TEXT_REGULAR, th->muted,
-                  draw) + th->gap;
-        if (!s->right_column)
-            y += reply_part(a, s, u, x, y, w, draw);
+                  draw);
+        /* the reply in a column of its own: no gaps below the hint, or
+         * this column scrolls by them alone (large text in landscape) */
+        if (s->right_column)
+            return y - y0;
+        y += th->gap;
+        y += reply_part(a, s, u, x, y, w, draw);
         break;
     case PH_FAILED:
         y += para(u, tr("form.failed"), x, y, w, th->text_title, TEXT_BOLD, th->danger, draw);
