@@ -482,6 +482,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # HTTP/1.1: kiosks keep connections open across batches (and curl sends
     # Expect: 100-continue, which the base class answers for 1.1 only)
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, the second waits
+    # for the client's delayed ACK (40 ms on Linux) on a kept-alive connection.
+    disable_nagle_algorithm = True
     server_version = "refplat/1"
     sys_version = ""
     timeout = 30   # an idle or stuck client must not hold a thread for ever
@@ -492,7 +495,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # handshake here, in this connection's thread: in the accepting thread one
             # slow client would hold up every other one
             self.request.settimeout(self.timeout)
-            self.request = ctx.wrap_socket(self.request, server_side=True)
+            raw = self.request
+            try:
+                self.request = ctx.wrap_socket(raw, server_side=True)
+            except (ssl.SSLError, OSError):
+                # OpenSSL has sent its alert (say "certificate expired"). Under TLS 1.3
+                # the client thinks the handshake is done and has sent its request: a
+                # plain close with that request unread would answer with a reset that
+                # can overtake the alert. Close the way web servers do: our side
+                # first, then drain what the client sent, so the alert arrives.
+                with contextlib.suppress(OSError):
+                    raw.shutdown(socket.SHUT_WR)
+                    raw.settimeout(1)
+                    while raw.recv(65536):
+                        pass
+                raise
         super().setup()
 
     def finish(self):

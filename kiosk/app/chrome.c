@@ -94,39 +94,47 @@ static void draw_status(app *a, ui *u)
         x += tw + th->gap;
         avail -= tw + th->gap;
     }
-    int dw = text_width(dbuf, strlen(dbuf), th->text_small, TEXT_REGULAR);
-    if (dw <= avail) {
-        ui_text(u, dbuf, x, (th->status_h - lh) / 2, dw, th->text_small, TEXT_REGULAR, fg,
-                UI_LEFT, false);
-        x += dw + th->gap;
-        avail -= dw + th->gap;
-    }
-    /* Then what the status model says residents should know: a device or
-     * the platform that is not working, whether the platform is reached,
-     * and records still waiting to be sent. Each device's reason is its
-     * own short text; a device with nothing to say reports none. */
+    /* What the status model says residents should know: a device or the
+     * platform that is not working, whether the platform is reached, and
+     * records still waiting to be sent. Each device's reason is its own
+     * short text; a device with nothing to say reports none. These come
+     * before the date when the bar is short of room. */
+    char notes[8][160];
+    int widths[8], n_notes = 0, notes_w = 0;
     status_entry e;
-    for (size_t i = 0; status_at(i, &e); i++) {
-        char nbuf[160] = "";
+    for (size_t i = 0; n_notes < 8 && status_at(i, &e); i++) {
+        char *nbuf = notes[n_notes];
+        nbuf[0] = '\0';
         if (e.reason_key[0])
-            snprintf(nbuf, sizeof nbuf, "%s", tr(e.reason_key));
+            snprintf(nbuf, sizeof notes[0], "%s", tr(e.reason_key));
         if (e.pending > 0) {
             char q[16];
             snprintf(q, sizeof q, "%d", e.pending);
             size_t l = strlen(nbuf);
             char more[96];
             i18n_format(more, sizeof more, "status.pending", "count", q, (char *)NULL);
-            snprintf(nbuf + l, sizeof nbuf - l, "%s%s", l ? " " : "", more);
+            snprintf(nbuf + l, sizeof notes[0] - l, "%s%s", l ? " " : "", more);
         }
         if (!nbuf[0])
             continue;
-        int nw = text_width(nbuf, strlen(nbuf), th->text_small, TEXT_REGULAR);
-        if (nw > avail)
-            break;
-        ui_text(u, nbuf, x, (th->status_h - lh) / 2, nw, th->text_small, TEXT_REGULAR, fg,
+        widths[n_notes] = text_width(nbuf, strlen(nbuf), th->text_small, TEXT_REGULAR);
+        notes_w += widths[n_notes] + th->gap;
+        n_notes++;
+    }
+    int dw = text_width(dbuf, strlen(dbuf), th->text_small, TEXT_REGULAR);
+    if (dw + th->gap + notes_w <= avail || (n_notes == 0 && dw <= avail)) {
+        ui_text(u, dbuf, x, (th->status_h - lh) / 2, dw, th->text_small, TEXT_REGULAR, fg,
                 UI_LEFT, false);
-        x += nw + th->gap;
-        avail -= nw + th->gap;
+        x += dw + th->gap;
+        avail -= dw + th->gap;
+    }
+    for (int i = 0; i < n_notes; i++) {
+        if (widths[i] > avail)
+            break;
+        ui_text(u, notes[i], x, (th->status_h - lh) / 2, widths[i], th->text_small,
+                TEXT_REGULAR, fg, UI_LEFT, false);
+        x += widths[i] + th->gap;
+        avail -= widths[i] + th->gap;
     }
 }
 

@@ -26,13 +26,16 @@
 #include "common/storage.h"
 #include "outbox/outbox_recover.h"
 #include "outbox/outbox_store.h"
+#include "platform/platform.h"
+#include "platform/upload.h"
 #include "preflight/preflight.h"
 #include "settings/settings.h"
 
 static int usage(void)
 {
     fputs("usage: kioskctl queue status [--json] | list [--state STATE] [--json] |\n"
-          "       export FILE | probe [N] | salvage FILE   [--config FILE] [--data-dir DIR]\n",
+          "       export FILE | probe [N] | salvage FILE | flush [--timeout S]\n"
+          "       [--config FILE] [--data-dir DIR]\n",
           stderr);
     return 2;
 }
@@ -40,6 +43,8 @@ static int usage(void)
 typedef struct opts {
     const char *config, *data_dir, *state, *arg;
     bool json;
+    int timeout;            /* flush: seconds */
+    const settings *cfg;    /* loaded by open_store */
 } opts;
 
 static void json_str(FILE *f, const char *s)
@@ -320,6 +325,73 @@ static int do_salvage(const opts *o, outbox_store *st)
     return c.failed ? 1 : 0;
 }
 
+/* Flush: the uploader's very pass (platform/upload.h), now, every waiting
+ * row whatever its back-off, until nothing waits or --timeout (default 60 s)
+ * runs out; a line per record as the platform answers it, a line per
+ * failed request with the wait before the next. */
+static void flush_record(void *user, const outbox_row *r, records_verdict v, const char *reason)
+{
+    (void)user;
+    printf("%s %s%s%s\n", r->key, records_verdict_name(v), *reason ? ": " : "", reason);
+    fflush(stdout);
+}
+
+static int do_flush(const opts *o, outbox_store *st)
+{
+    char why[300];
+    platform *p = platform_new(o->cfg, why, sizeof why);
+    if (!p) {
+        fprintf(stderr, "kioskctl queue flush: %s\n", why);
+        return 1;
+    }
+    if (!platform_enabled(p)) {
+        fprintf(stderr, "kioskctl queue flush: no [platform] endpoint in %s\n",
+                o->cfg->path ? o->cfg->path : "the config");
+        platform_free(p);
+        return 1;
+    }
+    upload_ctx c = {.p = p,
+                    .store = st,
+                    .batch_records = o->cfg->platform_batch_records,
+                    .batch_bytes = (size_t)o->cfg->platform_batch_kib * 1024,
+                    .retry_after_max = o->cfg->platform_retry_after_max,
+                    .on_record = flush_record,
+                    .all_due = true};
+    time_t end = time(NULL) + (o->timeout ? o->timeout : 60);
+    unsigned fails = 0;
+    int rc = 1;
+    for (;;) {
+        upload_outcome r = upload_pass(&c, (int64_t)time(NULL), NULL);
+        outbox_counts n;
+        if (r == UPLOAD_STORAGE || outbox_db_counts(st->db, &n) != OUTBOX_OK) {
+            fprintf(stderr, "kioskctl queue flush: %s\n", outbox_db_errmsg(st->db));
+            break;
+        }
+        if (r == UPLOAD_DRAINED && n.waiting == 0) {
+            rc = 0;
+            break;
+        }
+        int64_t ms = upload_backoff_ms(r == UPLOAD_FAILED ? fails++ : 0,
+                                       (int64_t)o->cfg->platform_backoff_max * 1000);
+        if (c.retry_after >= 0 && c.retry_after * 1000 > ms)
+            ms = c.retry_after * 1000;
+        if (r == UPLOAD_FAILED)
+            printf("request failed: %s; %lld waiting; next try in %.1f s\n", c.last_error,
+                   (long long)n.waiting, ms / 1000.0);
+        fflush(stdout);
+        if (time(NULL) + ms / 1000 >= end) {
+            printf("timed out with %lld waiting\n", (long long)n.waiting);
+            break;
+        }
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    printf("flushed: %ld acknowledged, %ld rejected, %ld retried, in %ld requests\n", c.acked,
+           c.rejected, c.retried, c.requests);
+    platform_free(p);
+    return rc;
+}
+
 int cmd_queue(int argc, char **argv)
 {
     if (argc < 2)
@@ -335,6 +407,13 @@ int cmd_queue(int argc, char **argv)
             o.state = argv[++i];
         else if (!strcmp(argv[i], "--json") && (!strcmp(verb, "list") || !strcmp(verb, "status")))
             o.json = true;
+        else if (!strcmp(argv[i], "--timeout") && i + 1 < argc && !strcmp(verb, "flush")) {
+            char *end;
+            long t = strtol(argv[++i], &end, 10);
+            if (*end || t < 1 || t > 86400)
+                return usage();
+            o.timeout = (int)t;
+        }
         else if (argv[i][0] != '-' && !o.arg)
             o.arg = argv[i];
         else
@@ -353,12 +432,15 @@ int cmd_queue(int argc, char **argv)
         fn = do_probe;
     else if (!strcmp(verb, "salvage"))
         fn = do_salvage;
+    else if (!strcmp(verb, "flush"))
+        fn = do_flush;
     else if (strcmp(verb, "list"))
         return usage();
     settings s;
     outbox_store st;
     memset(&st, 0, sizeof st);
     int rc = open_store(&o, &s, &st);
+    o.cfg = &s;
     if (rc == 0)
         rc = fn ? fn(&o, &st) : do_list(&o, &st, stdout, o.json);
     close_all(&s, &st);

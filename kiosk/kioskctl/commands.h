@@ -20,5 +20,6 @@ int cmd_config(int argc, char **argv);
 int cmd_idcard(int argc, char **argv);
 int cmd_ime(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
+int cmd_platform(int argc, char **argv);
 
 #endif

@@ -30,8 +30,15 @@ static const kioskctl_command commands[] = {
      "queue export FILE      every transaction as JSON lines, masked\n"
      "queue probe [N]        N probe records through the resident's path: committed KEY each\n"
      "queue salvage FILE     re-enqueue what a moved-aside database still holds\n"
+     "queue flush [--timeout S]\n"
+     "                       upload now: KEY accepted|duplicate|rejected|retry per record\n"
      "                       (each: [--config FILE] [--data-dir DIR])",
      cmd_queue},
+    {"platform",
+     "platform check [--config FILE]\n"
+     "                       DNS, TLS, certificate expiry, pins, client certificate, token,\n"
+     "                       clock skew and latency against [platform] endpoint",
+     cmd_platform},
 };
 
 static void usage(FILE *out)

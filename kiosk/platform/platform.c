@@ -23,6 +23,7 @@ struct platform {
     char *ca_file, *cert, *key, *pins;
     char device_id[80];
     long connect_ms, timeout_ms;
+    bool fresh;             /* the last exchange broke: do not reuse its connection */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -377,6 +378,8 @@ static void perform(platform *p, const char *method, const char *path, const cha
     } else {
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
     }
+    if (p->fresh)
+        curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
     if (cert) {
         curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
         curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L); /* a fresh handshake */
@@ -391,6 +394,7 @@ static void perform(platform *p, const char *method, const char *path, const cha
     if (rc == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
     out->err = s.too_big ? PLATFORM_ERR_BROKEN : classify(rc, errbuf);
+    p->fresh = rc != CURLE_OK;
     if (rc != CURLE_OK)
         snprintf(out->error, sizeof out->error, "%s: %.200s", platform_err_name(out->err),
                  s.too_big ? "reply larger than 16 MB" : *errbuf ? errbuf : curl_easy_strerror(rc));

@@ -204,16 +204,63 @@ upload_outcome upload_pass(upload_ctx *c, int64_t now, const volatile bool *stop
     upload_outcome out = UPLOAD_DRAINED;
     while (out == UPLOAD_DRAINED && !(stop && *stop)) {
         size_t n = 0;
-        if (outbox_db_next_batch(c->store->db, now, rows, max, &n) != OUTBOX_OK) {
+        if (outbox_db_next_batch(c->store->db, c->all_due ? INT64_MAX : now, rows, max, &n) !=
+            OUTBOX_OK) {
             out = UPLOAD_STORAGE;
             break;
         }
         if (n == 0)
             break;
+        long retried = c->retried;
         out = send_rows(c, rows, n, now);
         for (size_t i = 0; i < n; i++)
             outbox_row_clear(&rows[i]);
+        /* over TLS 1.3 a server that refuses our certificate says so after
+         * the handshake, and a POST sees only a broken connection; a GET on
+         * a fresh one reads the alert and names the cause */
+        if (out == UPLOAD_FAILED && c->last_err == PLATFORM_ERR_BROKEN) {
+            upload_ctx probe = *c;
+            /* a reset can overtake the alert: a few fresh tries */
+            for (int i = 0; i < 3; i++) {
+                if (upload_health(&probe) != UPLOAD_FAILED ||
+                    probe.last_err != PLATFORM_ERR_BROKEN)
+                    break;
+            }
+            if (probe.last_err == PLATFORM_ERR_CERT || probe.last_err == PLATFORM_ERR_TLS ||
+                probe.last_err == PLATFORM_ERR_PIN) {
+                c->last_err = probe.last_err;
+                snprintf(c->last_error, sizeof c->last_error, "%s", probe.last_error);
+            }
+            c->requests = probe.requests;
+        }
+        /* with every row due, a row the platform asked to retry would come
+         * straight back: the caller waits first */
+        if (c->all_due && c->retried > retried)
+            break;
     }
     free(rows);
+    return out;
+}
+
+upload_outcome upload_health(upload_ctx *c)
+{
+    platform_reply r;
+    platform_request(c->p, "GET", "/v1/health", NULL, 0, 0, &r);
+    c->requests++;
+    c->last_status = r.status;
+    c->retry_after = r.status == 503 || r.status == 429 ? r.retry_after : -1;
+    if (r.server_date)
+        c->server_date = r.server_date;
+    upload_outcome out = UPLOAD_DRAINED;
+    if (r.err != PLATFORM_OK) {
+        c->last_err = r.err;
+        snprintf(c->last_error, sizeof c->last_error, "%s", r.error);
+        out = UPLOAD_FAILED;
+    } else if (r.status != 200) {
+        c->last_err = PLATFORM_OK;
+        snprintf(c->last_error, sizeof c->last_error, "HTTP %ld from /v1/health", r.status);
+        out = UPLOAD_FAILED;
+    }
+    platform_reply_clear(&r);
     return out;
 }

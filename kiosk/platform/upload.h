@@ -42,6 +42,8 @@ typedef struct upload_ctx {
     int batch_records;
     size_t batch_bytes;
     int retry_after_max;    /* seconds */
+    bool all_due;           /* a technician's flush: rows still in their
+                               own back-off go too */
     /* Called for every row the platform answered (any thread: the
      * caller's); NULL for none. Never gets personal data. */
     void (*on_record)(void *user, const outbox_row *row, records_verdict v, const char *reason);
@@ -58,6 +60,10 @@ typedef struct upload_ctx {
 /* One pass at wall time now (seconds). Stops early when *stop becomes
  * true (may be NULL). */
 upload_outcome upload_pass(upload_ctx *c, int64_t now, const volatile bool *stop);
+
+/* Nothing to send: is the platform there? GET /v1/health, with the
+ * outcome and the last error set as a pass would set them. */
+upload_outcome upload_health(upload_ctx *c);
 
 /* Full-jitter back-off after the n-th consecutive failure: a uniform
  * random wait in [0, min(cap_ms, 1000 * 2^n)), at least 250 ms. Spreads

@@ -26,6 +26,8 @@
 #include "status/status.h"
 
 #define STATUS_NAME "platform"
+#define HEALTH_EVERY_MS 60000u
+enum { UPLOADER_EV_STATUS = 1 };
 
 static struct {
     pthread_mutex_t mu;
@@ -36,6 +38,7 @@ static struct {
     bool running;
     volatile bool stop;
     bool wake;
+    int source;             /* hub: a status change redraws the status bar */
     const settings *cfg;
     outbox_limits lim;
 } up = {.mu = PTHREAD_MUTEX_INITIALIZER};
@@ -98,6 +101,8 @@ static void netwatch_start(void)
 
 static void report(upload_outcome o, const upload_ctx *c, outbox_store *s, bool enabled)
 {
+    status_entry before;
+    bool had = status_get(STATUS_NAME, &before);
     outbox_counts n;
     if (s->db && outbox_db_counts(s->db, &n) == OUTBOX_OK)
         status_set_pending(STATUS_NAME, (int)n.waiting);
@@ -124,6 +129,13 @@ static void report(upload_outcome o, const upload_ctx *c, outbox_store *s, bool 
         status_report(STATUS_NAME, fix ? STATUS_HARDWARE_ERROR : STATUS_OFFLINE,
                       fix ? "status.platform_fault" : "status.platform_offline", detail);
     }
+    status_entry after;
+    /* the status bar shows the state and the rows waiting: redraw when
+     * either changed (the event itself carries nothing) */
+    if (status_get(STATUS_NAME, &after) &&
+        (!had || after.state != before.state || after.pending != before.pending ||
+         strcmp(after.reason_key, before.reason_key)))
+        hub_post(up.source, UPLOADER_EV_STATUS, NULL, NULL);
 }
 
 /* ---- the thread ------------------------------------------------------------ */
@@ -153,6 +165,8 @@ static void *run(void *arg)
     };
     bool enabled = p && platform_enabled(p);
     unsigned fails = 0;
+    platform_err cause = PLATFORM_OK;   /* the last cause a technician must fix */
+    char cause_text[256] = "";
     uint64_t wake_at = clock_now_ms();
     pthread_mutex_lock(&up.mu);
     while (!up.stop) {
@@ -169,17 +183,42 @@ static void *run(void *arg)
             /* the outbox may make a new file: try to open it again later */
             open = outbox_store_open(&s, &up.lim, why, sizeof why) == OUTBOX_OK;
         }
-        if (open && enabled)
+        if (open && enabled) {
+            long sent = c.requests;
             o = upload_pass(&c, (int64_t)clock_wall(), &up.stop);
+            /* nothing to send says nothing of the platform: ask it, so
+             * "online" on the status bar is a fact */
+            if (o == UPLOAD_DRAINED && c.requests == sent)
+                o = upload_health(&c);
+        }
+        /* a broken connection after a refused certificate or pin is most
+         * likely the same refusal (under TLS 1.3 a reset can overtake the
+         * alert): keep naming the cause a technician can fix until a pass
+         * goes through */
+        if (o == UPLOAD_FAILED && (c.last_err == PLATFORM_ERR_CERT ||
+                                   c.last_err == PLATFORM_ERR_TLS || c.last_err == PLATFORM_ERR_PIN)) {
+            cause = c.last_err;
+            snprintf(cause_text, sizeof cause_text, "%s", c.last_error);
+        } else if (o == UPLOAD_FAILED && c.last_err == PLATFORM_ERR_BROKEN && cause) {
+            c.last_err = cause;
+            snprintf(c.last_error, sizeof c.last_error, "%s", cause_text);
+        } else if (o == UPLOAD_DRAINED) {
+            cause = PLATFORM_OK;
+        }
         report(o, &c, &s, enabled);
         int64_t due;
         if (!enabled || !open) {
             wake_at = open ? CLOCK_FOREVER : clock_now_ms() + 60000;
         } else if (o == UPLOAD_DRAINED) {
             fails = 0;
-            wake_at = outbox_db_next_due(s.db, &due)
-                          ? clock_now_ms() + (uint64_t)(due > clock_wall() ? due - clock_wall() : 0) * 1000
-                          : CLOCK_FOREVER;
+            /* the next row due, and a look at the platform every minute */
+            uint64_t next = clock_now_ms() + HEALTH_EVERY_MS;
+            if (outbox_db_next_due(s.db, &due)) {
+                uint64_t at = clock_now_ms() +
+                              (uint64_t)(due > clock_wall() ? due - clock_wall() : 0) * 1000;
+                next = at < next ? at : next;
+            }
+            wake_at = next;
         } else {
             /* a new commit during a back-off does not cut it short: the
              * platform or the network is away, and thousands of kiosks
@@ -221,6 +260,7 @@ static bool uploader_start(app *a)
                                                                           : NULL,
                              .follower = true};
     hub_on(hub_source("outbox"), on_outbox, NULL);
+    up.source = hub_source("uploader");
     status_report(STATUS_NAME, STATUS_DEVICE_BUSY, NULL, "starting");
     clock_cond_init(&up.cv);
     up.clk = clock_thread_new("uploader");

@@ -74,19 +74,37 @@ static const char *const keyboard_modes[IME_N_MODES] = {
     [IME_PINYIN] = "pinyin", [IME_LETTERS] = "letters", [IME_DIGITS] = "digits",
     [IME_HANDWRITING] = "handwriting"};
 
-/* `status NAME STATE [PENDING]`: splits the line; false when malformed. */
+/* `status NAME STATE [PENDING] [~TEXT]`: splits the line; false when
+ * malformed. TEXT must occur in the entry's detail (the technician's why). */
 typedef struct status_want {
     char name[32];
     char state[16];
     int pending;    /* -1: not checked */
+    char detail[96];/* "" : not checked */
 } status_want;
 
 static bool status_words(const char *line, status_want *out)
 {
     status_want w = {.pending = -1};
-    char extra[2];
-    int n = sscanf(line, "%31s %15s %d %1s", w.name, w.state, &w.pending, extra);
-    if (n < 2 || n > 3 || (n == 3 && w.pending < 0))
+    int used = 0;
+    if (sscanf(line, "%31s %15s%n", w.name, w.state, &used) != 2)
+        return false;
+    const char *rest = line + used;
+    while (*rest == ' ')
+        rest++;
+    if (*rest >= '0' && *rest <= '9') {
+        char *end;
+        long n = strtol(rest, &end, 10);
+        if (n > 1000000 || (*end && *end != ' '))
+            return false;
+        w.pending = (int)n;
+        rest = end;
+        while (*rest == ' ')
+            rest++;
+    }
+    if (*rest == '~' && rest[1])
+        snprintf(w.detail, sizeof w.detail, "%s", rest + 1);
+    else if (*rest)
         return false;
     bool known = false;
     for (int i = STATUS_ONLINE; i <= STATUS_DEVICE_BUSY; i++)
@@ -237,8 +255,8 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
         if (st.op == OP_STATUS && !status_words(rest, NULL)) {
             diag_add(errors, s->path, lineno, 0,
                      "'status' takes a device name, an XFS4IoT state (online, offline, "
-                     "powerOff, noDevice, hardwareError, userError, deviceBusy) and "
-                     "optionally the number of items waiting");
+                     "powerOff, noDevice, hardwareError, userError, deviceBusy), "
+                     "optionally the number of items waiting and ~TEXT in its detail");
             return false;
         }
         if (st.op == OP_LARGE && strcmp(rest, "on") && strcmp(rest, "off")) {
@@ -597,7 +615,8 @@ int script_run(const script *s, app *a, const char *shots_dir)
                 return 1;
             }
             if (strcmp(status_state_name(e.state), w.state) ||
-                (w.pending >= 0 && e.pending != w.pending)) {
+                (w.pending >= 0 && e.pending != w.pending) ||
+                (w.detail[0] && !strstr(e.detail, w.detail))) {
                 char got[320];
                 snprintf(got, sizeof got, "%s is %s with %d waiting (%s)", w.name,
                          status_state_name(e.state), e.pending, e.detail);
