@@ -152,7 +152,10 @@ static upload_outcome send_rows(upload_ctx *c, outbox_row *rows, size_t n, int64
             out = UPLOAD_STORAGE;
     } else if (rep.status == 200) {
         out = settle_reply(c, rows, taken, &rep, now);
+        int full = c->batch_records > 0 ? c->batch_records : MAX_BATCH;
+        c->cap = c->cap && c->cap < full / 2 ? c->cap * 2 : 0;
     } else if (rep.status == 400 && taken > 1) {
+        c->cap = (int)(taken / 2);
         /* the platform refuses the batch for what one record holds: halve
          * until the refused ones stand alone (at most log2(n) rounds each) */
         size_t half = taken / 2;
@@ -204,7 +207,8 @@ upload_outcome upload_pass(upload_ctx *c, int64_t now, const volatile bool *stop
     upload_outcome out = UPLOAD_DRAINED;
     while (out == UPLOAD_DRAINED && !(stop && *stop)) {
         size_t n = 0;
-        if (outbox_db_next_batch(c->store->db, c->all_due ? INT64_MAX : now, rows, max, &n) !=
+        size_t take = c->cap > 0 && (size_t)c->cap < max ? (size_t)c->cap : max;
+        if (outbox_db_next_batch(c->store->db, c->all_due ? INT64_MAX : now, rows, take, &n) !=
             OUTBOX_OK) {
             out = UPLOAD_STORAGE;
             break;

@@ -44,6 +44,10 @@ typedef struct upload_ctx {
     int retry_after_max;    /* seconds */
     bool all_due;           /* a technician's flush: rows still in their
                                own back-off go too */
+    /* kept between passes: the batch size now allowed (0 = batch_records).
+     * A 400 halves it and a 200 doubles it back, so a bisection that a
+     * failure interrupts goes on where it was instead of starting again */
+    int cap;
     /* Called for every row the platform answered (any thread: the
      * caller's); NULL for none. Never gets personal data. */
     void (*on_record)(void *user, const outbox_row *row, records_verdict v, const char *reason);
