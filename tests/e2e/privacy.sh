@@ -7,16 +7,25 @@
 # With form sessions, the outbox database (.db, -wal, -shm) is in the data
 # directory too, and EXTRA names what the script typed (phone numbers,
 # comma separated) that must not appear in the clear either.
-#   privacy.sh KIOSK CONFIG SCRIPT CARDS_DIR DATA_DIR [EXTRA]
+# SCRIPT may be several scripts separated by ':', run one after the other on
+# the same data directory (a day of residents). The kiosk's temporary
+# files (TMPDIR) are scanned too.
+#   privacy.sh KIOSK CONFIG SCRIPT[:SCRIPT...] CARDS_DIR DATA_DIR [EXTRA]
 set -eu
-kiosk=$1 config=$2 script=$3 cards=$4 data_dir=$5 extra=${6:-}
+kiosk=$1 config=$2 scripts=$3 cards=$4 data_dir=$5 extra=${6:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+rm -rf "$data_dir"
+mkdir -p "$work/tmp"
 
-"$kiosk" --headless --config "$config" --script "$script" --shots "$work/shots" \
-    --data-dir "$data_dir" \
-    >"$work/stdout.log" 2>"$work/stderr.log" || {
-    echo "privacy: the session script failed"; cat "$work/stderr.log"; exit 1; }
+n=0
+for script in $(echo "$scripts" | tr ':' ' '); do
+    n=$((n + 1))
+    TMPDIR="$work/tmp" "$kiosk" --headless --config "$config" --script "$script" \
+        --shots "$work/shots/$n" --data-dir "$data_dir" \
+        >>"$work/stdout.log" 2>>"$work/stderr.log" || {
+        echo "privacy: the session script $script failed"; tail -n 40 "$work/stderr.log"; exit 1; }
+done
 [ -d "$data_dir" ] && cp -r "$data_dir" "$work/data" 2>/dev/null || true
 
 # Fixture values: every name, address and number field of every card.
