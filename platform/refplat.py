@@ -7,7 +7,7 @@ A real HTTP(S) server, Python 3.11 standard library only, that
     progress of applications, certificates) from platform/seed.json,
   * lets tests inject faults and read what arrived (/_admin/..., loopback only).
 
-platform/API.md is the contract; this file is one implementation of it. A
+README.md ("The platform API") is the contract; this file is one implementation of it. A
 production platform may look nothing like this inside, but must answer the same.
 
     refplat.py [--host 127.0.0.1] [--port 8443|0] [--port-file F] [--db PATH]
@@ -49,7 +49,7 @@ UTC = dt.timezone.utc
 MAX_BODY = 16 * 1024 * 1024   # a full outbox batch is far below this; more is a client bug
 MAX_BATCH = 1000              # records per request
 # Fault kinds. The first eight are the ones tests are promised; "stall" and
-# "partial" are extras (API.md) so the 409 tracking and per-record "retry" can be tested too.
+# "partial" are extras (platform/README.md) so the 409 tracking and per-record "retry" can be tested too.
 FAULT_KINDS = ("500", "503", "429", "slow", "reset", "lost", "malformed", "409", "stall", "partial")
 DEFAULT_KINDS = FAULT_KINDS[:8]
 PRE_FAULTS = {"500", "503", "429", "409", "reset"}   # act before anything is read or stored
@@ -1048,7 +1048,7 @@ def tls_context(cert, key, client_ca):
 
 def parse_args(argv):
     here = os.path.dirname(os.path.abspath(__file__))
-    p = argparse.ArgumentParser(description="Reference platform for the kiosk (see platform/API.md).")
+    p = argparse.ArgumentParser(description="Reference platform for the kiosk (see README.md, 'The platform API').")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8443, help="0: any free port (see --port-file)")
     p.add_argument("--port-file", help="write the port here once listening (atomically)")
