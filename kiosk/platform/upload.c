@@ -139,6 +139,7 @@ static upload_outcome send_rows(upload_ctx *c, outbox_row *rows, size_t n, int64
     }
     platform_reply rep;
     platform_request(c->p, "POST", "/v1/records", b.text, b.len, 0, &rep);
+    c->bytes_sent += (long long)b.len;
     records_body_free(&b); /* wipes the personal fields it carried */
     c->requests++;
     c->last_status = rep.status;

@@ -59,6 +59,7 @@ typedef struct upload_ctx {
     int64_t server_date;    /* the last reply's Date header, 0 none */
     char last_error[256];   /* "" when the pass ended well */
     long requests, acked, rejected, retried;
+    long long bytes_sent;   /* request bodies, for the benchmarks */
 } upload_ctx;
 
 /* One pass at wall time now (seconds). Stops early when *stop becomes
