@@ -392,6 +392,30 @@ static void test_unknown_section(void **state)
                "ui, session, catalog, paths, idcard, input, outbox, platform)");
 }
 
+/* [platform]: TLS unless on loopback, a base URL, pins in curl's form, a
+ * client certificate only with its key. */
+static void test_platform_keys(void **state)
+{
+    expect_one("[platform]\nendpoint = http://zwfw.example.gov.cn\n",
+               "kiosk.conf:2: [platform] endpoint must start with https:// (plain http:// "
+               "only to 127.0.0.1, localhost or [::1]), not 'http://zwfw.example.gov.cn'");
+    expect_one("[platform]\nendpoint = https://zwfw.example.gov.cn/kiosk/\n",
+               "kiosk.conf:2: [platform] endpoint 'https://zwfw.example.gov.cn/kiosk/' is not a "
+               "base URL like https://platform.example.gov.cn/kiosk (no trailing '/')");
+    expect_one("[platform]\npins = sha256//abc\n",
+               "kiosk.conf:2: [platform] pins: 'sha256//abc' is not sha256// followed by the "
+               "base64 of a SHA-256 (44 characters); see kioskctl platform check");
+    expect_one("[platform]\nclient_cert = /etc/hostname\n",
+               "kiosk.conf:2: [platform] client_cert and client_key go together: set both for "
+               "mutual TLS, or neither");
+    settings s;
+    expect_ok(&s, "[platform]\nendpoint = http://127.0.0.1:8443\npins = "
+                  "sha256//hotyLeCmu9e0sLAmk74846BBTaGhdniKimO0EklWisQ=;"
+                  "sha256//hotyLeCmu9e0sLAmk74846BBTaGhdniKimO0EklWisQ=\n");
+    assert_string_equal(s.platform_endpoint, "http://127.0.0.1:8443");
+    settings_free(&s);
+}
+
 static void test_unknown_key(void **state)
 {
     expect_one("[session]\nidle_timout = 90\n",
@@ -1123,6 +1147,7 @@ int main(void)
         cmocka_unit_test(test_bool_spellings),
         cmocka_unit_test(test_ranges_edges),
         cmocka_unit_test(test_unknown_section),
+        cmocka_unit_test(test_platform_keys),
         cmocka_unit_test(test_unknown_key),
         cmocka_unit_test(test_duplicate_key),
         cmocka_unit_test(test_bad_int),
