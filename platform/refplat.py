@@ -495,21 +495,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # handshake here, in this connection's thread: in the accepting thread one
             # slow client would hold up every other one
             self.request.settimeout(self.timeout)
-            raw = self.request
+            tls = ctx.wrap_socket(self.request, server_side=True, do_handshake_on_connect=False)
             try:
-                self.request = ctx.wrap_socket(raw, server_side=True)
+                tls.do_handshake()
             except (ssl.SSLError, OSError):
                 # OpenSSL has sent its alert (say "certificate expired"). Under TLS 1.3
                 # the client thinks the handshake is done and has sent its request: a
-                # plain close with that request unread would answer with a reset that
-                # can overtake the alert. Close the way web servers do: our side
-                # first, then drain what the client sent, so the alert arrives.
+                # plain close with that request unread answers with a reset that can
+                # overtake the alert. Close the way web servers do: our side first,
+                # then drain what the client sent (below TLS), so the alert arrives.
                 with contextlib.suppress(OSError):
-                    raw.shutdown(socket.SHUT_WR)
-                    raw.settimeout(1)
-                    while raw.recv(65536):
+                    socket.socket.shutdown(tls, socket.SHUT_WR)
+                    tls.settimeout(1)
+                    while socket.socket.recv(tls, 65536):
                         pass
+                with contextlib.suppress(OSError):
+                    tls.close()
                 raise
+            self.request = tls
         super().setup()
 
     def finish(self):
