@@ -197,9 +197,10 @@ static bool put_char(char *buf, size_t size, size_t *out, const char **p)
     return true;
 }
 
-char *i18n_format(char *buf, size_t size, const char *key, ...)
+/* Fills src's {name} placeholders from the name, value pairs in ap. ap is
+ * walked once per placeholder, hence the copy each time. */
+static char *format_from(char *buf, size_t size, const char *src, va_list ap)
 {
-    const char *src = tr(key);
     size_t out = 0;
     if (size == 0)
         return buf;
@@ -209,16 +210,16 @@ char *i18n_format(char *buf, size_t size, const char *key, ...)
             if (end) {
                 size_t nlen = (size_t)(end - src - 1);
                 const char *val = NULL;
-                va_list ap;
-                va_start(ap, key);
-                for (const char *name; (name = va_arg(ap, const char *));) {
-                    const char *v = va_arg(ap, const char *);
+                va_list aq;
+                va_copy(aq, ap);
+                for (const char *name; (name = va_arg(aq, const char *));) {
+                    const char *v = va_arg(aq, const char *);
                     if (strlen(name) == nlen && !strncmp(name, src + 1, nlen)) {
                         val = v;
                         break;
                     }
                 }
-                va_end(ap);
+                va_end(aq);
                 if (val) {
                     while (*val)
                         if (!put_char(buf, size, &out, &val))
@@ -233,6 +234,24 @@ char *i18n_format(char *buf, size_t size, const char *key, ...)
     }
 full:
     buf[out] = '\0';
+    return buf;
+}
+
+char *i18n_format(char *buf, size_t size, const char *key, ...)
+{
+    va_list ap;
+    va_start(ap, key);
+    format_from(buf, size, tr(key), ap);
+    va_end(ap);
+    return buf;
+}
+
+char *i18n_format_lang(char *buf, size_t size, const char *lang, const char *key, ...)
+{
+    va_list ap;
+    va_start(ap, key);
+    format_from(buf, size, tr_lang(lang, key), ap);
+    va_end(ap);
     return buf;
 }
 

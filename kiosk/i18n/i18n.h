@@ -54,6 +54,10 @@ const char *tr_lang(const char *lang, const char *key);
  * are copied as written. Returns buf. */
 char *i18n_format(char *buf, size_t size, const char *key, ...);
 
+/* i18n_format in the given language rather than the current one (a printed
+ * receipt is in the language of the resident it was made for). */
+char *i18n_format_lang(char *buf, size_t size, const char *lang, const char *key, ...);
+
 /* A time limit in working days for display, from the strings keys
  * days.none (days < 0: none set by law), days.on_the_spot (0), days.one and
  * days.n ("{n} working days"). Returns buf. */

@@ -17,7 +17,10 @@ static const struct { const char *regular, *bold; int index; } font_candidates[]
     {"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", NULL, 0},
 };
 
-#define MAX_FACES 24
+/* The screens use about a dozen (size, weight) pairs in normal and large
+ * mode; the printed receipt adds its own, in dots at the printer's
+ * resolution. Faces are only allocated when used. */
+#define MAX_FACES 40
 #define TEXTURE_BUDGET (12u * 1024u * 1024u)
 
 /* One open font per weight, switched between pixel sizes with
@@ -357,6 +360,15 @@ void text_flush(void)
 {
     while (T.lru_head)
         entry_destroy(T.lru_head);
+}
+
+void text_flush_renderer(SDL_Renderer *r)
+{
+    for (entry *e = T.lru_head, *next; e; e = next) {
+        next = e->next_lru;
+        if (e->renderer == r)
+            entry_destroy(e);
+    }
 }
 
 void text_shutdown(void)

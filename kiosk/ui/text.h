@@ -38,6 +38,13 @@ void text_shutdown(void);
 /* Drops cached textures only (call before destroying the renderer). */
 void text_flush(void);
 
+/* Drops the cached textures drawn with r only, keeping the screen's. Call
+ * it before destroying a renderer other than the window's (the printed
+ * receipt draws with a software renderer of its own): a texture dies with
+ * its renderer, and a new renderer may get the old one's address, so the
+ * cache would otherwise hand out a dead texture. */
+void text_flush_renderer(SDL_Renderer *r);
+
 /* Which font files are in use, for diagnostics. */
 const char *text_font_path(text_weight w);
 

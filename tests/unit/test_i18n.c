@@ -225,6 +225,11 @@ static void test_format_placeholders(void **state)
                         "100% 5%");
     /* a value is not itself expanded */
     assert_string_equal(i18n_format(buf, sizeof buf, "{a}", "a", "{a}", (char *)NULL), "{a}");
+    /* a given language whatever the current one (a receipt's) */
+    assert_string_equal(i18n_format_lang(buf, sizeof buf, "zh", "home.count", "count", "7",
+                                         (char *)NULL),
+                        "共7项服务");
+    assert_string_equal(i18n_lang(), "en");
 }
 
 static void test_format_truncates_on_code_point(void **state)
