@@ -99,13 +99,38 @@ static void netwatch_start(void)
 
 /* ---- status ------------------------------------------------------------- */
 
+/* The status bar shows the state and the rows waiting: redraw when either
+ * changed (the event itself carries nothing). */
+static void redraw_if_changed(bool had, const status_entry *before)
+{
+    status_entry after;
+    if (status_get(STATUS_NAME, &after) &&
+        (!had || after.state != before->state || after.pending != before->pending ||
+         strcmp(after.reason_key, before->reason_key)))
+        hub_post(up.source, UPLOADER_EV_STATUS, NULL, NULL);
+}
+
+/* The rows waiting, as the status model's count. */
+static void count_waiting(outbox_store *s)
+{
+    outbox_counts n;
+    if (s->db && outbox_db_counts(s->db, &n) == OUTBOX_OK)
+        status_set_pending(STATUS_NAME, (int)n.waiting);
+}
+
+static void show_waiting(outbox_store *s)
+{
+    status_entry before;
+    bool had = status_get(STATUS_NAME, &before);
+    count_waiting(s);
+    redraw_if_changed(had, &before);
+}
+
 static void report(upload_outcome o, const upload_ctx *c, outbox_store *s, bool enabled)
 {
     status_entry before;
     bool had = status_get(STATUS_NAME, &before);
-    outbox_counts n;
-    if (s->db && outbox_db_counts(s->db, &n) == OUTBOX_OK)
-        status_set_pending(STATUS_NAME, (int)n.waiting);
+    count_waiting(s);
     char detail[160], when[32];
     time_t now = clock_wall();
     struct tm tm;
@@ -129,13 +154,7 @@ static void report(upload_outcome o, const upload_ctx *c, outbox_store *s, bool 
         status_report(STATUS_NAME, fix ? STATUS_HARDWARE_ERROR : STATUS_OFFLINE,
                       fix ? "status.platform_fault" : "status.platform_offline", detail);
     }
-    status_entry after;
-    /* the status bar shows the state and the rows waiting: redraw when
-     * either changed (the event itself carries nothing) */
-    if (status_get(STATUS_NAME, &after) &&
-        (!had || after.state != before.state || after.pending != before.pending ||
-         strcmp(after.reason_key, before.reason_key)))
-        hub_post(up.source, UPLOADER_EV_STATUS, NULL, NULL);
+    redraw_if_changed(had, &before);
 }
 
 /* ---- the thread ------------------------------------------------------------ */
@@ -168,11 +187,31 @@ static void *run(void *arg)
     platform_err cause = PLATFORM_OK;   /* the last cause a technician must fix */
     char cause_text[256] = "";
     uint64_t wake_at = clock_now_ms();
+    /* the platform's Retry-After: nothing, not even a new transaction or
+     * the network coming back, sends anything before it */
+    uint64_t hold_until = 0;
     pthread_mutex_lock(&up.mu);
     while (!up.stop) {
-        while (!up.stop && !up.wake && clock_now_ms() < wake_at)
-            clock_cond_wait_until(&up.cv, &up.mu, wake_at);
-        bool woken = up.wake;
+        bool go_after_hold = false;
+        for (;;) {
+            uint64_t now = clock_now_ms();
+            if (up.stop || now >= wake_at || (go_after_hold && now >= hold_until))
+                break;
+            if (up.wake) {
+                if (now >= hold_until)
+                    break;
+                /* held: count the new transaction on the status bar now,
+                 * send it when the hold ends */
+                up.wake = false;
+                go_after_hold = true;
+                pthread_mutex_unlock(&up.mu);
+                show_waiting(&s);
+                pthread_mutex_lock(&up.mu);
+                continue;
+            }
+            clock_cond_wait_until(&up.cv, &up.mu,
+                                  go_after_hold && hold_until < wake_at ? hold_until : wake_at);
+        }
         up.wake = false;
         if (up.stop)
             break;
@@ -220,17 +259,17 @@ static void *run(void *arg)
             }
             wake_at = next;
         } else {
-            /* a new commit during a back-off does not cut it short: the
-             * platform or the network is away, and thousands of kiosks
-             * must not hammer it as it comes back */
-            (void)woken;
+            /* a full-jitter back-off, which a new transaction or the
+             * network coming back cuts short (they are spread in time
+             * across a fleet anyway), but never the Retry-After */
             int64_t ms = upload_backoff_ms(fails++, (int64_t)cfg->platform_backoff_max * 1000);
-            if (c.retry_after >= 0 && c.retry_after * 1000 > ms)
-                ms = c.retry_after * 1000;
+            hold_until = 0;
+            if (c.retry_after >= 0) {
+                hold_until = clock_now_ms() + (uint64_t)c.retry_after * 1000;
+                if (c.retry_after * 1000 > ms)
+                    ms = c.retry_after * 1000;
+            }
             wake_at = clock_now_ms() + (uint64_t)ms;
-            pthread_mutex_lock(&up.mu);
-            up.wake = false;
-            pthread_mutex_unlock(&up.mu);
         }
         pthread_mutex_lock(&up.mu);
     }
@@ -306,14 +345,15 @@ static void uploader_stop(app *a)
 
 static bool platform_check(const char *arg, char *err, size_t err_size)
 {
-    if (!strcmp(arg, "down") || !strcmp(arg, "up"))
+    if (!strcmp(arg, "down") || !strcmp(arg, "up") || !strncmp(arg, "faults {", 8))
         return true;
-    snprintf(err, err_size, "platform: expected down or up, not '%s'", arg);
+    snprintf(err, err_size, "platform: expected down, up or faults {JSON}, not '%s'", arg);
     return false;
 }
 
 /* Asks the reference platform (platform/refplat.py) to refuse every
- * connection, or to answer again: the outage a kiosk lives through. */
+ * connection, or to answer again: the outage a kiosk lives through; or to
+ * fail on purpose (`faults {JSON}`, its /_admin/faults body). */
 static bool platform_run(app *a, const char *arg, char *err, size_t err_size)
 {
     char why[200];
@@ -323,9 +363,13 @@ static bool platform_run(app *a, const char *arg, char *err, size_t err_size)
         platform_free(p);
         return false;
     }
-    const char *body = !strcmp(arg, "down") ? "{\"down\": true}" : "{\"down\": false}";
+    bool faults = !strncmp(arg, "faults ", 7);
+    const char *body = faults                  ? arg + 7
+                       : !strcmp(arg, "down") ? "{\"down\": true}"
+                                               : "{\"down\": false}";
     platform_reply r;
-    platform_request(p, "POST", "/_admin/down", body, strlen(body), 5000, &r);
+    platform_request(p, "POST", faults ? "/_admin/faults" : "/_admin/down", body, strlen(body),
+                     5000, &r);
     bool ok = r.err == PLATFORM_OK && r.status == 200;
     if (!ok)
         snprintf(err, err_size, "platform %s: %s (HTTP %ld)", arg,
