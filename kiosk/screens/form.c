@@ -505,12 +505,16 @@ static int question(app *a, form_state *s, ui *u, int x, int y, int w, bool draw
     snprintf(label, sizeof label, "%s%s", ltext_get(&f->label, lang),
              f->required ? tr("form.required_mark") : "");
     y += para(u, label, x, y, w, th->text_title, TEXT_BOLD, th->text, draw);
-    if (*ltext_get(&f->help, lang))
+    char err[256];
+    error_text(a, s, err, sizeof err);
+    /* A typed answer's error sits under its value box and says what is
+     * wanted; with large text and the keyboard up there is no room for the
+     * help too, and half a line of it cut off reads as a fault. */
+    bool help = *ltext_get(&f->help, lang) && !(err[0] && form_keyboard(f) && a->large);
+    if (help)
         y += para(u, ltext_get(&f->help, lang), x, y, w, th->text_body, TEXT_REGULAR, th->muted,
                   draw);
     y += th->gap / 2;
-    char err[256];
-    error_text(a, s, err, sizeof err);
     if (!form_keyboard(f)) {
         /* what is wrong above the buttons: below them it is out of view
          * when the buttons fill the page (large text in landscape) */
