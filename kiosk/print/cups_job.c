@@ -4,7 +4,6 @@
 #include "print/cups_job.h"
 
 #include <cups/cups.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +41,12 @@ cups_conn *cups_conn_open(int timeout_ms, char *why, size_t why_size)
         snprintf(c->server, sizeof c->server, "%s", server);
     else
         snprintf(c->server, sizeof c->server, "%s:%d", server, port);
-    errno = 0;
     c->http = httpConnect2(server, port, NULL, AF_UNSPEC, cupsEncryption(), 1, timeout_ms, NULL);
     if (!c->http) {
-        snprintf(why, why_size, "cannot reach CUPS at %s: %s (is cupsd running?)", c->server,
-                 errno ? strerror(errno) : cupsLastErrorString());
+        /* libcups tries every address and then says "Host is down" even
+         * for a refused loopback connection: the server is what matters */
+        snprintf(why, why_size, "cannot reach CUPS at %s: is cupsd running? (libcups: %s)",
+                 c->server, cupsLastErrorString());
         free(c);
         return NULL;
     }
