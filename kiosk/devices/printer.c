@@ -129,13 +129,16 @@ uint64_t printer_print_bytes(const char *which, const void *data, size_t len,
 uint64_t printer_print_receipt(const char *which, const receipt *rc, char *why,
                                size_t why_size)
 {
-    int i = find_printer(pr.cfg, which);
-    if (i < 0 || !pr.running) {
-        snprintf(why, why_size, "no printer '%s' ([printer.NAME] in kiosk.conf)",
-                 which ? which : "receipt");
+    pthread_mutex_lock(&pr.mu);
+    const settings *cfg = pr.running ? pr.cfg : NULL;
+    pthread_mutex_unlock(&pr.mu);
+    int i = find_printer(cfg, which);
+    if (i < 0) {
+        snprintf(why, why_size, "no printer '%s' ([printer.NAME] in kiosk.conf), or the "
+                 "printer service is not running", which ? which : "receipt");
         return 0;
     }
-    const settings_printer *p = &pr.cfg->printers[i];
+    const settings_printer *p = &cfg->printers[i];
     if (p->kind != PRINTER_KIND_RECEIPT) {
         snprintf(why, why_size, "printer %s is not a receipt printer", p->name);
         return 0;

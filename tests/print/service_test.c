@@ -8,6 +8,8 @@
  *     kiosk clock (5 virtual seconds), not before;
  *   - each printer's status "printer.NAME" in the status model;
  *   - handing a job over takes microseconds (the UI never waits);
+ *   - printer_print_receipt: the receipt drawn at the printer's width,
+ *     and what the printer receives decodes as that receipt;
  *   - cupsd killed: FAILED with status.printer_no_cups at once, and every
  *     printer turns hardwareError.
  * Usage: service_test CONFIG CUPSD_PID SINK_DIR   (tests/print/service_test.sh)
@@ -21,7 +23,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "../support/escpos_decode.h"
+#include "../support/receipt_samples.h"
 #include "common/clock.h"
+#include "i18n/i18n.h"
+#include "ui/text.h"
 #include "devices/printer.h"
 #include "hub/hub.h"
 #include "print/cups_job.h"
@@ -143,6 +152,42 @@ int main(int argc, char **argv)
     CHECK(stat(path, &st) == 0 && st.st_size == (off_t)(sizeof job_bytes - 1),
           "the sink did not get the job's %zu bytes", sizeof job_bytes - 1);
 
+    /* 1b. a receipt through the UI's call: drawn, encoded, printed */
+    setenv("TZ", "CST-8", 1);
+    tzset();
+    SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
+    static const char langs[][8] = {"zh", "en"};
+    CHECK(SDL_Init(SDL_INIT_VIDEO) == 0 && TTF_Init() == 0 && text_init(NULL, &errs) &&
+              i18n_load(KIOSK_SOURCE_DIR "/assets/strings", langs, 2, "zh", &errs),
+          "the text stack did not start");
+    diag_clear(&errs);
+    memset(&last, 0, sizeof last);
+    last.ticket = printer_print_receipt("receipt", &zh_receipt, why, sizeof why);
+    CHECK(last.ticket > 0, "printer_print_receipt: %s", why);
+    CHECK(wait_answer(10000) && last.kind == PRINTER_EV_DONE, "receipt: %s %s", last.reason,
+          last.detail);
+    snprintf(path, sizeof path, "%s/job-2.bin", argv[3]);
+    for (int i = 0; i < 100 && stat(path, &st) != 0; i++)
+        usleep(50000);
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL, "the sink did not get the receipt");
+    if (f) {
+        static unsigned char buf[1 << 21];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        escpos_decoded d;
+        char err[200];
+        bool ok = escpos_decode(buf, n, 256, &d, err, sizeof err);
+        CHECK(ok, "the receipt's bytes do not decode: %s", err);
+        if (ok) {
+            CHECK(d.image->width == 576 && d.image->height > 1000, "receipt %d x %d dots",
+                  d.image->width, d.image->height);
+            escpos_decoded_free(&d);
+        }
+    }
+    CHECK(printer_print_receipt("no-such", &zh_receipt, why, sizeof why) == 0,
+          "a receipt for an unknown printer was taken");
+
     /* 2. a paused queue: failed at once, with its reason */
     uint64_t t0 = print("paused");
     CHECK(wait_answer(20000), "no answer for the paused job");
@@ -192,6 +237,10 @@ int main(int argc, char **argv)
 
     printer_close();
     hub_shutdown();
+    i18n_unload();
+    text_shutdown();
+    TTF_Quit();
+    SDL_Quit();
     settings_free(&cfg);
     printf("%s\n", failures ? "print.service: FAILED" : "print.service: ok");
     return failures ? 1 : 0;
