@@ -21,5 +21,7 @@ int cmd_idcard(int argc, char **argv);
 int cmd_ime(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
 int cmd_platform(int argc, char **argv);
+int cmd_print_test(int argc, char **argv);   /* cmd_print.c */
+int cmd_printer(int argc, char **argv);      /* cmd_print.c */
 
 #endif

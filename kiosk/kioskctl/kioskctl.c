@@ -39,6 +39,16 @@ static const kioskctl_command commands[] = {
      "                       DNS, TLS, certificate expiry, pins, client certificate, token,\n"
      "                       clock skew and latency against [platform] endpoint",
      cmd_platform},
+    {"print-test",
+     "print-test [--printer NAME] [--kind receipt|a4] [--config FILE]\n"
+     "                       print a test receipt (or A4 page) with a QR code on every configured\n"
+     "                       printer, or on NAME ([printer.NAME], else a CUPS queue); report its\n"
+     "                       state and reasons; exit 1 when the job did not complete in time",
+     cmd_print_test},
+    {"printer",
+     "printer status [--config FILE]\n"
+     "                       each configured printer: CUPS queue, state, reasons",
+     cmd_printer},
 };
 
 static void usage(FILE *out)

@@ -1,6 +1,7 @@
 #include "registry.h"
 
 #include "devices/idreader.h"
+#include "devices/printer.h"
 #include "outbox/outbox.h"
 #include "platform/uploader.h"
 #include "screens/screens.h"
@@ -11,6 +12,7 @@ static const app_service *const services[] = {
     &idreader_service,
     &outbox_service,
     &uploader_service,
+    &printer_service,
 };
 
 void registry_setup(app_setup *setup)

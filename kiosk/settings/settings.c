@@ -52,7 +52,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { SEC_NONE = -1, SEC_UNKNOWN = -2 };
+/* ctx->section: an index into settings_sections[], or one of these;
+ * SEC_PRINTER is a [printer.NAME] section, ctx->printer says which. */
+enum { SEC_NONE = -1, SEC_UNKNOWN = -2, SEC_PRINTER = -3 };
 
 /* Added to a message about an indented line, since it was most likely meant
  * as a continuation (which Python's configparser and Debian's inih build
@@ -79,6 +81,9 @@ typedef struct parse_ctx {
     } extra[SETTINGS_MAX_SITE_NAMES];
     int n_extra;
     bool key_bad[SETTINGS_MAX_KEYS];   /* its value was refused: skip later checks */
+    int printer;            /* SEC_PRINTER: index into s->printers */
+    int printer_key_line[SETTINGS_MAX_PRINTERS][PK_COUNT];
+    bool printer_key_bad[SETTINGS_MAX_PRINTERS][PK_COUNT];
 } parse_ctx;
 
 static void report(parse_ctx *ctx, int line, const char *fmt, ...)
@@ -130,6 +135,57 @@ static size_t find_stop(const char *s, size_t len, const char *stops)
     return len;
 }
 
+/* [printer.NAME], or a misspelling of it ("[printr.receipt]"): true when
+ * the header was one of those and has been dealt with (ctx->section is
+ * then SEC_PRINTER, or SEC_UNKNOWN after an error, so the keys under a
+ * refused header are not reported one by one). */
+static bool lex_printer_section(parse_ctx *ctx, const char *name, size_t nlen)
+{
+    char show[SHOWN_SIZE];
+    const char *dot = memchr(name, '.', nlen);
+    size_t plen = dot ? (size_t)(dot - name) : nlen;
+    char prefix[40];
+    snprintf(prefix, sizeof prefix, "%.*s", (int)(plen < 39 ? plen : 39), name);
+    if (!settings_span_eq(name, plen, "printer")) {
+        if (!dot || plen >= 39 || suggest_distance(prefix, "printer") > 2)
+            return false;
+        char show2[SHOWN_SIZE];
+        report(ctx, ctx->lineno, "unknown section [%s]; did you mean [printer.%s]?",
+               settings_shown(show, name, nlen), settings_shown(show2, dot + 1, nlen - plen - 1));
+        return true;
+    }
+    if (!dot) {
+        report(ctx, ctx->lineno, "[printer] needs a name: one [printer.NAME] section per "
+               "printer, e.g. [printer.receipt]");
+        return true;
+    }
+    const char *pname = dot + 1;
+    size_t pn = nlen - plen - 1;
+    if (!settings_printer_name_ok(pname, pn)) {
+        report(ctx, ctx->lineno, "[%s]: a printer's NAME is 1 to %d lowercase letters, digits "
+               "or '-', e.g. [printer.receipt]", settings_shown(show, name, nlen),
+               SETTINGS_PRINTER_NAME_MAX);
+        return true;
+    }
+    char pbuf[SETTINGS_PRINTER_NAME_MAX + 1];
+    memcpy(pbuf, pname, pn);
+    pbuf[pn] = '\0';
+    const settings_printer *old = settings_printer_find(ctx->s, pbuf);
+    if (old) {
+        report(ctx, ctx->lineno, "[printer.%s] appears twice; the first is on line %d",
+               pbuf, old->line);
+        return true;
+    }
+    if (!settings_printer_add(ctx->s, pbuf, ctx->lineno)) {
+        report(ctx, ctx->lineno, "[printer.%s]: at most %d printers ([printer.NAME] sections)",
+               pbuf, SETTINGS_MAX_PRINTERS);
+        return true;
+    }
+    ctx->section = SEC_PRINTER;
+    ctx->printer = ctx->s->n_printers - 1;
+    return true;
+}
+
 static void lex_section(parse_ctx *ctx, const char *line, size_t len)
 {
     char show[SHOWN_SIZE], show2[SHOWN_SIZE];
@@ -152,7 +208,7 @@ static void lex_section(parse_ctx *ctx, const char *line, size_t len)
     if (rlen && rest[0] != ';' && rest[0] != '#')
         report(ctx, ctx->lineno, "unexpected text '%s' after [%s]; put each key on a line of its own",
                settings_shown(show, rest, rlen), settings_shown(show2, name, nlen));
-    if (ctx->section != SEC_UNKNOWN)
+    if (ctx->section != SEC_UNKNOWN || lex_printer_section(ctx, name, nlen))
         return;
 
     char key[40];
@@ -165,17 +221,23 @@ static void lex_section(parse_ctx *ctx, const char *line, size_t len)
             best = i;
         }
     }
+    /* "[printers]", "[Printer]": the family, which has no row of its own */
+    if (nlen < 39 && suggest_distance(key, "printer") < best_d) {
+        report(ctx, ctx->lineno, "unknown section [%s]; did you mean [printer.NAME], "
+               "e.g. [printer.receipt]?", settings_shown(show, name, nlen));
+        return;
+    }
     if (best >= 0) {
         report(ctx, ctx->lineno, "unknown section [%s]; did you mean [%s]?",
                settings_shown(show, name, nlen), settings_sections[best].name);
         return;
     }
-    char list[160] = "";
+    char list[200] = "";
     for (int i = 0; i < settings_n_sections; i++) {
         size_t used = strlen(list);
-        snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", settings_sections[i].name);
+        snprintf(list + used, sizeof list - used, "%s, ", settings_sections[i].name);
     }
-    report(ctx, ctx->lineno, "unknown section [%s] (known sections: %s)",
+    report(ctx, ctx->lineno, "unknown section [%s] (known sections: %sprinter.NAME)",
            settings_shown(show, name, nlen), list);
 }
 
@@ -256,6 +318,15 @@ static char *line_reader(char *buf, int size, void *stream)
     return buf;
 }
 
+/* Row of the printer key called name, or -1. */
+static int printer_key(const char *name)
+{
+    for (int k = 0; k < PK_COUNT; k++)
+        if (!strcmp(settings_printer_keys[k].pub.name, name))
+            return k;
+    return -1;
+}
+
 static void report_unknown_key(parse_ctx *ctx, const char *name)
 {
     char show[SHOWN_SIZE];
@@ -268,6 +339,11 @@ static void report_unknown_key(parse_ctx *ctx, const char *name)
                    show, sec, settings_keys[i].pub.section, hint);
             return;
         }
+    }
+    if (printer_key(name) >= 0) {
+        report(ctx, ctx->lineno, "unknown key '%s' in [%s]; it belongs in a [printer.NAME] "
+               "section%s", show, sec, hint);
+        return;
     }
     /* Closest name, preferring this section on a tie. */
     int best = -1, best_d = 3;
@@ -368,6 +444,71 @@ static void on_extra_lang_key(parse_ctx *ctx, const key_def *k, const char *name
     ctx->extra[ctx->n_extra++].line = ctx->lineno;
 }
 
+/* A key of [printer.NAME]: the printer table's row moved onto this
+ * printer, so values are parsed and refused like any other key's. */
+static void on_printer_key(parse_ctx *ctx, const char *name, const char *value, size_t vlen)
+{
+    char show[SHOWN_SIZE], section[PRINTER_SECTION_SIZE];
+    int i = ctx->printer;
+    snprintf(section, sizeof section, "printer.%s", ctx->s->printers[i].name);
+    settings_shown(show, name, strlen(name));
+    int k = printer_key(name);
+    if (k < 0) {
+        for (size_t j = 0; j < settings_n_keys; j++) {
+            if (!strcmp(settings_keys[j].pub.name, name)) {
+                report(ctx, ctx->lineno, "unknown key '%s' in [%s]; it belongs in [%s]",
+                       show, section, settings_keys[j].pub.section);
+                return;
+            }
+        }
+        int best = -1, best_d = 3;
+        for (int j = 0; j < PK_COUNT; j++) {
+            int d = suggest_distance(name, settings_printer_keys[j].pub.name);
+            if (d < best_d) {
+                best_d = d;
+                best = j;
+            }
+        }
+        if (best >= 0) {
+            report(ctx, ctx->lineno, "unknown key '%s' in [%s]; did you mean '%s'?", show,
+                   section, settings_printer_keys[best].pub.name);
+            return;
+        }
+        char list[128] = "";
+        for (int j = 0; j < PK_COUNT; j++) {
+            size_t used = strlen(list);
+            snprintf(list + used, sizeof list - used, "%s%s", j ? ", " : "",
+                     settings_printer_keys[j].pub.name);
+        }
+        report(ctx, ctx->lineno, "unknown key '%s' in [%s] (known keys: %s)", show, section, list);
+        return;
+    }
+    if (ctx->printer_key_line[i][k]) {
+        report(ctx, ctx->lineno, "[%s] %s is set twice; the first is on line %d", section,
+               settings_printer_keys[k].pub.name, ctx->printer_key_line[i][k]);
+        return;
+    }
+    ctx->printer_key_line[i][k] = ctx->lineno;
+    key_def row = settings_printer_row(ctx->s, i, k, section);
+    settings_printer *p = &ctx->s->printers[i];
+    int width_before = p->width;
+    char why[512];
+    bool ok = check_text(value, vlen, why, sizeof why) &&
+              (k != PK_DESTINATION || settings_printer_destination_ok(value, why, sizeof why)) &&
+              settings_set_value(ctx->s, &row, value, why, sizeof why);
+    /* GS v 0 counts a row in whole bytes */
+    if (ok && k == PK_WIDTH && p->width % 8) {
+        snprintf(why, sizeof why, "must be a multiple of 8 (576 for 80 mm paper at 203 dpi, "
+                 "384 for 58 mm, 512 for 80 mm at 180 dpi)");
+        p->width = width_before;
+        ok = false;
+    }
+    if (!ok) {
+        report_value(ctx, &row, value, vlen, why);
+        ctx->printer_key_bad[i][k] = true;
+    }
+}
+
 /* inih's handler. section is ignored: the reader tracks sections itself. */
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -390,7 +531,16 @@ static int on_key(void *user, const char *section, const char *name, const char 
                 return 1;
             }
         }
+        if (printer_key(name) >= 0) {
+            report(ctx, ctx->lineno, "key '%s' is outside any section; it belongs in a "
+                   "[printer.NAME] section", show);
+            return 1;
+        }
         report(ctx, ctx->lineno, "key '%s' is outside any section; start with a [section] header", show);
+        return 1;
+    }
+    if (ctx->section == SEC_PRINTER) {
+        on_printer_key(ctx, name, value, vlen);
         return 1;
     }
     int k = settings_find_key(ctx->section, name);
@@ -552,6 +702,34 @@ static void check_platform(parse_ctx *ctx)
                "[platform] batch_kib is too small for one record");
 }
 
+/* Each [printer.NAME]: a queue to print to, no receipt-only key on an A4
+ * printer; then the kind's defaults for what the section left out. */
+static void check_printers(parse_ctx *ctx)
+{
+    for (int i = 0; i < ctx->s->n_printers; i++) {
+        settings_printer *p = &ctx->s->printers[i];
+        const int *line = ctx->printer_key_line[i];
+        const bool *refused = ctx->printer_key_bad[i];
+        if (!p->destination && !refused[PK_DESTINATION])
+            report(ctx, p->line, "[printer.%s] has no destination: name its CUPS queue "
+                   "(lpstat -e lists them), e.g. destination = %s", p->name, p->name);
+        if (p->kind == PRINTER_KIND_A4) {
+            static const int receipt_only[] = {PK_WIDTH, PK_BAND_ROWS};
+            for (size_t j = 0; j < 2; j++) {
+                int k = receipt_only[j];
+                if (line[k])
+                    report(ctx, line[k], "[printer.%s] %s is for receipt printers only: an a4 "
+                           "printer prints A4 pages (remove it, or set kind = receipt)",
+                           p->name, settings_printer_keys[k].pub.name);
+            }
+        }
+        bool set[PK_COUNT];
+        for (int k = 0; k < PK_COUNT; k++)
+            set[k] = line[k] && !refused[k];
+        settings_printer_finish(p, set);
+    }
+}
+
 static bool configured(const settings *s, const char *lang)
 {
     for (int i = 0; i < s->n_langs; i++)
@@ -620,6 +798,7 @@ static void check_after_parse(parse_ctx *ctx)
 
     check_langs(ctx);
     check_platform(ctx);
+    check_printers(ctx);
     for (size_t i = 0; i < settings_n_keys; i++)
         check_path(ctx, i);
 }

@@ -27,6 +27,11 @@
 #define SETTINGS_MAX_VALUE 1024
 /* Room for the line of every key in the table (a unit test checks). */
 #define SETTINGS_MAX_KEYS 64
+/* [printer.NAME] sections: a kiosk has a receipt printer and perhaps an A4
+ * one; four leaves room for a spare of each. A NAME is 1..15 lowercase
+ * letters, digits and '-', so "printer.NAME" fits a status-model name. */
+#define SETTINGS_MAX_PRINTERS 4
+#define SETTINGS_PRINTER_NAME_MAX 15
 
 typedef enum reader_transport {
     READER_BULK,    /* vendor interface (class 0xFF), bulk endpoints */
@@ -39,6 +44,22 @@ typedef struct reader_id {
 } reader_id;
 
 typedef enum simulate_mode { SIMULATE_AUTO, SIMULATE_ON, SIMULATE_OFF } simulate_mode;
+/* What a printer takes: ESC/POS bytes on a roll, or PDF pages of A4. */
+typedef enum printer_kind { PRINTER_KIND_RECEIPT, PRINTER_KIND_A4 } printer_kind;
+
+/* One [printer.NAME] section. */
+typedef struct settings_printer {
+    char name[SETTINGS_PRINTER_NAME_MAX + 1];   /* NAME, e.g. "receipt" */
+    char *destination;      /* the CUPS queue (lpstat -e), owned; NULL only
+                               after an error in the file */
+    printer_kind kind;
+    int width;              /* dots, a multiple of 8 (receipt; A4 keeps the default) */
+    int dpi;                /* the printer's resolution; for A4 the one the
+                               kiosk draws its pages at */
+    int band_rows;          /* rows per ESC/POS raster command (receipt) */
+    int deadline;           /* seconds a job may take before it is cancelled */
+    int line;               /* line of the section header, 0 when not from a file */
+} settings_printer;
 typedef enum renderer_mode { RENDERER_SOFTWARE, RENDERER_ACCELERATED } renderer_mode;
 
 /* A text in one language, e.g. the site name in en. */
@@ -122,6 +143,10 @@ typedef struct settings {
     int platform_backoff_max;       /* seconds: the longest wait between tries */
     int platform_online_deadline;   /* seconds an online service may take */
 
+    /* [printer.NAME] sections, in file order (settings_printer_find) */
+    settings_printer printers[SETTINGS_MAX_PRINTERS];
+    int n_printers;
+
     /* Absolute directory that relative paths were resolved against (the
      * config file's directory); settings_write writes paths under it back
      * as relative ones, so a written file can be moved with its tree. */
@@ -173,7 +198,15 @@ bool settings_equal(const settings *a, const settings *b);
  * one; else "". Never NULL. */
 const char *settings_site_name(const settings *s, const char *lang);
 
-/* The key table, read-only: for the tests and for tools that list keys. */
+/* The printer called name in [printer.NAME], or NULL. */
+const settings_printer *settings_printer_find(const settings *s, const char *name);
+
+/* "receipt" or "a4". */
+const char *settings_printer_kind_name(printer_kind k);
+
+/* The key table, read-only: for the tests and for tools that list keys.
+ * [printer.NAME] keys are not in it (their sections repeat): see
+ * settings_printer_key_count. */
 typedef struct settings_key {
     const char *section;    /* "display", ... in file order */
     const char *name;       /* "width", ... */
@@ -196,5 +229,9 @@ int settings_key_line(const settings *s, const char *section, const char *name);
 
 /* NULL when i >= settings_key_count(). */
 const settings_key *settings_key_at(size_t i);
+
+/* The keys of a [printer.NAME] section (section "printer.NAME" in each). */
+size_t settings_printer_key_count(void);
+const settings_key *settings_printer_key_at(size_t i);
 
 #endif

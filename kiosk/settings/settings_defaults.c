@@ -36,6 +36,7 @@ void settings_free(settings *s)
     }
     for (int i = 0; i < s->n_site_names; i++)
         free(s->site_names[i].text);
+    settings_printers_free(s);
     free(s->path);
     free(s->base_dir);
     memset(s, 0, sizeof *s);
@@ -111,7 +112,7 @@ bool settings_equal(const settings *a, const settings *b)
             break;
         }
     }
-    return true;
+    return settings_printers_equal(a, b);
 }
 
 const char *settings_site_name(const settings *s, const char *lang)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "settings/settings.h"
 
@@ -67,6 +68,41 @@ int settings_find_family(int section, const char *name);
 
 /* "site_name.en" -> the code after the family name's '.', or NULL. */
 const char *settings_lang_of_key(const char *name);
+
+/* ---- [printer.NAME] sections (settings_printers.c) ------------------------ */
+
+/* The rows of a printer section, offsets into settings_printer. */
+enum { PK_DESTINATION, PK_KIND, PK_WIDTH, PK_DPI, PK_BAND_ROWS, PK_DEADLINE, PK_COUNT };
+extern const key_def settings_printer_keys[PK_COUNT];
+
+/* Room for "printer." and a NAME. */
+#define PRINTER_SECTION_SIZE (8 + SETTINGS_PRINTER_NAME_MAX + 1)
+
+/* name[0..len) is a printer's NAME: 1..SETTINGS_PRINTER_NAME_MAX of a-z,
+ * 0-9 and '-'. */
+bool settings_printer_name_ok(const char *name, size_t len);
+
+/* Appends printer name with the receipt defaults and returns it; NULL when
+ * SETTINGS_MAX_PRINTERS are there. */
+settings_printer *settings_printer_add(settings *s, const char *name, int line);
+
+/* Row k moved onto s->printers[i], its section "printer.NAME" written to
+ * section: settings_set_value and the messages then work as for any key. */
+key_def settings_printer_row(const settings *s, int i, int k,
+                             char section[PRINTER_SECTION_SIZE]);
+
+/* A CUPS queue name lpadmin would take: 1..127 bytes, no space, control
+ * character, '/', '\\', quote, '?', '#' or ','. False with why filled. */
+bool settings_printer_destination_ok(const char *v, char *why, size_t wsize);
+
+/* Once a section is read: the kind's defaults for what it did not set
+ * (set[k] says which rows it set), and the receipt-only rows back to
+ * their defaults on an A4 printer. */
+void settings_printer_finish(settings_printer *p, const bool set[PK_COUNT]);
+
+void settings_printers_write(const settings *s, FILE *out);
+bool settings_printers_equal(const settings *a, const settings *b);
+void settings_printers_free(settings *s);
 
 /* ---- text helpers (settings_values.c) ------------------------------------ */
 /* ASCII-only on purpose: <ctype.h> follows the locale, and the kiosk's

@@ -197,5 +197,6 @@ void settings_write(const settings *s, FILE *out)
                 write_extra_lang_texts(out, s, i);
         }
     }
+    settings_printers_write(s, out);
 }
 

@@ -70,6 +70,15 @@ void status_set_attention(const char *name, const char *attention_key)
     pthread_mutex_unlock(&mu);
 }
 
+void status_set_warning(const char *name, const char *warning_key)
+{
+    pthread_mutex_lock(&mu);
+    status_entry *e = find(name, true);
+    if (e)
+        snprintf(e->warning_key, sizeof e->warning_key, "%s", warning_key ? warning_key : "");
+    pthread_mutex_unlock(&mu);
+}
+
 void status_set_pending(const char *name, int pending)
 {
     pthread_mutex_lock(&mu);

@@ -44,6 +44,10 @@ typedef struct status_entry {
     char attention_key[48]; /* i18n key of a reminder for the resident at
                                the end of a session ("take your card"), ""
                                for none; independent of the state */
+    char warning_key[48];   /* i18n key of a condition a technician should
+                               see before it becomes an error (paper low),
+                               "" for none; not shown to residents, and
+                               independent of the state */
     int pending;            /* items waiting (queued records, print jobs) */
     time_t changed;         /* wall time of the last state change */
     char last_error[160];   /* detail of the last error state, kept */
@@ -60,6 +64,7 @@ bool status_report(const char *name, status_state state, const char *reason_key,
 void status_set_simulated(const char *name, bool simulated);
 void status_set_attention(const char *name, const char *attention_key);
 void status_set_pending(const char *name, int pending);
+void status_set_warning(const char *name, const char *warning_key);
 
 /* A copy of the entry called name; false when nothing was reported. */
 bool status_get(const char *name, status_entry *out);

@@ -389,7 +389,152 @@ static void test_unknown_section(void **state)
     /* The keys under it are not reported one by one. */
     expect_one("[network]\nproxy = x\nport = 8080\n",
                "kiosk.conf:1: unknown section [network] (known sections: display, fonts, "
-               "ui, session, catalog, paths, idcard, input, outbox, platform)");
+               "ui, session, catalog, paths, idcard, input, outbox, platform, printer.NAME)");
+}
+
+/* ---- [printer.NAME] ---- */
+
+static void test_printers(void **state)
+{
+    settings s;
+    expect_ok(&s, "[printer.receipt]\ndestination = kiosk-receipt\nwidth = 384\n"
+                  "[ui]\nhotline = 12345\n"
+                  "[printer.a4]\nkind = a4\ndestination = HP_LaserJet_M404\ndeadline = 120\n"
+                  "[printer.spare-2]\ndestination = spare\nkind = receipt\ndpi = 180\n"
+                  "width = 512\nband_rows = 64\ndeadline = 5\n");
+    assert_int_equal(s.n_printers, 3);
+    const settings_printer *r = settings_printer_find(&s, "receipt");
+    assert_non_null(r);
+    assert_string_equal(r->destination, "kiosk-receipt");
+    assert_int_equal(r->kind, PRINTER_KIND_RECEIPT);
+    assert_int_equal(r->width, 384);
+    assert_int_equal(r->dpi, 203);
+    assert_int_equal(r->band_rows, 256);
+    assert_int_equal(r->deadline, 30);
+    assert_int_equal(r->line, 1);
+    /* an A4 printer's own defaults */
+    const settings_printer *a = settings_printer_find(&s, "a4");
+    assert_int_equal(a->kind, PRINTER_KIND_A4);
+    assert_int_equal(a->dpi, 300);
+    assert_int_equal(a->deadline, 120);
+    assert_int_equal(a->line, 6);
+    const settings_printer *x = settings_printer_find(&s, "spare-2");
+    assert_int_equal(x->width, 512);
+    assert_int_equal(x->dpi, 180);
+    assert_int_equal(x->band_rows, 64);
+    assert_int_equal(x->deadline, 5);
+    assert_null(settings_printer_find(&s, "nope"));
+    assert_string_equal(settings_printer_kind_name(a->kind), "a4");
+    settings_free(&s);
+    /* kind after dpi: the A4 default still applies to what was not set */
+    expect_ok(&s, "[printer.a4]\ndestination = a4\ndpi = 600\nkind = a4\n");
+    assert_int_equal(s.printers[0].dpi, 600);
+    assert_int_equal(s.printers[0].deadline, 60);
+    settings_free(&s);
+    /* none by default */
+    expect_ok(&s, "");
+    assert_int_equal(s.n_printers, 0);
+    settings_free(&s);
+}
+
+static void test_printer_errors(void **state)
+{
+    expect_one("[printer]\ndestination = x\n",
+               "kiosk.conf:1: [printer] needs a name: one [printer.NAME] section per printer, "
+               "e.g. [printer.receipt]");
+    expect_one("[printer.Receipt]\ndestination = x\n",
+               "kiosk.conf:1: [printer.Receipt]: a printer's NAME is 1 to 15 lowercase letters, "
+               "digits or '-', e.g. [printer.receipt]");
+    expect_one("[printer.a-very-long-printer]\n",
+               "kiosk.conf:1: [printer.a-very-long-printer]: a printer's NAME is 1 to 15 "
+               "lowercase letters, digits or '-', e.g. [printer.receipt]");
+    expect_one("[printr.receipt]\ndestination = x\n",
+               "kiosk.conf:1: unknown section [printr.receipt]; did you mean [printer.receipt]?");
+    expect_one("[printers]\ndestination = x\n",
+               "kiosk.conf:1: unknown section [printers]; did you mean [printer.NAME], "
+               "e.g. [printer.receipt]?");
+    expect_one("[printer.receipt]\ndestination = r\n[printer.receipt]\nwidth = 384\n",
+               "kiosk.conf:3: [printer.receipt] appears twice; the first is on line 1");
+    expect_one("[printer.a]\ndestination = a\n[printer.b]\ndestination = b\n"
+               "[printer.c]\ndestination = c\n[printer.d]\ndestination = d\n"
+               "[printer.e]\ndestination = e\n",
+               "kiosk.conf:9: [printer.e]: at most 4 printers ([printer.NAME] sections)");
+    expect_one("[printer.receipt]\nwidth = 384\n",
+               "kiosk.conf:1: [printer.receipt] has no destination: name its CUPS queue "
+               "(lpstat -e lists them), e.g. destination = receipt");
+    expect_one("[printer.receipt]\ndestination =\n",
+               "kiosk.conf:2: [printer.receipt] destination: must not be empty");
+    expect_one("[printer.receipt]\ndestination = my printer\n",
+               "kiosk.conf:2: [printer.receipt] destination = my printer: a CUPS queue name "
+               "has no spaces or any of / \\ ' \" ? # , (lpstat -e lists the queues)");
+    expect_one("[printer.receipt]\ndestination = r\nwidth = 580\n",
+               "kiosk.conf:3: [printer.receipt] width = 580: must be a multiple of 8 (576 for "
+               "80 mm paper at 203 dpi, 384 for 58 mm, 512 for 80 mm at 180 dpi)");
+    expect_one("[printer.receipt]\ndestination = r\nwidth = 4096\n",
+               "kiosk.conf:3: [printer.receipt] width = 4096: must be a whole number of dots "
+               "from 192 to 2048");
+    expect_one("[printer.receipt]\ndestination = r\ndpi = 72\n",
+               "kiosk.conf:3: [printer.receipt] dpi = 72: must be a whole number of dpi from "
+               "100 to 600");
+    expect_one("[printer.receipt]\ndestination = r\ndeadline = 4\n",
+               "kiosk.conf:3: [printer.receipt] deadline = 4: must be a whole number of "
+               "seconds from 5 to 600");
+    expect_one("[printer.receipt]\ndestination = r\nband_rows = 0\n",
+               "kiosk.conf:3: [printer.receipt] band_rows = 0: must be a whole number of rows "
+               "from 1 to 4095");
+    expect_one("[printer.receipt]\ndestination = r\nkind = laser\n",
+               "kiosk.conf:3: [printer.receipt] kind = laser: must be one of: receipt, a4");
+    expect_one("[printer.a4]\ndestination = a\nkind = a4\nwidth = 576\n",
+               "kiosk.conf:4: [printer.a4] width is for receipt printers only: an a4 printer "
+               "prints A4 pages (remove it, or set kind = receipt)");
+    expect_one("[printer.receipt]\ndestination = r\ndeadline = 30\ndeadline = 40\n",
+               "kiosk.conf:4: [printer.receipt] deadline is set twice; the first is on line 3");
+    expect_one("[printer.receipt]\ndestination = r\nwidht = 576\n",
+               "kiosk.conf:3: unknown key 'widht' in [printer.receipt]; did you mean 'width'?");
+    expect_one("[printer.receipt]\ndestination = r\nhotline = 12345\n",
+               "kiosk.conf:3: unknown key 'hotline' in [printer.receipt]; it belongs in [ui]");
+    expect_one("[printer.receipt]\ndestination = r\ncolour = yes\n",
+               "kiosk.conf:3: unknown key 'colour' in [printer.receipt] (known keys: "
+               "destination, kind, width, dpi, band_rows, deadline)");
+    expect_one("[ui]\ndestination = receipt\n",
+               "kiosk.conf:2: unknown key 'destination' in [ui]; it belongs in a "
+               "[printer.NAME] section");
+    expect_one("deadline = 30\n",
+               "kiosk.conf:1: key 'deadline' is outside any section; it belongs in a "
+               "[printer.NAME] section");
+    /* a refused value keeps the default, so the settings stay usable */
+    settings s;
+    diag_list errors = DIAG_LIST_INIT;
+    assert_false(parse(&s, "[printer.r]\ndestination = r\nwidth = 580\n", &errors));
+    assert_int_equal(s.printers[0].width, 576);
+    settings_free(&s);
+    diag_clear(&errors);
+}
+
+static void test_printer_write(void **state)
+{
+    settings s;
+    expect_ok(&s, "");
+    char *w = write_to_string(&s);
+    /* no printer: a commented example that documents every key */
+    assert_non_null(strstr(w, "\n# [printer.receipt]\n"));
+    assert_non_null(strstr(w, "\n# destination = receipt\n"));
+    assert_non_null(strstr(w, "\n# deadline = 30\n"));
+    assert_null(strstr(w, "\n[printer."));
+    free(w);
+    settings_free(&s);
+    expect_ok(&s, "[printer.a4]\nkind = a4\ndestination = office\n");
+    w = write_to_string(&s);
+    assert_non_null(strstr(w, "\n[printer.a4]\n"));
+    assert_non_null(strstr(w, "\nkind = a4\n"));
+    assert_non_null(strstr(w, "\ndpi = 300\n"));
+    assert_null(strstr(w, "\nwidth = 576\n[")); /* nothing receipt-only for A4 */
+    assert_null(strstr(w, "\nband_rows ="));
+    free(w);
+    settings_free(&s);
+    assert_int_equal(settings_printer_key_count(), 6);
+    assert_string_equal(settings_printer_key_at(0)->name, "destination");
+    assert_null(settings_printer_key_at(6));
 }
 
 /* [platform]: TLS unless on loopback, a base URL, pins in curl's form, a
@@ -1004,6 +1149,9 @@ static void test_write_round_trip(void **state)
     round_trip("");
     round_trip(all_keys_changed);
     round_trip("[idcard]\nreaders =\n[fonts]\nscale = 0.8\n");
+    round_trip("[printer.receipt]\ndestination = kiosk-receipt\nwidth = 384\ndpi = 180\n"
+               "band_rows = 100\ndeadline = 45\n[printer.a4]\ndestination = a4\nkind = a4\n"
+               "[printer.x]\ndestination = x\n");
 
     /* Paths under base_dir come back relative, others absolute. */
     settings s;
@@ -1090,6 +1238,24 @@ static void test_equal(void **state)
     free(b.hotline);
     b.hotline = strdup("110");
     assert_false(settings_equal(&a, &b));
+    free(b.hotline);
+    b.hotline = strdup(a.hotline);
+    assert_true(settings_equal(&a, &b));
+    settings_free(&a);
+    settings_free(&b);
+    /* printers: their number, then each key */
+    expect_ok(&a, "[printer.r]\ndestination = r\n");
+    expect_ok(&b, "");
+    assert_false(settings_equal(&a, &b));
+    settings_free(&b);
+    expect_ok(&b, "[printer.r]\ndestination = r\ndeadline = 30\n");
+    assert_true(settings_equal(&a, &b));
+    b.printers[0].deadline = 31;
+    assert_false(settings_equal(&a, &b));
+    b.printers[0].deadline = 30;
+    free(b.printers[0].destination);
+    b.printers[0].destination = strdup("s");
+    assert_false(settings_equal(&a, &b));
     settings_free(&a);
     settings_free(&b);
 }
@@ -1148,6 +1314,9 @@ int main(void)
         cmocka_unit_test(test_ranges_edges),
         cmocka_unit_test(test_unknown_section),
         cmocka_unit_test(test_platform_keys),
+        cmocka_unit_test(test_printers),
+        cmocka_unit_test(test_printer_errors),
+        cmocka_unit_test(test_printer_write),
         cmocka_unit_test(test_unknown_key),
         cmocka_unit_test(test_duplicate_key),
         cmocka_unit_test(test_bad_int),

@@ -61,6 +61,17 @@ static void test_report_and_read(void **state)
     status_set_attention("idcard", NULL);
     status_get("idcard", &e);
     assert_string_equal(e.attention_key, "");
+
+    /* a warning for technicians leaves the state and the resident's reason alone */
+    status_report("printer.receipt", STATUS_ONLINE, NULL, "CUPS queue receipt: idle");
+    status_set_warning("printer.receipt", "status.printer_paper_low");
+    status_get("printer.receipt", &e);
+    assert_int_equal(e.state, STATUS_ONLINE);
+    assert_string_equal(e.reason_key, "");
+    assert_string_equal(e.warning_key, "status.printer_paper_low");
+    status_set_warning("printer.receipt", NULL);
+    status_get("printer.receipt", &e);
+    assert_string_equal(e.warning_key, "");
 }
 
 static void test_names_and_limits(void **state)

@@ -1,0 +1,426 @@
+/*
+ * printer: see printer.h.
+ *
+ * Lock order: pr.mu, then the clock's. The UI thread only appends to
+ * pr.inbox under pr.mu; everything else (the CUPS connection, the jobs
+ * out, the last status of each printer) belongs to the thread, which never
+ * holds pr.mu while it talks to CUPS.
+ */
+#include "devices/printer.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "common/clock.h"
+#include "print/escpos.h"
+#include "print/print_job.h"
+#include "print/printer_state.h"
+#include "status/status.h"
+
+typedef struct job {
+    uint64_t ticket;
+    int printer;                /* index into cfg->printers */
+    unsigned char *data;
+    size_t len;
+    char format[40];
+    char title[64];
+    uint64_t deadline_ms;       /* counted from the hand-over */
+    uint64_t next_check_ms;
+    print_job pj;
+    struct job *next;
+} job;
+
+static struct {
+    pthread_mutex_t mu;
+    clock_cond cv;
+    pthread_t thread;
+    clock_thread *clk;
+    bool running;
+    bool stop;
+    int source;
+    const settings *cfg;
+    job *inbox, **inbox_tail;   /* handed over, not taken by the thread yet */
+    int waiting;                /* jobs handed over and not answered */
+    uint64_t next_ticket;
+} pr = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void job_free(job *j)
+{
+    if (!j)
+        return;
+    free(j->data);
+    free(j);
+}
+
+/* ---- choosing a printer ------------------------------------------------- */
+
+static int find_printer(const settings *cfg, const char *which)
+{
+    if (!cfg)
+        return -1;
+    if (!which)
+        which = "receipt";
+    for (int i = 0; i < cfg->n_printers; i++)
+        if (!strcmp(cfg->printers[i].name, which))
+            return i;
+    for (int i = 0; i < cfg->n_printers; i++)
+        if (!strcmp(settings_printer_kind_name(cfg->printers[i].kind), which))
+            return i;
+    return -1;
+}
+
+static void status_name(const settings_printer *p, char *out, size_t size)
+{
+    snprintf(out, size, "printer.%s", p->name);
+}
+
+/* ---- the UI's side ---------------------------------------------------- */
+
+uint64_t printer_print_bytes(const char *which, const void *data, size_t len,
+                             const char *format, const char *title, char *why, size_t why_size)
+{
+    pthread_mutex_lock(&pr.mu);
+    int i = pr.running ? find_printer(pr.cfg, which) : -1;
+    bool full = pr.waiting >= PRINTER_MAX_JOBS;
+    pthread_mutex_unlock(&pr.mu);
+    if (i < 0) {
+        snprintf(why, why_size, "no printer '%s' ([printer.NAME] in kiosk.conf)%s",
+                 which ? which : "receipt", pr.running ? "" : " or the printer service is not running");
+        return 0;
+    }
+    if (full) {
+        snprintf(why, why_size, "%d print jobs are waiting already", PRINTER_MAX_JOBS);
+        return 0;
+    }
+    job *j = calloc(1, sizeof *j);
+    if (j)
+        j->data = malloc(len ? len : 1);
+    if (!j || !j->data) {
+        job_free(j);
+        snprintf(why, why_size, "out of memory");
+        return 0;
+    }
+    memcpy(j->data, data, len);
+    j->len = len;
+    j->printer = i;
+    snprintf(j->format, sizeof j->format, "%s", format);
+    snprintf(j->title, sizeof j->title, "%s", title ? title : "kiosk");
+    pthread_mutex_lock(&pr.mu);
+    if (!pr.running) {
+        pthread_mutex_unlock(&pr.mu);
+        job_free(j);
+        snprintf(why, why_size, "the printer service is not running");
+        return 0;
+    }
+    j->deadline_ms = clock_now_ms() + (uint64_t)pr.cfg->printers[i].deadline * 1000;
+    j->ticket = ++pr.next_ticket;
+    *pr.inbox_tail = j;
+    pr.inbox_tail = &j->next;
+    pr.waiting++;
+    uint64_t ticket = j->ticket;
+    clock_cond_broadcast(&pr.cv);
+    pthread_mutex_unlock(&pr.mu);
+    return ticket;
+}
+
+uint64_t printer_print_receipt(const char *which, const receipt *rc, char *why,
+                               size_t why_size)
+{
+    pthread_mutex_lock(&pr.mu);
+    const settings *cfg = pr.running ? pr.cfg : NULL;
+    pthread_mutex_unlock(&pr.mu);
+    int i = find_printer(cfg, which);
+    if (i < 0) {
+        snprintf(why, why_size, "no printer '%s' ([printer.NAME] in kiosk.conf), or the "
+                 "printer service is not running", which ? which : "receipt");
+        return 0;
+    }
+    const settings_printer *p = &cfg->printers[i];
+    if (p->kind != PRINTER_KIND_RECEIPT) {
+        snprintf(why, why_size, "printer %s is not a receipt printer", p->name);
+        return 0;
+    }
+    receipt_format f = {p->width, p->dpi};
+    raster *r = receipt_render(rc, &f, NULL, why, why_size);
+    if (!r)
+        return 0;
+    escpos_options o = {.band_rows = p->band_rows, .feed_lines = -1};
+    size_t len;
+    unsigned char *bytes = escpos_encode(r, &o, &len);
+    raster_free(r);
+    if (!bytes) {
+        snprintf(why, why_size, "the receipt could not be encoded (memory)");
+        return 0;
+    }
+    uint64_t t = printer_print_bytes(p->name, bytes, len, PRINT_FORMAT_ESCPOS, "receipt", why,
+                                     why_size);
+    free(bytes);
+    return t;
+}
+
+const printer_done *printer_event_done(const hub_event *ev)
+{
+    if (ev->source != pr.source || (ev->kind != PRINTER_EV_DONE && ev->kind != PRINTER_EV_FAILED))
+        return NULL;
+    return ev->payload;
+}
+
+/* ---- the thread ----------------------------------------------------------- */
+
+static void answer(const job *j)
+{
+    printer_done *d = calloc(1, sizeof *d);
+    const settings_printer *p = &pr.cfg->printers[j->printer];
+    bool ok = j->pj.outcome == PRINT_DONE;
+    if (!ok)
+        fprintf(stderr, "printer %s: %s\n", p->name, j->pj.detail);
+    pthread_mutex_lock(&pr.mu);
+    pr.waiting--;
+    pthread_mutex_unlock(&pr.mu);
+    if (!d)
+        return; /* the hub cannot be told either: the screen's own timer ends its wait */
+    d->ticket = j->ticket;
+    snprintf(d->printer, sizeof d->printer, "%s", p->name);
+    d->reason_key = ok ? NULL : j->pj.reason_key;
+    snprintf(d->detail, sizeof d->detail, "%s", ok ? "" : j->pj.detail);
+    hub_post(pr.source, ok ? PRINTER_EV_DONE : PRINTER_EV_FAILED, d, free);
+}
+
+/* Reports printer i's verdict; posts PRINTER_EV_STATUS when it changed
+ * what the status bar shows. */
+static void report(int i, const printer_verdict *v)
+{
+    char name[32];
+    status_name(&pr.cfg->printers[i], name, sizeof name);
+    status_entry before;
+    bool had = status_get(name, &before);
+    status_report(name, v->state, v->reason_key, v->detail);
+    status_set_warning(name, v->warning_key);
+    status_entry after;
+    if (status_get(name, &after) &&
+        (!had || after.state != before.state || strcmp(after.reason_key, before.reason_key) ||
+         strcmp(after.warning_key, before.warning_key)))
+        hub_post(pr.source, PRINTER_EV_STATUS, NULL, NULL);
+}
+
+/* Asks CUPS about every printer. False when cupsd did not answer. */
+static bool poll_printers(cups_conn *c)
+{
+    for (int i = 0; i < pr.cfg->n_printers; i++) {
+        const settings_printer *p = &pr.cfg->printers[i];
+        printer_verdict v;
+        cups_printer_info info;
+        char why[300];
+        cups_err e = cups_printer_query(c, p->destination, &info, why, sizeof why);
+        if (e == CUPS_OK)
+            printer_state_judge(p->destination, &info, &v);
+        else
+            printer_state_judge_error(p->destination, e, why, &v);
+        report(i, &v);
+        if (e == CUPS_ERR_SERVER)
+            return false;
+    }
+    return true;
+}
+
+/* cupsd cannot be reached: every printer says so. */
+static void report_no_cups(const char *why)
+{
+    for (int i = 0; i < pr.cfg->n_printers; i++) {
+        printer_verdict v;
+        printer_state_judge_error(pr.cfg->printers[i].destination, CUPS_ERR_SERVER, why, &v);
+        report(i, &v);
+    }
+}
+
+static void *run(void *arg)
+{
+    (void)arg;
+    clock_thread_bind(pr.clk);
+    cups_conn *c = NULL;
+    job *out = NULL;                    /* submitted, being watched */
+    uint64_t next_poll = clock_now_ms();
+    pthread_mutex_lock(&pr.mu);
+    while (!pr.stop) {
+        uint64_t wake_at = next_poll;
+        for (job *j = out; j; j = j->next)
+            if (j->next_check_ms < wake_at)
+                wake_at = j->next_check_ms;
+        while (!pr.stop && !pr.inbox && clock_now_ms() < wake_at)
+            clock_cond_wait_until(&pr.cv, &pr.mu, wake_at);
+        if (pr.stop)
+            break;
+        job *in = pr.inbox;
+        pr.inbox = NULL;
+        pr.inbox_tail = &pr.inbox;
+        pthread_mutex_unlock(&pr.mu);
+
+        char why[300] = "";
+        if (!c && !(c = cups_conn_open(PRINTER_CUPS_TIMEOUT_MS, why, sizeof why)))
+            report_no_cups(why);
+        bool answered = false;
+        /* new jobs, in the order they were handed over */
+        while (in) {
+            job *j = in;
+            in = j->next;
+            j->next = NULL;
+            const settings_printer *p = &pr.cfg->printers[j->printer];
+            if (!c) {
+                print_job_abandon(&j->pj, NULL, "status.printer_no_cups", why);
+            } else {
+                print_job_start(&j->pj, c, p->destination, j->title, j->format, j->data, j->len,
+                                j->deadline_ms);
+            }
+            /* the bytes are CUPS's now, or will never be needed */
+            free(j->data);
+            j->data = NULL;
+            if (j->pj.outcome != PRINT_WAITING) {
+                answer(j);
+                job_free(j);
+                answered = true;
+                continue;
+            }
+            j->next_check_ms = clock_now_ms() + PRINTER_JOB_POLL_MS;
+            job **tail = &out;
+            while (*tail)
+                tail = &(*tail)->next;
+            *tail = j;
+        }
+        /* jobs out that are due a look */
+        uint64_t now = clock_now_ms();
+        for (job **pj = &out; *pj;) {
+            job *j = *pj;
+            if (j->next_check_ms > now) {
+                pj = &j->next;
+                continue;
+            }
+            if (c)
+                print_job_check(&j->pj, c, now);
+            else
+                print_job_abandon(&j->pj, NULL, "status.printer_no_cups", why);
+            if (j->pj.outcome == PRINT_WAITING) {
+                j->next_check_ms = now + PRINTER_JOB_POLL_MS;
+                pj = &j->next;
+                continue;
+            }
+            *pj = j->next;
+            answer(j);
+            job_free(j);
+            answered = true;
+        }
+        /* the printers' states: on the period, and at once after a job */
+        if (c && (answered || clock_now_ms() >= next_poll)) {
+            if (!poll_printers(c)) {
+                /* cupsd went away: a new connection next time */
+                cups_conn_close(c);
+                c = NULL;
+            }
+            next_poll = clock_now_ms() + PRINTER_POLL_MS;
+        } else if (!c) {
+            next_poll = clock_now_ms() + PRINTER_POLL_MS;
+        }
+        pthread_mutex_lock(&pr.mu);
+    }
+    /* shutting down: nothing may come out of the printer afterwards */
+    job *in = pr.inbox;
+    pr.inbox = NULL;
+    pr.inbox_tail = &pr.inbox;
+    pthread_mutex_unlock(&pr.mu);
+    for (job *j = out, *next; j; j = next) {
+        next = j->next;
+        print_job_abandon(&j->pj, c, "printer.timeout", "the kiosk is shutting down");
+        answer(j);
+        job_free(j);
+    }
+    for (job *j = in, *next; j; j = next) {
+        next = j->next;
+        print_job_abandon(&j->pj, NULL, "printer.timeout", "the kiosk is shutting down");
+        answer(j);
+        job_free(j);
+    }
+    cups_conn_close(c);
+    clock_thread_exit(pr.clk);
+    return NULL;
+}
+
+bool printer_open(const settings *cfg)
+{
+    pthread_mutex_lock(&pr.mu);
+    bool already = pr.running;
+    pthread_mutex_unlock(&pr.mu);
+    if (already)
+        return true;
+    pr.cfg = cfg;
+    pr.source = hub_source("printer");
+    if (cfg->n_printers == 0)
+        return true; /* nothing to print on: no thread, no status entries */
+    for (int i = 0; i < cfg->n_printers; i++) {
+        char name[32];
+        status_name(&cfg->printers[i], name, sizeof name);
+        status_report(name, STATUS_DEVICE_BUSY, NULL, "starting");
+    }
+    clock_cond_init(&pr.cv);
+    pr.clk = clock_thread_new("printer");
+    pthread_mutex_lock(&pr.mu);
+    pr.stop = false;
+    pr.inbox = NULL;
+    pr.inbox_tail = &pr.inbox;
+    pr.waiting = 0;
+    pr.running = true;
+    pthread_mutex_unlock(&pr.mu);
+    if (pthread_create(&pr.thread, NULL, run, NULL) != 0) {
+        pthread_mutex_lock(&pr.mu);
+        pr.running = false;
+        pthread_mutex_unlock(&pr.mu);
+        clock_thread_free(pr.clk);
+        pr.clk = NULL;
+        clock_cond_destroy(&pr.cv);
+        for (int i = 0; i < cfg->n_printers; i++) {
+            char name[32];
+            status_name(&cfg->printers[i], name, sizeof name);
+            status_report(name, STATUS_HARDWARE_ERROR, "status.printer_fault",
+                          "printer thread did not start");
+        }
+        return false;
+    }
+    return true;
+}
+
+void printer_close(void)
+{
+    pthread_mutex_lock(&pr.mu);
+    if (!pr.running) {
+        pthread_mutex_unlock(&pr.mu);
+        return;
+    }
+    pr.stop = true;
+    clock_cond_broadcast(&pr.cv);
+    pthread_mutex_unlock(&pr.mu);
+    pthread_join(pr.thread, NULL);
+    pthread_mutex_lock(&pr.mu);
+    pr.running = false;
+    pthread_mutex_unlock(&pr.mu);
+    clock_thread_free(pr.clk);
+    pr.clk = NULL;
+    clock_cond_destroy(&pr.cv);
+}
+
+static bool printer_start(app *a)
+{
+    return printer_open(a->cfg);
+}
+
+static void printer_stop(app *a)
+{
+    (void)a;
+    printer_close();
+}
+
+const app_service printer_service = {
+    .name = "printer",
+    .start = printer_start,
+    .stop = printer_stop,
+};
