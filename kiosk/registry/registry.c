@@ -2,6 +2,7 @@
 
 #include "devices/idreader.h"
 #include "outbox/outbox.h"
+#include "platform/online.h"
 #include "platform/uploader.h"
 #include "screens/screens.h"
 
@@ -11,6 +12,7 @@ static const app_service *const services[] = {
     &idreader_service,
     &outbox_service,
     &uploader_service,
+    &online_service,
 };
 
 void registry_setup(app_setup *setup)
