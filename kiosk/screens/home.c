@@ -1,7 +1,8 @@
 /*
  * home: the first screen a resident sees. Site name, a large search field,
- * and the service categories as big tiles that reflow with the orientation
- * and the text size.
+ * the way to the progress of an application (办件查询), and the service
+ * categories as big tiles that reflow with the orientation and the text
+ * size.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 #include "screens/screens.h"
 #include "screens/widgets.h"
 
-enum { ACT_SEARCH = SCREEN_ACTION_BASE, ACT_CATEGORY, ACT_SIGNIN };
+enum { ACT_SEARCH = SCREEN_ACTION_BASE, ACT_CATEGORY, ACT_SIGNIN, ACT_PROGRESS };
 
 typedef struct home_state {
     ui_scroll scroll;
@@ -49,7 +50,8 @@ static void home_draw(app *a, void *st, ui *u)
     int hint_need = th->target * 4 / 3 + th->gap +
                     text_width(hint, strlen(hint), th->text_small, TEXT_REGULAR);
     bool own_row = sb_w && block_w - sb_w - th->gap < hint_need;
-    int block_h = th->target + (own_row ? th->gap + th->target : 0);
+    /* and below them, where an application stands (办件查询) */
+    int block_h = th->target + (own_row ? th->gap + th->target : 0) + th->gap + th->target;
     int by;
     if (th->portrait) {
         by = wy + th->gap;
@@ -70,6 +72,8 @@ static void home_draw(app *a, void *st, ui *u)
         ui_button(u, b, signin, UI_PRIMARY, ACT_SIGNIN, 0);
     }
     widget_search_field(u, sr, hint, ACT_SEARCH);
+    SDL_Rect pr = {block_x, by + block_h - th->target, block_w, th->target};
+    ui_button(u, pr, tr("home.progress"), UI_SECONDARY, ACT_PROGRESS, 0);
 
     y += ui_paragraph(u, tr("home.categories"), c.x, y, c.w, th->text_heading, TEXT_BOLD,
                       th->text, UI_LEFT, true);
@@ -121,6 +125,8 @@ static void home_action(app *a, void *st, int action, intptr_t arg)
         app_push(a, &screen_category, arg);
     else if (action == ACT_SIGNIN)
         app_push(a, &screen_signin, -1);
+    else if (action == ACT_PROGRESS)
+        app_push(a, &screen_progress, 0);
 }
 
 static void home_relayout(app *a, void *st)
