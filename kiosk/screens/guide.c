@@ -2,7 +2,10 @@
  * guide: the complete one-time guide (一次告知) of one service: who may
  * apply, what to bring, the steps, time limits, fees, where and when, and a
  * QR code to take the guide away on a phone. Long guides scroll; the end is
- * marked so a resident knows nothing is left below.
+ * marked so a resident knows nothing is left below. Along the bottom, what
+ * the resident can do next: apply here (a form), see a certificate the
+ * platform issues for them, or -- for a service handled at a window
+ * ("kiosk": false) -- take a queue number or book a visit.
  */
 #include <stdio.h>
 #include <string.h>
