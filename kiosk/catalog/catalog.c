@@ -40,6 +40,7 @@ enum {
     VERSION_MAX = 32,
     PHONE_MAX = 32,
     URL_MAX = 512,
+    CERTIFICATE_MAX = 32,
     KEYWORD_MAX = 64,   /* English keywords run longer than Chinese ones */
     PINYIN_MAX = 128,
     LIST_MAX = 50,      /* conditions, materials, steps, keywords, pinyin */
@@ -139,6 +140,33 @@ static void check_url(json_check *v, json_t *obj, catalog_service *s)
     s->online_url = json_check_dup(v, url);
 }
 
+/* "certificate": a kind the platform issues (a-z, 0-9 and _), shown at
+ * the kiosk to the resident it belongs to: so only on a service done here
+ * that signs the resident in. */
+static void check_certificate(json_check *v, json_t *obj, catalog_service *s)
+{
+    const char *kind = json_check_string(v, obj, "certificate", false, CERTIFICATE_MAX,
+                                         JSON_CHECK_ANY);
+    if (!kind)
+        return;
+    bool ok = true;
+    for (const char *c = kind; *c; c++)
+        ok &= (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_';
+    json_check_push_key(v, "certificate");
+    if (!ok) {
+        char got[JSON_CHECK_GOT_SIZE];
+        json_check_quote(kind, got, sizeof got);
+        json_check_report(v, "must be a certificate kind of a-z, 0-9 and _ "
+                             "(e.g. \"si_enrolment\"), got %s", got);
+    } else if (!s->kiosk || !s->needs_identity) {
+        json_check_report(v, "a certificate is shown to the signed-in resident: the service "
+                             "needs \"kiosk\": true and \"needs_identity\": true");
+    } else {
+        s->certificate = json_check_dup(v, kind);
+    }
+    json_check_pop(v);
+}
+
 /* "she bao jiao fei": syllables of a-z separated by single spaces. */
 static bool is_pinyin(const char *s)
 {
@@ -171,7 +199,7 @@ static void walk_service(json_check *v, json_t *obj, catalog_service *s,
         "id", "name", "department", "category", "kiosk", "needs_identity",
         "summary", "conditions", "materials", "steps", "time_limit", "fees",
         "window", "address", "phone", "hours", "online_url", "keywords",
-        "pinyin", "form",
+        "pinyin", "form", "certificate",
     };
     json_check_keys(v, obj, keys, sizeof keys / sizeof keys[0]);
     json_check_text(v, obj, "name", true, NAME_WIDE_MAX, NAME_NARROW_MAX, &s->name);
@@ -223,6 +251,7 @@ static void walk_service(json_check *v, json_t *obj, catalog_service *s,
                                        "a-z separated by single spaces, e.g. "
                                        "\"she bao jiao fei\"", &s->n_pinyin);
     s->form = form_walk(v, obj, s->id, s->kiosk, s->needs_identity);
+    check_certificate(v, obj, s);
 }
 
 /* ---- cross-references ------------------------------------------------ */
@@ -819,6 +848,7 @@ void catalog_free(catalog *c)
         free(s->phone);
         ltext_free(&s->hours);
         free(s->online_url);
+        free(s->certificate);
         for (size_t j = 0; j < s->n_keywords; j++)
             free(s->keywords[j]);
         free(s->keywords);

@@ -68,6 +68,10 @@ typedef struct catalog_service {
                                                   e.g. "she bao jiao fei" */
     catalog_form *form; /* the application done at the kiosk (form.h); NULL
                            for a guide only */
+    char *certificate;  /* the kind of certificate the platform issues for
+                           it ("si_enrolment": the online service
+                           /v1/certificates), shown to the signed-in
+                           resident; NULL for none */
     /* Search keys derived at load time (folded, see below); owned. */
     char *search_text;      /* names, keywords, department, joined by '\n' */
     char *search_pinyin;    /* full pinyin of each entry, joined by '\n' */

@@ -3,6 +3,7 @@
 #include "devices/idreader.h"
 #include "devices/printer.h"
 #include "outbox/outbox.h"
+#include "platform/online.h"
 #include "platform/uploader.h"
 #include "screens/screens.h"
 
@@ -12,6 +13,7 @@ static const app_service *const services[] = {
     &idreader_service,
     &outbox_service,
     &uploader_service,
+    &online_service,
     &printer_service,
 };
 

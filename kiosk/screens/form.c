@@ -10,7 +10,10 @@
  * before anything is sent. Submitting hands a finished transaction to the
  * outbox and shows "submitting" until the outbox thread answers on the
  * hub: the receipt number only once the row is durable, or why not and the
- * way to a window.
+ * way to a window. A form whose delivery is `online` goes to the platform
+ * instead (online_submit): the number once the platform has it; offline or
+ * without an answer in time, not submitted, and what to do instead. With
+ * no platform configured at all it says so before anything is typed.
  *
  * Answers are drafts in the session store ("draft.<service>.<field>",
  * SESSION_IDENTITY): guarded memory, gone at sign-out and at the idle
@@ -24,13 +27,16 @@
 #include "app/app.h"
 #include "common/utf8.h"
 #include "i18n/i18n.h"
+#include "common/clock.h"
 #include "outbox/outbox.h"
+#include "platform/online.h"
+#include "screens/online_ui.h"
 #include "screens/screens.h"
 #include "ui/keyboard.h"
 
 enum {
     ACT_KEY = SCREEN_ACTION_BASE, ACT_NEXT, ACT_PREV, ACT_PICK, ACT_EDIT, ACT_SUBMIT,
-    ACT_FINISH
+    ACT_FINISH, ACT_ASK_HELP, ACT_RETRY
 };
 
 typedef enum form_phase {
@@ -40,7 +46,7 @@ typedef enum form_phase {
     PH_SUBMITTING,  /* handed to the outbox, waiting for it to be durable */
     PH_DONE,        /* durable: the receipt number */
     PH_FAILED,      /* not saved: why, and the window */
-    PH_ONLINE       /* needs the platform now: not yet, the window */
+    PH_ONLINE       /* needs the platform, which cannot be had: the window */
 } form_phase;
 
 typedef struct form_state {
@@ -50,7 +56,11 @@ typedef struct form_state {
     form_phase phase;
     size_t cur;             /* field index on PH_FIELD */
     bool show_error;        /* the current field was checked and failed */
-    uint64_t ticket;        /* outbox_submit's, while submitting */
+    uint64_t ticket;        /* outbox_submit's (or online_submit's), while submitting */
+    bool online;            /* the ticket is online_submit's */
+    uint64_t asked_ms;      /* when it was online_submit'ted */
+    bool online_tried;      /* PH_ONLINE after a try: outcome says why */
+    online_outcome outcome;
     char receipt[40];       /* the transaction number (not personal) */
     const char *reason_key; /* PH_FAILED */
     ui_scroll scroll, scroll2;  /* the page; the second column of a wide one */
@@ -239,9 +249,8 @@ static void form_enter(app *a, void *st, intptr_t arg)
         s->phase = PH_ONLINE;
         return;
     }
-    if (f->delivery == FORM_ONLINE) {
-        /* the platform link comes with the next release; until then say so
-         * before the resident types anything */
+    if (f->delivery == FORM_ONLINE && !online_configured()) {
+        /* no platform at all: say so before the resident types anything */
         s->phase = PH_ONLINE;
         return;
     }
@@ -307,9 +316,18 @@ static void submit(app *a, form_state *s)
                      .phone = phone[0] ? phone : NULL, .address = address[0] ? address : NULL,
                      .free_text = free_text},
     };
-    s->ticket = payload ? outbox_submit(&t) : 0;
+    s->online = f->delivery == FORM_ONLINE;
+    s->asked_ms = clock_now_ms();
+    if (s->online)
+        s->ticket = payload ? online_submit(&t) : 0;
+    else
+        s->ticket = payload ? outbox_submit(&t) : 0;
     if (s->ticket) {
         s->phase = PH_SUBMITTING;
+    } else if (s->online) {
+        s->phase = PH_ONLINE;
+        s->online_tried = true;
+        s->outcome = ONLINE_OFFLINE;
     } else {
         s->phase = PH_FAILED;
         s->reason_key = "outbox.failed";
@@ -347,11 +365,39 @@ static void drop_drafts(app *a, form_state *s)
     }
 }
 
+/* The platform's answer to an online application. */
+static void online_answered(app *a, form_state *s, const online_answer *ans)
+{
+    s->ticket = 0;
+    if (ans->outcome == ONLINE_OK) {
+        snprintf(s->receipt, sizeof s->receipt, "%s", ans->receipt);
+        s->phase = PH_DONE;
+        drop_drafts(a, s);
+    } else if (ans->outcome == ONLINE_REFUSED) {
+        s->phase = PH_FAILED;
+        s->reason_key = "form.online_refused";
+    } else {    /* the drafts stay: the resident may try again */
+        s->phase = PH_ONLINE;
+        s->online_tried = true;
+        s->outcome = ans->outcome;
+    }
+    s->scroll.offset = 0;
+}
+
 static void form_event(app *a, void *st, hub_event *ev)
 {
     form_state *s = st;
+    const online_answer *ans = online_event_answer(ev);
+    if (ans) {
+        if (s->phase == PH_SUBMITTING && s->online && ans->id == s->ticket) {
+            online_answered(a, s, ans);
+            app_note_activity(a);
+            app_invalidate(a);
+        }
+        return;
+    }
     const outbox_done *d = outbox_event_done(ev);
-    if (!d || s->phase != PH_SUBMITTING || d->ticket != s->ticket)
+    if (!d || s->phase != PH_SUBMITTING || s->online || d->ticket != s->ticket)
         return;
     if (ev->kind == OUTBOX_EV_DURABLE) {
         snprintf(s->receipt, sizeof s->receipt, "%s", d->receipt.number);
@@ -672,6 +718,9 @@ static int result_page(app *a, form_state *s, ui *u, int x, int y, int w, bool d
         }
         y += para(u, tr("form.receipt_hint"), x, y, w, th->text_body, TEXT_REGULAR, th->muted,
                   draw);
+        if (s->online)
+            y += th->gap + para(u, tr("form.online_accepted"), x, y + th->gap, w, th->text_body,
+                                TEXT_BOLD, th->ok, draw);
         /* the reply in a column of its own: no gaps below the hint, or
          * this column scrolls by them alone (large text in landscape) */
         if (s->right_column)
@@ -688,12 +737,32 @@ static int result_page(app *a, form_state *s, ui *u, int x, int y, int w, bool d
         y += para(u, line, x, y, w, th->text_body, TEXT_REGULAR, th->text, draw);
         break;
     default:    /* PH_ONLINE */
-        y += para(u, tr("form.online_title"), x, y, w, th->text_title, TEXT_BOLD, th->warn, draw);
-        y += para(u, tr("form.online_body"), x, y, w, th->text_body, TEXT_REGULAR, th->text,
-                  draw) + th->gap;
+        if (s->online_tried) {  /* tried, and the platform could not be had */
+            y += para(u, tr("form.failed"), x, y, w, th->text_title, TEXT_BOLD, th->warn, draw);
+            y += para(u, tr(online_ui_title_key(s->outcome)), x, y, w, th->text_heading,
+                      TEXT_BOLD, th->text, draw);
+            y += para(u, tr("form.online_failed"), x, y, w, th->text_body, TEXT_REGULAR,
+                      th->text, draw) + th->gap;
+        } else {
+            y += para(u, tr("form.online_title"), x, y, w, th->text_title, TEXT_BOLD, th->warn,
+                      draw);
+            y += para(u, tr("form.online_body"), x, y, w, th->text_body, TEXT_REGULAR, th->text,
+                      draw) + th->gap;
+        }
         i18n_format(line, sizeof line, "form.go_window", "window", ltext_get(&svc->window, lang),
                     "address", ltext_get(&svc->address, lang), (char *)NULL);
-        y += para(u, line, x, y, w, th->text_body, TEXT_REGULAR, th->text, draw);
+        y += para(u, line, x, y, w, th->text_body, TEXT_REGULAR, th->text, draw) + th->gap / 2;
+        i18n_format(line, sizeof line, "online.hotline", "hotline", a->cfg->hotline,
+                    (char *)NULL);
+        y += para(u, line, x, y, w, th->text_body, TEXT_REGULAR, th->text, draw) + th->gap / 2;
+        /* the help request, unless this is it */
+        if (a->help_form && a->cat->help_service >= 0 &&
+            (size_t)a->cat->help_service != s->index) {
+            if (draw)
+                ui_button(u, (SDL_Rect){x, y, w, th->target}, tr("help.ask_staff"), UI_SECONDARY,
+                          ACT_ASK_HELP, 0);
+            y += th->target;
+        }
         break;
     }
     return y - y0 + th->gap;
@@ -723,7 +792,10 @@ static void form_draw(app *a, void *st, ui *u)
         scrolled(a, s, u, c, result_page);
         return;
     default:
-        nav(u, c, NULL, 0, tr("form.finish"), ACT_FINISH);
+        /* not sent for want of the platform: the same application again
+         * (the same key: the platform never takes it twice) */
+        nav(u, c, s->phase == PH_ONLINE && s->online_tried ? tr("online.retry") : NULL, ACT_RETRY,
+            tr("form.finish"), ACT_FINISH);
         /* landscape: the number on the left, how they hear back on the
          * right, so neither needs scrolling to be read */
         s->right_column = false;
@@ -834,8 +906,37 @@ static void form_action(app *a, void *st, int action, intptr_t arg)
     case ACT_FINISH:
         app_go_home(a);
         return;
+    case ACT_ASK_HELP:
+        online_ui_open_help(a);
+        return;
+    case ACT_RETRY:
+        if (s->phase == PH_ONLINE && s->online_tried && first_invalid(a, s) >= f->n_fields)
+            submit(a, s);
+        return;
     default:
         return;
+    }
+}
+
+/* An online application whose answer went to another screen (this one
+ * was covered meanwhile) is treated as unanswered once overdue. */
+static uint64_t form_wake_at(app *a, void *st)
+{
+    form_state *s = st;
+    (void)a;
+    return s->phase == PH_SUBMITTING && s->online ? online_ui_overdue_at(s->asked_ms) : 0;
+}
+
+static void form_tick(app *a, void *st)
+{
+    form_state *s = st;
+    if (s->phase == PH_SUBMITTING && s->online &&
+        clock_now_ms() >= online_ui_overdue_at(s->asked_ms)) {
+        s->ticket = 0;
+        s->phase = PH_ONLINE;
+        s->online_tried = true;
+        s->outcome = ONLINE_TIMEOUT;
+        app_invalidate(a);
     }
 }
 
@@ -891,4 +992,6 @@ const screen_class screen_form = {
     .key = form_key,
     .relayout = form_relayout,
     .event = form_event,
+    .wake_at = form_wake_at,
+    .tick = form_tick,
 };

@@ -2,7 +2,10 @@
  * guide: the complete one-time guide (一次告知) of one service: who may
  * apply, what to bring, the steps, time limits, fees, where and when, and a
  * QR code to take the guide away on a phone. Long guides scroll; the end is
- * marked so a resident knows nothing is left below.
+ * marked so a resident knows nothing is left below. Along the bottom, what
+ * the resident can do next: apply here (a form), see a certificate the
+ * platform issues for them, or -- for a service handled at a window
+ * ("kiosk": false) -- take a queue number or book a visit.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +15,7 @@
 #include "screens/screens.h"
 #include "ui/doc.h"
 
-enum { ACT_SIGNIN = SCREEN_ACTION_BASE, ACT_APPLY };
+enum { ACT_SIGNIN = SCREEN_ACTION_BASE, ACT_APPLY, ACT_TICKET, ACT_APPOINT, ACT_CERTIFICATE };
 
 typedef struct guide_state {
     size_t index;
@@ -123,6 +126,23 @@ static void guide_draw(app *a, void *st, ui *u)
         ui_button(u, bar, tr("form.start"), UI_PRIMARY, ACT_APPLY, 0);
         c.h -= th->target + th->gap;
     }
+    /* a certificate the platform issues for the signed-in resident */
+    if (svc->kiosk && svc->certificate && signed_in) {
+        SDL_Rect bar = {c.x, c.y + c.h - th->target, c.w, th->target};
+        ui_button(u, bar, tr("cert.button"), UI_PRIMARY, ACT_CERTIFICATE, 0);
+        c.h -= th->target + th->gap;
+    }
+    /* Services handled at a window (not at this kiosk): a queue number
+     * now, or a visit booked for another day. */
+    if (!svc->kiosk) {
+        SDL_Rect bar = {c.x, c.y + c.h - th->target, c.w, th->target};
+        int bw = (bar.w - th->gap) / 2;
+        ui_button(u, (SDL_Rect){bar.x, bar.y, bw, bar.h}, tr("ticket.button"), UI_PRIMARY,
+                  ACT_TICKET, 0);
+        ui_button(u, (SDL_Rect){bar.x + bar.w - bw, bar.y, bw, bar.h}, tr("appoint.button"),
+                  UI_SECONDARY, ACT_APPOINT, 0);
+        c.h -= th->target + th->gap;
+    }
     if (svc->kiosk && svc->needs_identity) {
         SDL_Rect bar = {c.x, c.y + c.h - th->target, c.w, th->target};
         if (signed_in) {
@@ -158,6 +178,12 @@ static void guide_action(app *a, void *st, int action, intptr_t arg)
         app_push(a, &screen_signin, (intptr_t)s->index);
     else if (action == ACT_APPLY)
         app_push(a, &screen_form, (intptr_t)s->index);
+    else if (action == ACT_TICKET)
+        app_push(a, &screen_ticket, (intptr_t)s->index);
+    else if (action == ACT_APPOINT)
+        app_push(a, &screen_appoint, (intptr_t)s->index);
+    else if (action == ACT_CERTIFICATE)
+        app_push(a, &screen_certificate, (intptr_t)s->index);
 }
 
 const screen_class screen_guide = {

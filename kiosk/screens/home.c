@@ -1,7 +1,8 @@
 /*
  * home: the first screen a resident sees. Site name, a large search field,
- * and the service categories as big tiles that reflow with the orientation
- * and the text size.
+ * the way to the progress of an application (办件查询), and the service
+ * categories as big tiles that reflow with the orientation and the text
+ * size.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 #include "screens/screens.h"
 #include "screens/widgets.h"
 
-enum { ACT_SEARCH = SCREEN_ACTION_BASE, ACT_CATEGORY, ACT_SIGNIN };
+enum { ACT_SEARCH = SCREEN_ACTION_BASE, ACT_CATEGORY, ACT_SIGNIN, ACT_PROGRESS };
 
 typedef struct home_state {
     ui_scroll scroll;
@@ -35,20 +36,24 @@ static void home_draw(app *a, void *st, ui *u)
                        th->primary, UI_LEFT, true);
     wy += ui_paragraph(u, tr("home.subtitle"), c.x, wy, col_w, th->text_body, TEXT_REGULAR,
                        th->muted, UI_LEFT, true);
-    /* The search field and, unless signed in, the ID-card sign-in: side
-     * by side when the search hint still fits, else the button on its own
-     * row below. Portrait: a full-width block under the welcome lines;
-     * landscape: the right half beside them. */
+    /* The search field, then the ID-card sign-in (unless signed in) and
+     * the progress of an application (办件查询): all on one row when the
+     * search hint still fits beside the buttons, else the buttons side by
+     * side on a row of their own below. Portrait: a full-width block under
+     * the welcome lines; landscape: the right half beside them. */
     const char *signin = tr("signin.button");
+    const char *progress = tr("home.progress");
     const char *hint = tr("home.search_hint");
     int block_x = th->portrait ? c.x : c.x + col_w + th->gap;
     int block_w = th->portrait ? c.w : col_w;
     int sb_w = session_identity(app_session(a)) ? 0
                            : text_width(signin, strlen(signin), th->text_body, TEXT_BOLD) +
                                  2 * th->pad;
+    int pb_w = text_width(progress, strlen(progress), th->text_body, TEXT_BOLD) + 2 * th->pad;
+    int buttons_w = pb_w + th->gap + (sb_w ? sb_w + th->gap : 0);
     int hint_need = th->target * 4 / 3 + th->gap +
                     text_width(hint, strlen(hint), th->text_small, TEXT_REGULAR);
-    bool own_row = sb_w && block_w - sb_w - th->gap < hint_need;
+    bool own_row = block_w - buttons_w < hint_need;
     int block_h = th->target + (own_row ? th->gap + th->target : 0);
     int by;
     if (th->portrait) {
@@ -62,12 +67,24 @@ static void home_draw(app *a, void *st, ui *u)
     }
     SDL_Rect sr = {block_x, by, block_w, th->target};
     if (own_row) {
-        SDL_Rect b = {block_x, by + th->target + th->gap, block_w, th->target};
-        ui_button(u, b, signin, UI_PRIMARY, ACT_SIGNIN, 0);
-    } else if (sb_w) {
-        SDL_Rect b = {sr.x + sr.w - sb_w, sr.y, sb_w, sr.h};
-        sr.w -= sb_w + th->gap;
-        ui_button(u, b, signin, UI_PRIMARY, ACT_SIGNIN, 0);
+        /* the row below: equal halves, or the one button full width */
+        int ry = by + th->target + th->gap;
+        int half = sb_w ? (block_w - th->gap) / 2 : block_w;
+        if (sb_w)
+            ui_button(u, (SDL_Rect){block_x, ry, half, th->target}, signin, UI_PRIMARY,
+                      ACT_SIGNIN, 0);
+        ui_button(u, (SDL_Rect){block_x + block_w - half, ry, half, th->target}, progress,
+                  UI_SECONDARY, ACT_PROGRESS, 0);
+    } else {
+        int bx = sr.x + sr.w;
+        if (sb_w) {
+            bx -= sb_w;
+            ui_button(u, (SDL_Rect){bx, sr.y, sb_w, sr.h}, signin, UI_PRIMARY, ACT_SIGNIN, 0);
+            bx -= th->gap;
+        }
+        bx -= pb_w;
+        ui_button(u, (SDL_Rect){bx, sr.y, pb_w, sr.h}, progress, UI_SECONDARY, ACT_PROGRESS, 0);
+        sr.w = bx - th->gap - sr.x;
     }
     widget_search_field(u, sr, hint, ACT_SEARCH);
 
@@ -121,6 +138,8 @@ static void home_action(app *a, void *st, int action, intptr_t arg)
         app_push(a, &screen_category, arg);
     else if (action == ACT_SIGNIN)
         app_push(a, &screen_signin, -1);
+    else if (action == ACT_PROGRESS)
+        app_push(a, &screen_progress, 0);
 }
 
 static void home_relayout(app *a, void *st)

@@ -14,5 +14,9 @@ extern const screen_class screen_guide;     /* one-time guide; arg = service ind
 extern const screen_class screen_search;    /* keyword / pinyin search */
 extern const screen_class screen_signin;    /* ID card; arg = service index or -1 */
 extern const screen_class screen_form;      /* a service's form; arg = service index */
+extern const screen_class screen_ticket;    /* a queue number; arg = service index */
+extern const screen_class screen_appoint;   /* book a visit; arg = service index */
+extern const screen_class screen_progress;  /* progress of applications */
+extern const screen_class screen_certificate; /* certificate data; arg = service index */
 
 #endif

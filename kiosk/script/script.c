@@ -347,13 +347,20 @@ void script_free(script *s)
 #define FRAME_MS 16
 
 /* Runs animations to rest on the virtual clock (at most 5 s of it),
- * handling whatever the kiosk's threads post meanwhile. */
+ * handling whatever the kiosk's threads post meanwhile -- also what they
+ * answer to a question asked while handling an earlier answer (a screen
+ * that asks the platform again when told a time was taken): the whole
+ * exchange belongs to the step, not to whichever step comes next. */
 static void settle(app *a)
 {
     for (int i = 0; i < 5000 / FRAME_MS; i++) {
         clock_settle();
-        if (!app_pump(a))
-            return;
+        if (!app_pump(a)) {
+            clock_settle();
+            if (hub_idle())
+                return;
+            continue;
+        }
         clock_advance(FRAME_MS);
     }
 }

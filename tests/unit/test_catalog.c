@@ -1138,6 +1138,44 @@ static void test_url_space(void **state)
     expect_problems(edits, want);
 }
 
+/* "certificate": a kind the platform issues, on a service done here that
+ * signs the resident in. */
+static void test_certificate(void **state)
+{
+    (void)state;
+    static const char *const edits[] = {
+        "   \"online_url\"", "   \"certificate\": \"si_enrolment\",\n   \"online_url\"",
+        NULL};
+    catalog *c = parse_edited_ok(edits);
+    assert_string_equal(c->services[0].certificate, "si_enrolment");
+    assert_null(c->services[1].certificate);
+    catalog_free(c);
+}
+
+static void test_certificate_kind(void **state)
+{
+    (void)state;
+    static const char *const edits[] = {
+        "   \"online_url\"", "   \"certificate\": \"SI-enrolment\",\n   \"online_url\"",
+        NULL};
+    static const char *const want[] = {
+        "t.json:23:19: services[0] (id 330106-000-00-001) certificate: must be a certificate kind of a-z, 0-9 and _ (e.g. \"si_enrolment\"), got \"SI-enrolment\"",
+        NULL};
+    expect_problems(edits, want);
+}
+
+static void test_certificate_needs_kiosk_and_identity(void **state)
+{
+    (void)state;
+    static const char *const edits[] = {
+        "\"hours\": \"工作日\"}", "\"hours\": \"工作日\", \"certificate\": \"si_enrolment\"}",
+        NULL};
+    static const char *const want[] = {
+        "t.json:26:346: services[1] (id 330106-000-00-002) certificate: a certificate is shown to the signed-in resident: the service needs \"kiosk\": true and \"needs_identity\": true",
+        NULL};
+    expect_problems(edits, want);
+}
+
 static void test_keywords_not_list(void **state)
 {
     (void)state;
@@ -1450,7 +1488,7 @@ static void test_long_values_are_cut_in_messages(void **state)
              "t.json:26:331: services[1] (id 330106-000-00-002) \"%s...\": unknown "
              "field; allowed here: id, name, department, category, kiosk, "
              "needs_identity, summary, conditions, materials, steps, time_limit, "
-             "fees, window, address, phone, hours, online_url, keywords, pinyin, form",
+             "fees, window, address, phone, hours, online_url, keywords, pinyin, form, certificate",
              shown);
     const char *const edits2[] = {"\"hours\": \"工作日\"}", field, NULL};
     const char *const want2[] = {message, NULL};
@@ -1932,6 +1970,9 @@ int main(void)
         cmocka_unit_test(test_url_http),
         cmocka_unit_test(test_url_no_host),
         cmocka_unit_test(test_url_space),
+        cmocka_unit_test(test_certificate),
+        cmocka_unit_test(test_certificate_kind),
+        cmocka_unit_test(test_certificate_needs_kiosk_and_identity),
         cmocka_unit_test(test_keywords_not_list),
         cmocka_unit_test(test_keyword_empty),
         cmocka_unit_test(test_keyword_number),

@@ -1,0 +1,207 @@
+/*
+ * certificate: the data of a certificate the platform issues for the
+ * signed-in resident (the social-insurance enrolment certificate, kind
+ * "si_enrolment": the catalogue's "certificate" of a service), pushed from
+ * the guide with the service index once the resident is signed in.
+ *
+ * Shows what the printout will say -- title, number, holder and ID number
+ * masked (张*, 3301**********0014), the fields in order, who issues it --
+ * with a note that printing comes later. The answer stays in guarded
+ * memory (platform/online.h) while shown and is wiped when the screen
+ * goes. Offline, refused (no such certificate) or without an answer in
+ * time: the plain message and what to do instead.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "common/clock.h"
+#include "i18n/i18n.h"
+#include "screens/online_ui.h"
+#include "screens/screens.h"
+
+enum { ACT_RETRY = SCREEN_ACTION_BASE, ACT_FINISH, ACT_ASK_HELP };
+
+typedef struct certificate_state {
+    size_t index;
+    char id[65];
+    uint64_t req, asked_ms;
+    online_answer *ans;     /* guarded: names and ID numbers */
+    bool failed;
+    online_outcome outcome;
+    ui_scroll scroll;
+} certificate_state;
+
+static const catalog_service *service(app *a, certificate_state *s)
+{
+    return &a->cat->services[s->index];
+}
+
+static bool asking(const certificate_state *s)
+{
+    return !s->ans && !s->failed;
+}
+
+static void ask(app *a, certificate_state *s)
+{
+    online_answer_free(s->ans);
+    s->ans = NULL;
+    s->failed = false;
+    const idcard_identity *id = session_identity(app_session(a));
+    const char *kind = service(a, s)->certificate;
+    s->req = id && kind ? online_certificate(kind, id->id_number) : 0;
+    s->asked_ms = clock_now_ms();
+    if (!s->req) {
+        s->failed = true;
+        s->outcome = ONLINE_OFFLINE;
+    }
+    s->scroll.offset = 0;
+}
+
+static void certificate_enter(app *a, void *st, intptr_t arg)
+{
+    certificate_state *s = st;
+    s->index = (arg >= 0 && (size_t)arg < a->cat->n_services) ? (size_t)arg : 0;
+    snprintf(s->id, sizeof s->id, "%s", service(a, s)->id);
+    ask(a, s);
+}
+
+static void certificate_leave(app *a, void *st)
+{
+    certificate_state *s = st;
+    (void)a;
+    online_answer_free(s->ans);
+    s->ans = NULL;
+}
+
+static int page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
+{
+    certificate_state *s = st;
+    const theme *th = &u->th;
+    const char *lang = app_lang(a);
+    int y0 = y;
+    if (asking(s))
+        return online_ui_asking(u, "cert.asking", x, y, w, draw);
+    online_outcome o = s->ans ? s->ans->outcome : s->outcome;
+    if (o != ONLINE_OK) {
+        bool none = o == ONLINE_REFUSED && s->ans && !strcmp(s->ans->code, "no_certificate");
+        return online_ui_unavailable(a, u, none ? "cert.none_title" : online_ui_title_key(o),
+                                     none ? "cert.none" : "online.try_later", service(a, s), x, y,
+                                     w, ACT_ASK_HELP, draw);
+    }
+    const online_data *d = &s->ans->data;
+    char name[64], number[64];
+    /* masked as the card is everywhere on screen */
+    idcard_mask_name(d->cert.holder_name, name, sizeof name);
+    idcard_mask_number(d->cert.id_number, number, sizeof number);
+    y += ui_paragraph(u, online_text_get(&d->cert.title, lang), x, y, w, th->text_title, TEXT_BOLD,
+                      th->text, UI_LEFT, draw) + th->gap;
+    /* a card like the paper: the holder first, then the fields in order */
+    int inner = w - 2 * th->pad, cx = x + th->pad;
+    int content = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        bool d2 = pass == 1 && draw;
+        if (d2)
+            ui_round(u, (SDL_Rect){x, y, w, content}, th->radius, th->surface);
+        int yy = y + th->pad;
+        yy += online_ui_kv(u, tr("cert.number"), d->cert.number, cx, yy, inner, d2);
+        yy += online_ui_kv(u, tr("signin.name"), name, cx, yy, inner, d2);
+        yy += online_ui_kv(u, tr("signin.number"), number, cx, yy, inner, d2);
+        for (size_t i = 0; i < d->cert.n_fields; i++)
+            yy += online_ui_kv(u, online_text_get(&d->cert.field[i].label, lang),
+                               d->cert.field[i].value, cx, yy, inner, d2);
+        if (d->cert.issued_at[0]) {
+            char when[24];
+            snprintf(when, sizeof when, "%.10s %.5s", d->cert.issued_at, d->cert.issued_at + 11);
+            yy += online_ui_kv(u, tr("cert.issued"), when, cx, yy, inner, d2);
+        }
+        if (d->cert.issuer.n)
+            yy += online_ui_kv(u, tr("cert.issuer"), online_text_get(&d->cert.issuer, lang), cx,
+                               yy, inner, d2);
+        content = yy - y + th->pad / 2;
+    }
+    y += content + th->gap;
+    y += ui_paragraph(u, tr("cert.print_later"), x, y, w, th->text_body, TEXT_BOLD, th->warn,
+                      UI_LEFT, draw);
+    explicit_bzero(name, sizeof name);
+    explicit_bzero(number, sizeof number);
+    return y - y0 + th->gap;
+}
+
+static void certificate_draw(app *a, void *st, ui *u)
+{
+    certificate_state *s = st;
+    SDL_Rect c = app_chrome(a, u, ltext_get(&service(a, s)->name, app_lang(a)), true);
+    SDL_Rect view = c;
+    if (!asking(s)) {
+        online_outcome o = s->ans ? s->ans->outcome : s->outcome;
+        bool retry = o != ONLINE_OK && o != ONLINE_REFUSED;
+        view = online_ui_nav(u, c, retry ? tr("online.retry") : NULL, ACT_RETRY,
+                             tr("form.finish"), ACT_FINISH);
+    }
+    online_ui_scrolled(a, s, u, &s->scroll, view, page);
+}
+
+static void certificate_action(app *a, void *st, int action, intptr_t arg)
+{
+    certificate_state *s = st;
+    (void)arg;
+    if (action == ACT_RETRY && !asking(s))
+        ask(a, s);
+    else if (action == ACT_FINISH)
+        app_go_home(a);
+    else if (action == ACT_ASK_HELP)
+        online_ui_open_help(a);
+}
+
+static void certificate_event(app *a, void *st, hub_event *ev)
+{
+    certificate_state *s = st;
+    const online_answer *ans = online_event_answer(ev);
+    if (!ans || !s->req || ans->id != s->req)
+        return;
+    s->ans = online_take_answer(ev);
+    s->req = 0;
+    s->scroll.offset = 0;
+    app_note_activity(a);
+    app_invalidate(a);
+}
+
+static uint64_t certificate_wake_at(app *a, void *st)
+{
+    certificate_state *s = st;
+    (void)a;
+    return asking(s) ? online_ui_overdue_at(s->asked_ms) : 0;
+}
+
+static void certificate_tick(app *a, void *st)
+{
+    certificate_state *s = st;
+    if (asking(s) && clock_now_ms() >= online_ui_overdue_at(s->asked_ms)) {
+        s->req = 0;
+        s->failed = true;
+        s->outcome = ONLINE_TIMEOUT;
+        app_invalidate(a);
+    }
+}
+
+static void certificate_relayout(app *a, void *st)
+{
+    certificate_state *s = st;
+    const catalog_service *svc = catalog_find(a->cat, s->id);
+    s->index = svc ? (size_t)(svc - a->cat->services) : 0;
+    s->scroll.offset = 0;
+}
+
+const screen_class screen_certificate = {
+    .name = "certificate",
+    .state_size = sizeof(certificate_state),
+    .enter = certificate_enter,
+    .leave = certificate_leave,
+    .draw = certificate_draw,
+    .action = certificate_action,
+    .event = certificate_event,
+    .wake_at = certificate_wake_at,
+    .tick = certificate_tick,
+    .relayout = certificate_relayout,
+};

@@ -1,0 +1,64 @@
+/*
+ * online_ui: what the screens of the online services (ticket, appoint,
+ * progress, certificate, and the form's online delivery) share: the page
+ * that says the platform could not answer and what the resident can do
+ * instead -- a help request, the window, the hotline -- the "asking" line,
+ * the age of a last known answer, and the buttons at the bottom.
+ * Composite widgets from the ui primitives; no state of their own.
+ */
+#ifndef KIOSK_ONLINE_UI_H
+#define KIOSK_ONLINE_UI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "platform/online.h"
+
+/* The i18n key of the heading for an answer that is not ONLINE_OK
+ * (offline, timeout, fault, refused). */
+const char *online_ui_title_key(online_outcome o);
+
+/* The alternatives: "What you can do instead:", a help-request button
+ * (action help_action, when the catalogue has a help service), the
+ * window and address of svc (NULL: any service window), the hotline.
+ * Returns the height; with draw false only measures. */
+int online_ui_instead(app *a, ui *u, const catalog_service *svc, int x, int y, int w,
+                      int help_action, bool draw);
+
+/* A whole "could not" page: heading (title_key), a sentence (body_key),
+ * then the alternatives. */
+int online_ui_unavailable(app *a, ui *u, const char *title_key, const char *body_key,
+                          const catalog_service *svc, int x, int y, int w, int help_action,
+                          bool draw);
+
+/* "Asking ..." heading and the short wait hint. */
+int online_ui_asking(ui *u, const char *title_key, int x, int y, int w, bool draw);
+
+/* How long ago clock_now_ms() value then was, in words ("5 分钟前"). */
+void online_ui_age(uint64_t then_ms, char *out, size_t size);
+
+/* Opens the help request (the catalogue's help service) over this screen. */
+void online_ui_open_help(app *a);
+
+/* A screen's answer is overdue when the kiosk clock passed the deadline
+ * and a little more without one arriving (the answer was delivered to
+ * another screen while this one was covered): the screen then treats it
+ * as a timeout. The time to check again, for wake_at. */
+uint64_t online_ui_overdue_at(uint64_t asked_ms);
+
+/* The bottom buttons of a page: a secondary one (NULL: none) and a
+ * primary one, side by side when there is room, else stacked; returns the
+ * rect left above them. */
+SDL_Rect online_ui_nav(ui *u, SDL_Rect r, const char *second, int second_act, const char *first,
+                       int first_act);
+
+/* A label over a value in bold, as the form's confirmation shows them. */
+int online_ui_kv(ui *u, const char *label, const char *value, int x, int y, int w, bool draw);
+
+/* view with content fn(...) that scrolls when it does not fit. */
+typedef int (*online_ui_page)(app *a, void *st, ui *u, int x, int y, int w, bool draw);
+void online_ui_scrolled(app *a, void *st, ui *u, ui_scroll *sc, SDL_Rect view,
+                        online_ui_page fn);
+
+#endif

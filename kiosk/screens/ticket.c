@@ -1,0 +1,233 @@
+/*
+ * ticket: a queue number (取号) for a service handled at a window, pushed
+ * from its guide with the service index. Asks the platform at once and
+ * shows the number very large, how many people are ahead and which window
+ * calls it; offline or without an answer in time, says so plainly and
+ * what the resident can do instead (a help request, the window, the
+ * hotline). Asking again -- "try again", or a second visit to this screen
+ * in the same session -- sends the same idempotency key, so it never takes
+ * a second number (platform/online.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "common/clock.h"
+#include "i18n/i18n.h"
+#include "screens/online_ui.h"
+#include "screens/screens.h"
+
+enum { ACT_RETRY = SCREEN_ACTION_BASE, ACT_FINISH, ACT_ASK_HELP };
+
+typedef struct ticket_state {
+    size_t index;
+    char id[65];            /* the service's, to find it after a reload */
+    uint64_t req;           /* the request being answered, 0 none */
+    uint64_t asked_ms;
+    online_answer *ans;     /* the answer shown (guarded), NULL while asking */
+    online_outcome local;   /* when asking failed at once or was overdue */
+    bool failed_locally;
+    ui_scroll scroll;
+} ticket_state;
+
+static const catalog_service *service(app *a, ticket_state *s)
+{
+    return &a->cat->services[s->index];
+}
+
+static void ask(app *a, ticket_state *s)
+{
+    online_answer_free(s->ans);
+    s->ans = NULL;
+    s->failed_locally = false;
+    s->req = online_ticket(service(a, s)->id);
+    s->asked_ms = clock_now_ms();
+    if (!s->req) {  /* the service is not running: as good as offline */
+        s->failed_locally = true;
+        s->local = ONLINE_OFFLINE;
+    }
+}
+
+static void ticket_enter(app *a, void *st, intptr_t arg)
+{
+    ticket_state *s = st;
+    s->index = (arg >= 0 && (size_t)arg < a->cat->n_services) ? (size_t)arg : 0;
+    snprintf(s->id, sizeof s->id, "%s", service(a, s)->id);
+    ask(a, s);
+}
+
+static void ticket_leave(app *a, void *st)
+{
+    ticket_state *s = st;
+    (void)a;
+    online_answer_free(s->ans);
+    s->ans = NULL;
+}
+
+static bool asking(const ticket_state *s)
+{
+    return !s->ans && !s->failed_locally;
+}
+
+/* The number, as large as fits: it is what the resident looks for on
+ * the calling screen across the hall. */
+static int number_part(app *a, void *st, ui *u, int x, int y, int w, bool draw)
+{
+    ticket_state *s = st;
+    const theme *th = &u->th;
+    const online_data *d = &s->ans->data;
+    int y0 = y;
+    y += ui_paragraph(u, tr("ticket.your_number"), x, y, w, th->text_heading, TEXT_BOLD, th->text,
+                      UI_CENTER, draw);
+    int px = th->text_display * 3;
+    while (px > th->text_display &&
+           text_width(d->ticket.number, strlen(d->ticket.number), px, TEXT_BOLD) > w)
+        px -= th->text_display / 4;
+    if (draw)
+        ui_text(u, d->ticket.number, x, y, w, px, TEXT_BOLD, th->primary, UI_CENTER, false);
+    y += text_line_height(px, TEXT_BOLD);
+    (void)a;
+    return y - y0 + th->gap;
+}
+
+/* How many are ahead, where to wait, what to bring. */
+static int info_part(app *a, void *st, ui *u, int x, int y, int w, bool draw)
+{
+    ticket_state *s = st;
+    const theme *th = &u->th;
+    const online_data *d = &s->ans->data;
+    ui_align al = th->portrait ? UI_CENTER : UI_LEFT;
+    char line[512], n[16];
+    int y0 = y;
+    snprintf(n, sizeof n, "%d", d->ticket.waiting);
+    i18n_format(line, sizeof line,
+                d->ticket.waiting == 0   ? "ticket.waiting_none"
+                : d->ticket.waiting == 1 ? "ticket.waiting_one"
+                                         : "ticket.waiting",
+                "n", n, (char *)NULL);
+    y += ui_paragraph(u, line, x, y, w, th->text_title, TEXT_BOLD, th->text, al, draw);
+    i18n_format(line, sizeof line, "ticket.window", "window",
+                online_text_get(&d->ticket.window, app_lang(a)), (char *)NULL);
+    y += ui_paragraph(u, line, x, y, w, th->text_heading, TEXT_REGULAR, th->text, al, draw) +
+         th->gap;
+    y += ui_paragraph(u, tr("ticket.note"), x, y, w, th->text_body, TEXT_REGULAR, th->muted, al,
+                      draw);
+    return y - y0 + th->gap;
+}
+
+static int page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
+{
+    ticket_state *s = st;
+    const theme *th = &u->th;
+    const catalog_service *svc = service(a, s);
+    int y0 = y;
+    y += ui_paragraph(u, ltext_get(&svc->name, app_lang(a)), x, y, w, th->text_heading, TEXT_BOLD,
+                      th->muted, UI_CENTER, draw) + th->gap;
+    if (asking(s))
+        return y - y0 + online_ui_asking(u, "ticket.asking", x, y, w, draw);
+    online_outcome o = s->ans ? s->ans->outcome : s->local;
+    if (o != ONLINE_OK)
+        return y - y0 + online_ui_unavailable(a, u, online_ui_title_key(o),
+                                              o == ONLINE_REFUSED ? "ticket.refused"
+                                                                  : "online.try_later",
+                                              svc, x, y, w, ACT_ASK_HELP, draw);
+    y += number_part(a, st, u, x, y, w, draw);
+    y += info_part(a, st, u, x, y, w, draw);
+    return y - y0;
+}
+
+static void ticket_draw(app *a, void *st, ui *u)
+{
+    ticket_state *s = st;
+    const theme *th = &u->th;
+    SDL_Rect c = app_chrome(a, u, tr("ticket.title"), true);
+    online_outcome o = s->ans ? s->ans->outcome : s->local;
+    SDL_Rect view = c;
+    if (!asking(s))
+        view = online_ui_nav(u, c, o == ONLINE_OK ? NULL : tr("online.retry"), ACT_RETRY,
+                             tr("form.finish"), ACT_FINISH);
+    if (s->ans && o == ONLINE_OK && !th->portrait) {
+        /* landscape: the number on the left, what to do on the right, so
+         * neither needs scrolling */
+        int half = (view.w - th->pad) / 2;
+        const char *name = ltext_get(&service(a, s)->name, app_lang(a));
+        int nh = ui_paragraph(u, name, view.x, view.y, view.w, th->text_heading, TEXT_BOLD,
+                              th->muted, UI_CENTER, true) + th->gap;
+        SDL_Rect left = {view.x, view.y + nh, half, view.h - nh};
+        SDL_Rect right = {view.x + half + th->pad, view.y + nh, half, view.h - nh};
+        int lh = number_part(a, s, u, left.x, 0, left.w, false);
+        number_part(a, s, u, left.x, left.y + (lh < left.h ? (left.h - lh) / 2 : 0), left.w,
+                    true);
+        int rh = info_part(a, s, u, right.x, 0, right.w, false);
+        if (rh <= right.h)
+            info_part(a, s, u, right.x, right.y + (right.h - rh) / 2, right.w, true);
+        else
+            online_ui_scrolled(a, s, u, &s->scroll, right, info_part);
+        return;
+    }
+    online_ui_scrolled(a, s, u, &s->scroll, view, page);
+}
+
+static void ticket_action(app *a, void *st, int action, intptr_t arg)
+{
+    ticket_state *s = st;
+    (void)arg;
+    if (action == ACT_RETRY && !asking(s))
+        ask(a, s);
+    else if (action == ACT_FINISH)
+        app_go_home(a);
+    else if (action == ACT_ASK_HELP)
+        online_ui_open_help(a);
+}
+
+static void ticket_event(app *a, void *st, hub_event *ev)
+{
+    ticket_state *s = st;
+    const online_answer *ans = online_event_answer(ev);
+    if (!ans || !s->req || ans->id != s->req)
+        return;
+    s->ans = online_take_answer(ev);
+    s->req = 0;
+    s->scroll.offset = 0;
+    app_note_activity(a);
+    app_invalidate(a);
+}
+
+static uint64_t ticket_wake_at(app *a, void *st)
+{
+    ticket_state *s = st;
+    (void)a;
+    return asking(s) ? online_ui_overdue_at(s->asked_ms) : 0;
+}
+
+static void ticket_tick(app *a, void *st)
+{
+    ticket_state *s = st;
+    if (asking(s) && clock_now_ms() >= online_ui_overdue_at(s->asked_ms)) {
+        s->req = 0;
+        s->failed_locally = true;
+        s->local = ONLINE_TIMEOUT;
+        app_invalidate(a);
+    }
+}
+
+static void ticket_relayout(app *a, void *st)
+{
+    ticket_state *s = st;
+    const catalog_service *svc = catalog_find(a->cat, s->id);
+    s->index = svc ? (size_t)(svc - a->cat->services) : 0;
+    s->scroll.offset = 0;
+}
+
+const screen_class screen_ticket = {
+    .name = "ticket",
+    .state_size = sizeof(ticket_state),
+    .enter = ticket_enter,
+    .leave = ticket_leave,
+    .draw = ticket_draw,
+    .action = ticket_action,
+    .event = ticket_event,
+    .wake_at = ticket_wake_at,
+    .tick = ticket_tick,
+    .relayout = ticket_relayout,
+};
