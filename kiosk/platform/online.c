@@ -1121,7 +1121,7 @@ static bool fill_run(app *a, const char *arg, char *err, size_t err_size)
     for (size_t k = 0; ok && k < n; k++) {
         bool full = false;
         for (int i = 0; i < 100 && ok && !full; i++) {
-            char key[OUTBOX_UUID_SIZE], body[512];
+            char key[OUTBOX_UUID_SIZE], body[2048]; /* code, date, slot: bounded by callers */
             outbox_uuid(key);
             /* a made-up resident with a valid check digit, never a real one */
             snprintf(body, sizeof body,

@@ -40,6 +40,11 @@ void online_body_raw(online_body *b, const char *json)
     put(b, json, strlen(json));
 }
 
+void online_body_raw_n(online_body *b, const char *json, size_t n)
+{
+    put(b, json, n);
+}
+
 void online_body_str(online_body *b, const char *s)
 {
     put(b, "\"", 1);

@@ -1,6 +1,7 @@
 /*
- * online_body: the JSON bodies the online services send (platform/API.md
- * "Online services"), written straight into guarded memory.
+ * online_body: the JSON bodies sent to the platform (README "The platform
+ * API"): the online services' requests, and the uploader's batches of
+ * records (platform/records.c), written straight into guarded memory.
  *
  * A booking carries a name, an ID number and a phone; a progress query or
  * a certificate an ID number; an online application everything the form
@@ -25,6 +26,8 @@ typedef struct online_body {
 
 /* Appends raw JSON text (a brace, a number, a literal). */
 void online_body_raw(online_body *b, const char *json);
+/* The same for the first n bytes of json. */
+void online_body_raw_n(online_body *b, const char *json, size_t n);
 
 /* Appends s as a JSON string. */
 void online_body_str(online_body *b, const char *s);

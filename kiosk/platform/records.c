@@ -12,28 +12,12 @@
 
 #include "common/utf8.h"
 
-/* ---- a growing text in guarded memory ----------------------------------- */
+/* ---- the text, in guarded memory (platform/online_body.h) ---------------- */
 
 static bool put(records_body *b, const char *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *t = sodium_malloc(cap);
-        if (!t)
-            return false;
-        if (b->text) {
-            memcpy(t, b->text, b->len);
-            sodium_free(b->text); /* wipes the old copy */
-        }
-        b->text = t;
-        b->cap = cap;
-    }
-    memcpy(b->text + b->len, s, n);
-    b->len += n;
-    b->text[b->len] = '\0';
-    return true;
+    online_body_raw_n(&b->json, s, n);
+    return !b->json.oom;
 }
 
 static bool puts_(records_body *b, const char *s)
@@ -45,29 +29,8 @@ static bool puts_(records_body *b, const char *s)
  * the body is valid JSON whatever a salvaged row holds. */
 static bool put_str(records_body *b, const char *s)
 {
-    bool ok = put(b, "\"", 1);
-    size_t len = s ? strlen(s) : 0;
-    for (size_t i = 0; ok && i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t n = utf8_valid_seq((const unsigned char *)s + i, len - i);
-        if (n == 0) {
-            ok = puts_(b, "\xef\xbf\xbd");
-            i++;
-        } else if (c == '"' || c == '\\') {
-            char e[2] = {'\\', (char)c};
-            ok = put(b, e, 2);
-            i++;
-        } else if (c < 0x20) {
-            char e[8];
-            snprintf(e, sizeof e, "\\u%04x", c);
-            ok = puts_(b, e);
-            i++;
-        } else {
-            ok = put(b, s + i, n);
-            i += n;
-        }
-    }
-    return ok && put(b, "\"", 1);
+    online_body_str(&b->json, s);
+    return !b->json.oom;
 }
 
 static bool put_member(records_body *b, const char *name, const char *value, bool *first)
@@ -82,10 +45,10 @@ static bool put_member(records_body *b, const char *name, const char *value, boo
 
 void records_body_free(records_body *b)
 {
-    if (b && b->text)
-        sodium_free(b->text);
-    if (b)
-        memset(b, 0, sizeof *b);
+    if (!b)
+        return;
+    online_body_free(&b->json);
+    b->taken = 0;
 }
 
 void records_time(int64_t t, bool utc, char *out, size_t size)
@@ -173,13 +136,13 @@ bool records_build(records_body *b, const char *device_id, const outbox_key *k,
     bool ok = puts_(b, "{\"device_id\":") && put_str(b, device_id) &&
               puts_(b, ",\"sent_at\":") && put_str(b, sent) && puts_(b, ",\"records\":[");
     for (size_t i = 0; ok && i < n; i++) {
-        size_t before = b->len;
+        size_t before = b->json.len;
         ok = (i == 0 || put(b, ",", 1)) && put_record(b, k, &rows[i]);
         /* "]}" still has to fit; the first record goes whatever its size */
-        if (ok && i > 0 && b->len + 2 > max_bytes) {
-            sodium_memzero(b->text + before, b->len - before);
-            b->len = before;
-            b->text[b->len] = '\0';
+        if (ok && i > 0 && b->json.len + 2 > max_bytes) {
+            sodium_memzero(b->json.text + before, b->json.len - before);
+            b->json.len = before;
+            b->json.text[before] = '\0';
             break;
         }
         if (ok)

@@ -17,11 +17,10 @@
 
 #include "outbox/outbox_crypt.h"
 #include "outbox/outbox_db.h"
+#include "platform/online_body.h"
 
 typedef struct records_body {
-    char *text;         /* guarded memory, NUL-terminated */
-    size_t len;
-    size_t cap;
+    online_body json;   /* .text, .len: the body, in guarded memory */
     size_t taken;       /* rows[0..taken) are in it */
 } records_body;
 

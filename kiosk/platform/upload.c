@@ -138,8 +138,8 @@ static upload_outcome send_rows(upload_ctx *c, outbox_row *rows, size_t n, int64
         return UPLOAD_STORAGE;
     }
     platform_reply rep;
-    platform_request(c->p, "POST", "/v1/records", b.text, b.len, 0, &rep);
-    c->bytes_sent += (long long)b.len;
+    platform_request(c->p, "POST", "/v1/records", b.json.text, b.json.len, 0, &rep);
+    c->bytes_sent += (long long)b.json.len;
     records_body_free(&b); /* wipes the personal fields it carried */
     c->requests++;
     c->last_status = rep.status;

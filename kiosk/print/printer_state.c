@@ -117,14 +117,17 @@ void printer_state_judge(const char *destination, const cups_printer_info *p,
     }
 
     char reasons[CUPS_QUEUE_MAX_REASONS * 50] = "";
+    /* the detail is a line for technicians: each part is cut to its share */
     for (int i = 0; i < p->n_reasons; i++) {
         size_t used = strlen(reasons);
         snprintf(reasons + used, sizeof reasons - used, "%s%s", i ? ", " : "", p->reasons[i]);
     }
-    snprintf(out->detail, sizeof out->detail, "CUPS queue %.40s: %s%s%s%.80s%s%s%.60s", destination,
+    char line[512];
+    snprintf(line, sizeof line, "CUPS queue %.40s: %s%s%s%.80s%s%s%.60s", destination,
              printer_state_name(p->state), p->accepting ? "" : ", rejecting jobs",
              *reasons ? " (" : "", reasons, *reasons ? ")" : "", *p->message ? ": " : "",
              p->message);
+    snprintf(out->detail, sizeof out->detail, "%.*s", (int)sizeof out->detail - 1, line);
 }
 
 void printer_state_judge_error(const char *destination, cups_err err, const char *why,

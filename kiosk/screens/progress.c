@@ -228,7 +228,7 @@ static int result_page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     progress_state *s = st;
     const theme *th = &u->th;
     int y0 = y;
-    char line[512], n[16];
+    char line[512], n[24];
     if (s->phase == PG_ASKING)
         return online_ui_asking(u, "progress.asking", x, y, w, draw);
     online_outcome o = s->ans ? s->ans->outcome : s->outcome;

@@ -37,6 +37,7 @@
 #include "platform/platform.h"
 #include "platform/upload.h"
 #include "settings/settings.h"
+#include "refplat_proc.h"
 
 extern char **environ;
 
@@ -46,15 +47,8 @@ extern char **environ;
 #define FLEET_RECORDS 20
 
 static char dir[1024];
-static pid_t plat_pid;
+static refplat_proc plat;
 static int port;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static double cpu_s(void)
 {
@@ -64,42 +58,16 @@ static double cpu_s(void)
            ru.ru_stime.tv_usec / 1e6;
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
 static bool start_platform(void)
 {
-    char portfile[1100], db[1100];
-    snprintf(portfile, sizeof portfile, "%s/plat.port", dir);
-    snprintf(db, sizeof db, "%s/plat.db", dir);
-    unlink(portfile);
-    unlink(db);
-    char *argv[] = {"python3", REFPLAT, "--port", "0", "--port-file", portfile,
-                    "--db", db, "--quiet", NULL};
-    if (posix_spawnp(&plat_pid, "python3", NULL, NULL, argv, environ) != 0)
-        return false;
-    port = 0;
-    for (int i = 0; i < 200 && !port; i++) {
-        FILE *f = fopen(portfile, "r");
-        if (f) {
-            if (fscanf(f, "%d", &port) != 1)
-                port = 0;
-            fclose(f);
-        }
-        if (!port)
-            sleep_ms(50);
-    }
-    return port != 0;
+    bool ok = refplat_start(&plat, REFPLAT, dir);
+    port = plat.port;
+    return ok;
 }
 
 static void stop_platform(void)
 {
-    kill(plat_pid, SIGTERM);
-    waitpid(plat_pid, NULL, 0);
+    refplat_stop(&plat);
 }
 
 static void settings_for(settings *s)
@@ -175,9 +143,9 @@ static void drain(const settings *s)
                     .batch_records = 200,
                     .batch_bytes = (size_t)s->platform_batch_kib * 1024,
                     .retry_after_max = s->platform_retry_after_max};
-    double t0 = now_s(), c0 = cpu_s();
+    double t0 = refplat_now_s(), c0 = cpu_s();
     upload_outcome o = upload_pass(&c, (int64_t)time(NULL), NULL);
-    double secs = now_s() - t0, cpu = cpu_s() - c0;
+    double secs = refplat_now_s() - t0, cpu = cpu_s() - c0;
     /* what curl adds per request: the request line and headers, the reply */
     const double headers = 260 + 180;
     printf("  drain %d records in batches of 200: %.2f s, %.0f records/s [target >= 5,000: "
@@ -210,17 +178,17 @@ static void outage(const settings *s0)
                     .batch_records = s.platform_batch_records,
                     .batch_bytes = (size_t)s.platform_batch_kib * 1024,
                     .retry_after_max = s.platform_retry_after_max};
-    double t0 = now_s(), back = 0;
+    double t0 = refplat_now_s(), back = 0;
     unsigned fails = 0;
     int64_t wake = 0;
     for (;;) {
-        double t = now_s() - t0;
+        double t = refplat_now_s() - t0;
         if (!back && t >= 40) {
             json_decref(admin(&s, "POST", "/_admin/down", "{\"down\": false}"));
-            back = now_s();
+            back = refplat_now_s();
         }
         if (t * 1000 < wake) {
-            sleep_ms(20);
+            refplat_sleep_ms(20);
             continue;
         }
         upload_outcome o = upload_pass(&c, (int64_t)time(NULL), NULL);
@@ -232,7 +200,7 @@ static void outage(const settings *s0)
     }
     printf("  back from a 40 s outage (backoff_max 30 s, full jitter): queue of %d empty %.1f s "
            "after the platform answered again (%u failed tries meanwhile)\n", OUTAGE_RECORDS,
-           now_s() - back, fails);
+           refplat_now_s() - back, fails);
     platform_free(p);
     outbox_store_close(&st);
     settings_free(&s);
@@ -264,16 +232,16 @@ static void *member_run(void *arg)
                     .retry_after_max = 30};
     unsigned fails = 0;
     while (!fleet_go)
-        sleep_ms(5);
+        refplat_sleep_ms(5);
     for (int tries = 0; tries < 400; tries++) {
         upload_outcome o = upload_pass(&c, (int64_t)time(NULL), NULL);
         outbox_counts n;
         outbox_db_counts(m->st.db, &n);
         if (o == UPLOAD_DRAINED && n.waiting == 0)
             break;
-        sleep_ms(m->jitter ? (long)upload_backoff_ms(fails++, 8000) : 1000);
+        refplat_sleep_ms(m->jitter ? (long)upload_backoff_ms(fails++, 8000) : 1000);
     }
-    m->done_at = now_s();
+    m->done_at = refplat_now_s();
     platform_free(p);
     return NULL;
 }
@@ -301,7 +269,7 @@ static void fleet(bool jitter)
     fleet_go = false;
     for (int i = 0; i < FLEET; i++)
         pthread_create(&m[i].th, NULL, member_run, &m[i]);
-    double t0 = now_s();
+    double t0 = refplat_now_s();
     fleet_go = true;
     double last = 0;
     for (int i = 0; i < FLEET; i++) {

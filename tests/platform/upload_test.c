@@ -39,6 +39,7 @@
 #include "platform/platform.h"
 #include "platform/upload.h"
 #include "settings/settings.h"
+#include "refplat_proc.h"
 
 extern char **environ;
 
@@ -47,7 +48,7 @@ extern char **environ;
     " \"malformed\", \"409\"], \"retry_after\": 1, \"slow_seconds\": 2.5, \"seed\": %u}"
 
 static char dir[1024];
-static pid_t plat_pid;
+static refplat_proc plat;
 static int port;
 
 static int die(const char *fmt, const char *arg)
@@ -55,48 +56,16 @@ static int die(const char *fmt, const char *arg)
     fprintf(stderr, "upload_test: FAIL: ");
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\n");
-    if (plat_pid > 0)
-        kill(plat_pid, SIGTERM);
+    refplat_stop(&plat);
     exit(1);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
 }
 
 /* The reference platform on a free loopback port, its store in dir. */
 static void start_platform(void)
 {
-    char portfile[1100], db[1100];
-    snprintf(portfile, sizeof portfile, "%s/plat.port", dir);
-    snprintf(db, sizeof db, "%s/plat.db", dir);
-    unlink(portfile);
-    char *argv[] = {"python3", REFPLAT, "--port", "0", "--port-file", portfile,
-                    "--db", db, "--quiet", NULL};
-    if (posix_spawnp(&plat_pid, "python3", NULL, NULL, argv, environ) != 0)
-        die("%s", "cannot start python3 platform/refplat.py");
-    for (int i = 0; i < 200 && !port; i++) {
-        FILE *f = fopen(portfile, "r");
-        if (f) {
-            if (fscanf(f, "%d", &port) != 1)
-                port = 0;
-            fclose(f);
-        }
-        if (!port)
-            sleep_ms(50);
-    }
-    if (!port)
-        die("%s", "the reference platform did not start");
+    if (!refplat_start(&plat, REFPLAT, dir))
+        die("%s", "the reference platform did not start (python3 platform/refplat.py)");
+    port = plat.port;
 }
 
 static void settings_for(settings *s, int batch)
@@ -243,10 +212,10 @@ static int run_once(int n)
     diag_list errs = DIAG_LIST_INIT;
     if (!storage_open(dir, &errs))
         die("%s", "cannot open the data directory");
-    double t0 = now_s();
+    double t0 = refplat_now_s();
     long poison = enqueue(n, n >= 1000 ? 1000 : 0);
     printf("upload_test once: %d records committed (%ld poison) in %.1f s\n", n, poison,
-           now_s() - t0);
+           refplat_now_s() - t0);
     char why[300];
     platform *p = platform_new(&s, why, sizeof why);
     outbox_store st = open_store();
@@ -255,7 +224,7 @@ static int run_once(int n)
                     .batch_records = s.platform_batch_records,
                     .batch_bytes = (size_t)s.platform_batch_kib * 1024,
                     .retry_after_max = s.platform_retry_after_max};
-    t0 = now_s();
+    t0 = refplat_now_s();
     unsigned fails = 0;
     long passes = 0;
     for (;;) {
@@ -269,13 +238,13 @@ static int run_once(int n)
             break;
         int64_t due;
         if (o == UPLOAD_DRAINED && outbox_db_next_due(st.db, &due) && due > time(NULL))
-            sleep_ms((long)(due - time(NULL)) * 1000); /* rows in their own back-off */
+            refplat_sleep_ms((long)(due - time(NULL)) * 1000); /* rows in their own back-off */
         else if (o == UPLOAD_FAILED)
-            sleep_ms((long)upload_backoff_ms(fails++, 300));
-        if (now_s() - t0 > 600)
+            refplat_sleep_ms((long)upload_backoff_ms(fails++, 300));
+        if (refplat_now_s() - t0 > 600)
             die("%s", "not drained within 600 s");
     }
-    double secs = now_s() - t0;
+    double secs = refplat_now_s() - t0;
     outbox_store_close(&st);
     platform_free(p);
     printf("  drained in %.1f s through %ld passes: %ld requests from the kiosk, %ld retried "
@@ -283,8 +252,7 @@ static int run_once(int n)
     verify(&s, n, poison);
     verify_rejected();
     settings_free(&s);
-    kill(plat_pid, SIGTERM);
-    waitpid(plat_pid, NULL, 0);
+    refplat_stop(&plat);
     printf("upload_test once: ok\n");
     return 0;
 }
@@ -335,14 +303,14 @@ static int run_kill(const char *kioskctl, int trials)
     printf("upload_test kill: %d records, %d trials of SIGKILL to kioskctl queue flush\n", n,
            trials);
     srand(12345);
-    double t0 = now_s();
+    double t0 = refplat_now_s();
     for (int i = 0; i < trials; i++) {
         pid_t pid = spawn_flush(kioskctl, conf, true);
-        sleep_ms(20 + rand() % 180);
+        refplat_sleep_ms(20 + rand() % 180);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
     }
-    printf("  %d kills in %.1f s\n", trials, now_s() - t0);
+    printf("  %d kills in %.1f s\n", trials, refplat_now_s() - t0);
     /* then to the end, through the same faults */
     pid_t pid = spawn_flush(kioskctl, conf, true);
     int status;
@@ -353,8 +321,7 @@ static int run_kill(const char *kioskctl, int trials)
         die("%s", "cannot open the data directory");
     verify(&s, n, 0);
     settings_free(&s);
-    kill(plat_pid, SIGTERM);
-    waitpid(plat_pid, NULL, 0);
+    refplat_stop(&plat);
     printf("upload_test kill: ok\n");
     return 0;
 }

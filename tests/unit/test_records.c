@@ -72,7 +72,7 @@ static void test_body(void **state)
     assert_true(records_build(&b, "kiosk-test", key, rows, 3, 1 << 20, 1764640000));
     assert_int_equal(b.taken, 3);
     json_error_t err;
-    json_t *j = json_loads(b.text, 0, &err);
+    json_t *j = json_loads(b.json.text, 0, &err);
     assert_non_null(j);
     assert_string_equal(json_string_value(json_object_get(j, "device_id")), "kiosk-test");
     assert_string_equal(json_string_value(json_object_get(j, "sent_at")), "2025-12-02T01:46:40Z");
@@ -100,7 +100,7 @@ static void test_body(void **state)
     /* a byte cap that fits one record: the first goes whatever its size */
     assert_true(records_build(&b, "kiosk-test", key, rows, 3, 10, 1764640000));
     assert_int_equal(b.taken, 1);
-    j = json_loads(b.text, 0, &err);
+    j = json_loads(b.json.text, 0, &err);
     assert_non_null(j);
     assert_int_equal(json_array_size(json_object_get(j, "records")), 1);
     json_decref(j);
