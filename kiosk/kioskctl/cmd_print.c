@@ -363,3 +363,26 @@ int cmd_printer(int argc, char **argv)
         return usage();
     return printer_status(argc, argv);
 }
+
+/* ---- shared with cmd_receipt.c ------------------------------------------- */
+
+bool cmd_print_config(const char *path, settings *s)
+{
+    return load_config(path, s);
+}
+
+bool cmd_print_text_start(const settings *s)
+{
+    return load_strings(s) && start_text(s);
+}
+
+void cmd_print_text_stop(void)
+{
+    stop_text();
+    i18n_unload();
+}
+
+void cmd_print_reason(const char *key, char *out, size_t size)
+{
+    reason_words(key, out, size);
+}

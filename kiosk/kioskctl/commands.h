@@ -23,5 +23,17 @@ int cmd_queue(int argc, char **argv);
 int cmd_platform(int argc, char **argv);
 int cmd_print_test(int argc, char **argv);   /* cmd_print.c */
 int cmd_printer(int argc, char **argv);      /* cmd_print.c */
+int cmd_receipt(int argc, char **argv);      /* cmd_receipt.c */
+
+/* cmd_print.c's set-up, shared with cmd_receipt.c: the config (its
+ * problems printed), the strings and the text stack on SDL's dummy
+ * driver, a reason key in English words. */
+#include <stdbool.h>
+#include <stddef.h>
+#include "settings/settings.h"
+bool cmd_print_config(const char *path, settings *s);
+bool cmd_print_text_start(const settings *s);
+void cmd_print_text_stop(void);
+void cmd_print_reason(const char *key, char *out, size_t size);
 
 #endif

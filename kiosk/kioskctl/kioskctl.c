@@ -49,6 +49,13 @@ static const kioskctl_command commands[] = {
      "printer status [--config FILE]\n"
      "                       each configured printer: CUPS queue, state, reasons",
      cmd_printer},
+    {"receipt",
+     "receipt reprint ID [--printer NAME] [--config FILE] [--data-dir DIR]\n"
+     "                       print again a receipt kept under data_dir (ID: the transaction\n"
+     "                       number shown to the resident, or the outbox key)\n"
+     "receipt list [--config FILE] [--data-dir DIR]\n"
+     "                       the receipts kept for reprint (masked)",
+     cmd_receipt},
 };
 
 static void usage(FILE *out)

@@ -5,6 +5,7 @@
  * is touched by the thread only; the queue by both sides under ob.mu.
  */
 #include "outbox/outbox.h"
+#include "print/receipt_store.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -232,6 +233,10 @@ static void *run(void *arg)
             int purged = 0;
             if (s.db)
                 outbox_db_purge(s.db, (int64_t)clock_wall(), &purged);
+            /* the receipts kept for reprint go with their transactions:
+             * by the same retention, in the same hourly pass */
+            if (ob.lim.retention_days > 0)
+                receipt_store_purge(clock_wall() - (time_t)ob.lim.retention_days * 86400);
             pthread_mutex_lock(&ob.mu);
             next_purge = clock_now_ms() + PURGE_EVERY_MS;
             continue;
