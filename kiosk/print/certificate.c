@@ -16,9 +16,11 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <malloc.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
 #include <qrencode.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,6 +400,88 @@ static bool check_doc(const certificate_doc *d, char *why, size_t why_size)
         return false;
     }
     return true;
+}
+
+bool certificate_check(const certificate_doc *d, char *why, size_t why_size)
+{
+    return check_doc(d, why, why_size);
+}
+
+/* ---- a copy for another thread ------------------------------------------- */
+
+typedef struct doc_block {
+    size_t size;                /* of the whole block, for the wipe */
+    certificate_doc doc;
+    /* then the fields, then every string */
+} doc_block;
+
+static size_t size_of(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+static const char *copy_into(char **at, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(*at, s, n);
+    *at += n;
+    return *at - n;
+}
+
+certificate_doc *certificate_doc_copy(const certificate_doc *d, char *why, size_t why_size)
+{
+    if (!check_doc(d, why, why_size))
+        return NULL;
+    size_t strings = size_of(d->lang) + size_of(d->kind) + size_of(d->title.zh) +
+                     size_of(d->title.en) + size_of(d->number) + size_of(d->holder_name) +
+                     size_of(d->id_number) + size_of(d->issued_at) + size_of(d->issuer.zh) +
+                     size_of(d->issuer.en) + size_of(d->verify_url) + size_of(d->verify_code) +
+                     size_of(d->kiosk_id);
+    for (size_t i = 0; i < d->n_fields; i++)
+        strings += size_of(d->fields[i].label.zh) + size_of(d->fields[i].label.en) +
+                   size_of(d->fields[i].value);
+    size_t size = sizeof(doc_block) + d->n_fields * sizeof(certificate_field) + strings;
+    doc_block *b = malloc(size);
+    if (!b) {
+        snprintf(why, why_size, "certificate: out of memory");
+        return NULL;
+    }
+    b->size = size;
+    certificate_field *fields = (certificate_field *)(b + 1);
+    char *at = (char *)(fields + d->n_fields);
+    certificate_doc *c = &b->doc;
+    *c = *d;
+    c->lang = copy_into(&at, d->lang);
+    c->kind = copy_into(&at, d->kind);
+    c->title.zh = copy_into(&at, d->title.zh);
+    c->title.en = copy_into(&at, d->title.en);
+    c->number = copy_into(&at, d->number);
+    c->holder_name = copy_into(&at, d->holder_name);
+    c->id_number = copy_into(&at, d->id_number);
+    c->issued_at = copy_into(&at, d->issued_at);
+    c->issuer.zh = copy_into(&at, d->issuer.zh);
+    c->issuer.en = copy_into(&at, d->issuer.en);
+    c->verify_url = copy_into(&at, d->verify_url);
+    c->verify_code = copy_into(&at, d->verify_code);
+    c->kiosk_id = copy_into(&at, d->kiosk_id);
+    for (size_t i = 0; i < d->n_fields; i++) {
+        fields[i].label.zh = copy_into(&at, d->fields[i].label.zh);
+        fields[i].label.en = copy_into(&at, d->fields[i].label.en);
+        fields[i].value = copy_into(&at, d->fields[i].value);
+    }
+    c->fields = d->n_fields ? fields : NULL;
+    return c;
+}
+
+void certificate_doc_free(certificate_doc *d)
+{
+    if (!d)
+        return;
+    doc_block *b = (doc_block *)((char *)d - offsetof(doc_block, doc));
+    explicit_bzero(b, b->size);
+    free(b);
 }
 
 certificate_identity certificate_identity_for_kind(const char *kind)
@@ -802,40 +886,25 @@ unsigned char *certificate_render(const certificate_doc *d, const certificate_op
         snprintf(why, why_size, "certificate: cairo: %s", api.cairo_status_to_string(st));
         ok = false;
     }
-    if (!ok) {
+    if (!ok)
         certificate_free(s.data, s.len);
+    /* cairo 1.16's font subsetter copies each face's whole CFF table into
+     * the heap for every PDF (about 16 MB for a Noto Sans CJK face) and
+     * frees it; glibc keeps such pages, and without this the kiosk would
+     * hold some 30 MB more for good after its first certificate. About
+     * 1 ms. */
+    malloc_trim(0);
+    if (!ok)
         return NULL;
-    }
     *len = s.len;
     return s.data;
 }
 
 bool certificate_preload(char *why, size_t why_size)
 {
-    if (!load(why, why_size))
-        return false;
-    /* fontconfig reads its configuration and cache, and pango opens the
-     * faces, at the first text measured: measure one on a page that is
-     * thrown away */
-    sink s = {0};
-    cairo_surface_t *surface =
-        api.cairo_pdf_surface_create_for_stream(sink_write, &s, PAGE_W, PAGE_H);
-    cairo_t *cr = api.cairo_create(surface);
-    pen p = {.cr = cr, .font = CERTIFICATE_FONT, .why = why, .why_size = why_size};
-    p.ctx = page_context(cr, "zh");
-    if (p.ctx) {
-        text(&p, "证明 Certificate 0123", p.font, PT_BODY, true, 0, PANGO_ALIGN_LEFT,
-             "the test text");
-        text(&p, "证明 0123", CERTIFICATE_FONT_MONO, PT_CODE, true, 0, PANGO_ALIGN_LEFT,
-             "the test text");
-    }
-    for (int i = 0; i < p.n_made; i++)
-        api.g_object_unref(p.made[i]);
-    if (p.ctx)
-        api.g_object_unref(p.ctx);
-    api.cairo_destroy(cr);
-    api.cairo_surface_finish(surface);
-    api.cairo_surface_destroy(surface);
-    certificate_free(s.data, s.len);
-    return p.ctx && !p.failed;
+    /* The libraries only: fontconfig's configuration and the faces (about
+     * 3 MB of heap and 11 MB of mapped files more) wait for the first
+     * certificate, which renders on the printer thread, where 50 ms more
+     * once is nothing beside the printer's own warm-up. */
+    return load(why, why_size);
 }

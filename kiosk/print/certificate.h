@@ -19,8 +19,10 @@
  * (keys certificate.*) in the certificate's language.
  *
  * cairo, pango and their libraries (gobject, fontconfig, pixman, ...) are
- * loaded with dlopen on first use (common/dynlib.h): a kiosk without an A4
- * printer never renders a certificate and never pays their memory.
+ * loaded with dlopen when first needed (common/dynlib.h): the printer
+ * thread loads them at start when an A4 printer is configured, and the
+ * fonts come at the first certificate; a kiosk without an A4 printer never
+ * loads them and never pays their memory.
  *
  * Personal data: see certificate_identity_for_kind. The holder's name, ID
  * number and the field values never appear in an error message or a log,
@@ -28,6 +30,9 @@
  *
  * Any thread: no SDL, no text stack. The strings (i18n_load) must be
  * loaded and not reloaded meanwhile, as for every thread that reads them.
+ * In the kiosk it runs on the printer thread (printer_print_certificate):
+ * pango keeps one font map per thread, so one thread rendering them all
+ * opens the fonts once, and the UI never waits for a render.
  */
 #ifndef KIOSK_CERTIFICATE_H
 #define KIOSK_CERTIFICATE_H
@@ -140,9 +145,22 @@ unsigned char *certificate_render(const certificate_doc *d, const certificate_op
 /* Wipes and frees a PDF from certificate_render (NULL ok). */
 void certificate_free(unsigned char *pdf, size_t len);
 
-/* Loads cairo and pango and opens the fonts now, so the first certificate
- * does not wait for it (the printer thread calls it when an A4 printer is
- * configured). False with why when a library or symbol is missing. */
+/* The checks certificate_render makes on the input before it draws
+ * anything (required texts, UTF-8, limits, the time of issue, the
+ * verification code): a caller learns at once what it would refuse.
+ * Whether the fields fit on the page is only known when laid out. */
+bool certificate_check(const certificate_doc *d, char *why, size_t why_size);
+
+/* A deep copy of d in one block, for a thread that renders later (the
+ * printer's); NULL with why when certificate_check refuses d or memory is
+ * short. Released, wiped, with certificate_doc_free (NULL ok). */
+certificate_doc *certificate_doc_copy(const certificate_doc *d, char *why, size_t why_size);
+void certificate_doc_free(certificate_doc *d);
+
+/* Loads cairo, pango, pangocairo and gobject now: the printer thread
+ * calls it at start when an A4 printer is configured, so a kiosk missing
+ * them says so when it starts rather than at a resident's certificate.
+ * False with why when a library or symbol is missing. */
 bool certificate_preload(char *why, size_t why_size);
 
 /* True once the libraries are loaded (the benchmark's memory figure). */
