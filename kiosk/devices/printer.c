@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "common/clock.h"
+#include "print/certificate.h"
 #include "print/escpos.h"
 #include "print/print_job.h"
 #include "print/printer_state.h"
@@ -25,6 +26,7 @@ typedef struct job {
     int printer;                /* index into cfg->printers */
     unsigned char *data;
     size_t len;
+    certificate_doc *cert;      /* a certificate the thread renders into data */
     char format[40];
     char title[64];
     uint64_t deadline_ms;       /* counted from the hand-over */
@@ -47,11 +49,23 @@ static struct {
     uint64_t next_ticket;
 } pr = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
+/* The document's bytes are wiped as soon as they are not needed: a
+ * certificate carries its holder's name and ID number in full. */
+static void job_drop_data(job *j)
+{
+    if (j->data)
+        explicit_bzero(j->data, j->len);
+    free(j->data);
+    j->data = NULL;
+    certificate_doc_free(j->cert);
+    j->cert = NULL;
+}
+
 static void job_free(job *j)
 {
     if (!j)
         return;
-    free(j->data);
+    job_drop_data(j);
     free(j);
 }
 
@@ -79,35 +93,30 @@ static void status_name(const settings_printer *p, char *out, size_t size)
 
 /* ---- the UI's side ---------------------------------------------------- */
 
-uint64_t printer_print_bytes(const char *which, const void *data, size_t len,
-                             const char *format, const char *title, char *why, size_t why_size)
+/* The printer for which, or -1 with why (none, or the queue is full). */
+static int printer_for(const char *which, const char *dflt, char *why, size_t why_size)
 {
     pthread_mutex_lock(&pr.mu);
-    int i = pr.running ? find_printer(pr.cfg, which) : -1;
+    int i = pr.running ? find_printer(pr.cfg, which ? which : dflt) : -1;
     bool full = pr.waiting >= PRINTER_MAX_JOBS;
     pthread_mutex_unlock(&pr.mu);
     if (i < 0) {
         snprintf(why, why_size, "no printer '%s' ([printer.NAME] in kiosk.conf)%s",
-                 which ? which : "receipt", pr.running ? "" : " or the printer service is not running");
-        return 0;
+                 which ? which : dflt, pr.running ? "" : " or the printer service is not running");
+        return -1;
     }
     if (full) {
         snprintf(why, why_size, "%d print jobs are waiting already", PRINTER_MAX_JOBS);
-        return 0;
+        return -1;
     }
-    job *j = calloc(1, sizeof *j);
-    if (j)
-        j->data = malloc(len ? len : 1);
-    if (!j || !j->data) {
-        job_free(j);
-        snprintf(why, why_size, "out of memory");
-        return 0;
-    }
-    memcpy(j->data, data, len);
-    j->len = len;
+    return i;
+}
+
+/* Puts j, for printer i, on the thread's queue; its ticket, or 0 (j freed)
+ * when the service stopped meanwhile. */
+static uint64_t hand_over(job *j, int i, char *why, size_t why_size)
+{
     j->printer = i;
-    snprintf(j->format, sizeof j->format, "%s", format);
-    snprintf(j->title, sizeof j->title, "%s", title ? title : "kiosk");
     pthread_mutex_lock(&pr.mu);
     if (!pr.running) {
         pthread_mutex_unlock(&pr.mu);
@@ -124,6 +133,52 @@ uint64_t printer_print_bytes(const char *which, const void *data, size_t len,
     clock_cond_broadcast(&pr.cv);
     pthread_mutex_unlock(&pr.mu);
     return ticket;
+}
+
+uint64_t printer_print_bytes(const char *which, const void *data, size_t len,
+                             const char *format, const char *title, char *why, size_t why_size)
+{
+    int i = printer_for(which, "receipt", why, why_size);
+    if (i < 0)
+        return 0;
+    job *j = calloc(1, sizeof *j);
+    if (j)
+        j->data = malloc(len ? len : 1);
+    if (!j || !j->data) {
+        job_free(j);
+        snprintf(why, why_size, "out of memory");
+        return 0;
+    }
+    memcpy(j->data, data, len);
+    j->len = len;
+    snprintf(j->format, sizeof j->format, "%s", format);
+    snprintf(j->title, sizeof j->title, "%s", title ? title : "kiosk");
+    return hand_over(j, i, why, why_size);
+}
+
+uint64_t printer_print_certificate(const char *which, const certificate_doc *d, char *why,
+                                   size_t why_size)
+{
+    int i = printer_for(which, "a4", why, why_size);
+    if (i < 0)
+        return 0;
+    if (pr.cfg->printers[i].kind != PRINTER_KIND_A4) {
+        snprintf(why, why_size, "printer %s is not an A4 printer", pr.cfg->printers[i].name);
+        return 0;
+    }
+    job *j = calloc(1, sizeof *j);
+    if (!j) {
+        snprintf(why, why_size, "out of memory");
+        return 0;
+    }
+    if (!(j->cert = certificate_doc_copy(d, why, why_size))) {
+        job_free(j);
+        return 0;
+    }
+    snprintf(j->format, sizeof j->format, "%s", PRINT_FORMAT_PDF);
+    /* CUPS lists the title: never the holder's name */
+    snprintf(j->title, sizeof j->title, "certificate");
+    return hand_over(j, i, why, why_size);
 }
 
 uint64_t printer_print_receipt(const char *which, const receipt *rc, char *why,
@@ -240,6 +295,19 @@ static void *run(void *arg)
 {
     (void)arg;
     clock_thread_bind(pr.clk);
+    /* Certificates are rendered here, off the UI thread. A kiosk with an
+     * A4 printer loads cairo and pango now, so a missing library shows in
+     * the log at start rather than at a resident's certificate; one
+     * without an A4 printer never loads them. */
+    for (int i = 0; i < pr.cfg->n_printers; i++) {
+        if (pr.cfg->printers[i].kind != PRINTER_KIND_A4)
+            continue;
+        char why[300];
+        if (!certificate_preload(why, sizeof why))
+            fprintf(stderr, "printer %s: certificates cannot be printed: %s\n",
+                    pr.cfg->printers[i].name, why);
+        break;
+    }
     cups_conn *c = NULL;
     job *out = NULL;                    /* submitted, being watched */
     uint64_t next_poll = clock_now_ms();
@@ -268,15 +336,18 @@ static void *run(void *arg)
             in = j->next;
             j->next = NULL;
             const settings_printer *p = &pr.cfg->printers[j->printer];
-            if (!c) {
+            char cert_why[300];
+            if (j->cert && !(j->data = certificate_render(j->cert, NULL, &j->len, NULL,
+                                                          cert_why, sizeof cert_why))) {
+                print_job_abandon(&j->pj, NULL, "certificate.render_failed", cert_why);
+            } else if (!c) {
                 print_job_abandon(&j->pj, NULL, "status.printer_no_cups", why);
             } else {
                 print_job_start(&j->pj, c, p->destination, j->title, j->format, j->data, j->len,
                                 j->deadline_ms);
             }
             /* the bytes are CUPS's now, or will never be needed */
-            free(j->data);
-            j->data = NULL;
+            job_drop_data(j);
             if (j->pj.outcome != PRINT_WAITING) {
                 answer(j);
                 job_free(j);

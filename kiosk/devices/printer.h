@@ -5,9 +5,11 @@
  * The UI hands over a job and gets a ticket back at once:
  * printer_print_receipt draws the receipt (on the UI thread, where the
  * fonts live: about 10 ms) and encodes it as ESC/POS; printer_print_bytes
- * takes a document as it is (a PDF for an A4 printer). Either copies the
- * bytes onto the thread's queue and returns; nothing on the UI thread
- * waits on CUPS. The thread submits the job (print_job), watches it with
+ * takes a document as it is (a PDF for an A4 printer);
+ * printer_print_certificate takes a certificate's data, which the thread
+ * renders as PDF (print/certificate.h). Each copies what it is given onto
+ * the thread's queue and returns; nothing on the UI thread waits on CUPS
+ * or on cairo. The thread submits the job (print_job), watches it with
  * the printer's own [printer.NAME] deadline, cancels a job that will not
  * complete, and answers through the event hub, source "printer":
  *   PRINTER_EV_DONE    payload printer_done: CUPS completed the job;
@@ -36,6 +38,7 @@
 
 #include "app/service.h"
 #include "hub/hub.h"
+#include "print/certificate.h"
 #include "print/receipt.h"
 #include "settings/settings.h"
 
@@ -71,6 +74,22 @@ uint64_t printer_print_bytes(const char *which, const void *data, size_t len,
  * not a receipt printer. */
 uint64_t printer_print_receipt(const char *which, const receipt *rc, char *why,
                                size_t why_size);
+
+/* Hands the certificate d over to the A4 printer which (NULL: the first
+ * A4 printer). The printer thread renders it (certificate_render, tens of
+ * milliseconds, never on the UI thread; cairo and pango were loaded when
+ * the thread started) and prints the PDF as job "certificate". d is
+ * copied, and the copy and the PDF are wiped once CUPS has the bytes: the
+ * caller may free d at once. Returns a ticket, or 0 with why (no such A4
+ * printer, PRINTER_MAX_JOBS waiting, d refused by certificate_check,
+ * memory). A certificate the thread cannot lay out (fields too long for
+ * the page, a glyph missing) answers PRINTER_EV_FAILED with
+ * certificate.render_failed. Any thread.
+ *
+ * Nothing is printed without data: a screen whose request to the platform
+ * failed shows certificate.unreachable and never calls this. */
+uint64_t printer_print_certificate(const char *which, const certificate_doc *d, char *why,
+                                   size_t why_size);
 
 /* The answer carried by ev, or NULL when ev is not the printer's. */
 const printer_done *printer_event_done(const hub_event *ev);

@@ -20,14 +20,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "common/clock.h"
 #include "i18n/i18n.h"
 #include "preflight/preflight.h"
+#include "print/certificate.h"
 #include "print/cups_job.h"
 #include "print/escpos.h"
-#include "print/pdf_raster.h"
 #include "print/print_job.h"
 #include "print/printer_state.h"
 #include "print/test_page.h"
@@ -136,11 +137,15 @@ static unsigned char *test_document(const settings *s, const settings_printer *p
         doc = escpos_encode(r, &o, len);
         raster_free(r);
     } else {
-        raster *r = test_page_a4(&t, p->dpi, why, why_size);
-        if (!r)
+        /* the certificate layout with test data, as vector PDF: what a
+         * resident's certificate will look like on this printer */
+        char host[64] = "";
+        const char *kiosk_id = s->platform_device_id && *s->platform_device_id
+                                   ? s->platform_device_id
+                                   : (gethostname(host, sizeof host - 1) == 0 ? host : "-");
+        doc = test_page_a4_pdf(&t, kiosk_id, len, why, why_size);
+        if (!doc)
             return NULL;
-        doc = pdf_raster_page(r, PDF_A4_WIDTH_MM, PDF_A4_HEIGHT_MM, len);
-        raster_free(r);
     }
     if (!doc)
         snprintf(why, why_size, "out of memory");
@@ -178,8 +183,8 @@ static bool test_one(const settings *s, cups_conn *c, const settings_printer *p)
         printf("%s: CUPS queue %s, test receipt %d dots at %d dpi, deadline %d s\n", p->name,
                p->destination, p->width, p->dpi, p->deadline);
     else
-        printf("%s: CUPS queue %s, test A4 page at %d dpi (PDF), deadline %d s\n", p->name,
-               p->destination, p->dpi, p->deadline);
+        printf("%s: CUPS queue %s, test A4 page (certificate layout, vector PDF), deadline "
+               "%d s\n", p->name, p->destination, p->deadline);
     size_t len = 0;
     unsigned char *doc = test_document(s, p, &len, qr, sizeof qr, why, sizeof why);
     if (!doc) {
@@ -192,7 +197,10 @@ static bool test_one(const settings *s, cups_conn *c, const settings_printer *p)
     print_job_start(&j, c, p->destination, "kiosk print test",
                     p->kind == PRINTER_KIND_RECEIPT ? PRINT_FORMAT_ESCPOS : PRINT_FORMAT_PDF,
                     doc, len, start + (uint64_t)p->deadline * 1000);
-    free(doc);
+    if (p->kind == PRINTER_KIND_RECEIPT)
+        free(doc);
+    else
+        certificate_free(doc, len);
     if (j.job_id)
         printf("%s: job %s-%d, %zu bytes\n", p->name, p->destination, j.job_id, len);
     while (j.outcome == PRINT_WAITING) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "i18n/i18n.h"
+#include "print/certificate.h"
 #include "print/pdf_raster.h"
 
 void test_page_qr_text(const test_page *t, char *out, size_t size)
@@ -77,4 +78,46 @@ raster *test_page_a4(const test_page *t, int dpi, char *why, size_t why_size)
                body->bits + (size_t)y * body->stride, (size_t)body->stride);
     raster_free(body);
     return page;
+}
+
+unsigned char *test_page_a4_pdf(const test_page *t, const char *kiosk_id, size_t *len,
+                                char *why, size_t why_size)
+{
+    struct tm tm;
+    localtime_r(&t->time, &tm);
+    char qr[200], number[48], issued[40], when[32];
+    test_page_qr_text(t, qr, sizeof qr);
+    strftime(when, sizeof when, "%Y%m%d-%H%M%S", &tm);
+    snprintf(number, sizeof number, "TEST-%s", when);
+    /* RFC 3339 with the kiosk's offset, as the platform writes issued_at */
+    char zone[8];
+    strftime(zone, sizeof zone, "%z", &tm);
+    strftime(issued, sizeof issued, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(issued + strlen(issued), sizeof issued - strlen(issued), "%.3s:%.2s", zone,
+             zone + 3);
+    const char *title = tr_lang(t->lang, "printer.test_title");
+    const char *site = t->site_name && *t->site_name ? t->site_name : "-";
+    certificate_field fields[] = {
+        {{tr_lang(t->lang, "certificate.test_printer"), NULL}, t->printer},
+        {{tr_lang(t->lang, "certificate.test_queue"), NULL}, t->destination},
+        {{tr_lang(t->lang, "certificate.test_check"), NULL},
+         tr_lang(t->lang, "certificate.test_check_text")},
+    };
+    certificate_doc d = {
+        .lang = t->lang,
+        .kind = "print_test",           /* not an enrolment: identity masked */
+        .title = {title, title},
+        .number = number,
+        .holder_name = tr_lang(t->lang, "certificate.test_holder"),
+        .id_number = "000000000000000000",
+        .issued_at = issued,
+        .issuer = {site, site},
+        .fields = fields,
+        .n_fields = sizeof fields / sizeof *fields,
+        .verify_url = qr,
+        .verify_code = number,
+        .printed_at = t->time,
+        .kiosk_id = kiosk_id && *kiosk_id ? kiosk_id : "-",
+    };
+    return certificate_render(&d, NULL, len, NULL, why, why_size);
 }

@@ -3,7 +3,8 @@
 # (tests/print/cupsd.sh):
 #   - a test receipt reaches the printer (a TCP sink) as ESC/POS that the
 #     strict test decoder reads, and its QR code scans as exactly the text
-#     print-test announced; the same for the A4 page, sent as PDF;
+#     print-test announced; the same for the A4 page, sent as PDF (the
+#     certificate layout with test data, whose text pdftotext reads);
 #   - a paused queue: exit 1 at once (well within the deadline) saying the
 #     printer is stopped, and the job is cancelled, not left to print later;
 #   - a printer out of paper (a backend saying media-empty-error): its
@@ -73,7 +74,11 @@ echo "$out"
 qr=$(echo "$out" | sed -n 's/^a4: qr //p')
 job=$(sink_job 2)
 [ -f "$job" ] || fail "the A4 printer received nothing"
-head -c 8 "$job" | grep -q "^%PDF-1.4" || fail "the A4 job is not a PDF"
+head -c 8 "$job" | grep -q "^%PDF-1\.[4-7]" || fail "the A4 job is not a PDF"
+# the certificate layout with test data: real text, the specimen masked
+text=$(pdftotext -enc UTF-8 "$job" - 2>&1) || fail "pdftotext cannot read the A4 job"
+echo "$text" | grep -q "打印机测试页" || fail "no test page title in the A4 job: $text"
+echo "$text" | grep -q "0000\*\*\*\*\*\*\*\*\*\*0000" || fail "the specimen is not masked: $text"
 pdftoppm -r 100 -png "$job" "$work/a4" || fail "pdftoppm cannot read the A4 job"
 got=$(zbarimg --raw -q "$work"/a4*.png 2>/dev/null)
 [ "$got" = "$qr" ] || fail "A4 QR reads '$got', expected '$qr'"

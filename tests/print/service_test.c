@@ -11,7 +11,8 @@
  *   - printer_print_receipt: the receipt drawn at the printer's width,
  *     and what the printer receives decodes as that receipt;
  *   - cupsd killed: FAILED with status.printer_no_cups at once, and every
- *     printer turns hardwareError.
+ *     printer turns hardwareError;
+ *   - without an A4 printer cairo and pango are never loaded.
  * Usage: service_test CONFIG CUPSD_PID SINK_DIR   (tests/print/service_test.sh)
  */
 #include <signal.h>
@@ -33,6 +34,7 @@
 #include "ui/text.h"
 #include "devices/printer.h"
 #include "hub/hub.h"
+#include "print/certificate.h"
 #include "print/cups_job.h"
 #include "settings/settings.h"
 #include "status/status.h"
@@ -86,6 +88,19 @@ static bool wait_answer(uint64_t limit_ms)
     return last.answered;
 }
 
+/* Whether a library whose file name contains name is mapped. */
+static bool mapped(const char *name)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[512];
+    bool found = false;
+    while (f && !found && fgets(line, sizeof line, f))
+        found = strstr(line, name) != NULL;
+    if (f)
+        fclose(f);
+    return found;
+}
+
 static const char job_bytes[] = "\x1b@kiosk service test\n\x1d\x56\x42\x00";
 
 static uint64_t print(const char *which)
@@ -135,6 +150,9 @@ int main(int argc, char **argv)
     hub_dispatch(NULL, NULL);
     expect_status("printer.receipt", STATUS_ONLINE, "");
     expect_status("printer.paused", STATUS_HARDWARE_ERROR, "status.printer_stopped");
+    /* no A4 printer here: cairo and pango never enter the process */
+    CHECK(!certificate_loaded() && !mapped("libpango-1.0.so") && !mapped("libcairo.so"),
+          "cairo or pango loaded without an A4 printer");
 
     char why[200];
     CHECK(printer_print_bytes("no-such-printer", "x", 1, PRINT_FORMAT_ESCPOS, "t", why,
