@@ -275,6 +275,10 @@ class Platform:
         hh, mm = off.lstrip("+-").split(":")
         self.tz = dt.timezone(sign * dt.timedelta(hours=int(hh), minutes=int(mm)))
         self.mu = threading.Lock()        # guards the in-memory state below
+        # /v1/ requests being served: a reply goes out before its request is
+        # counted, so stats and reset first wait for those to be counted
+        self.active = 0
+        self.counted = threading.Condition(self.mu)
         self.log_lock = threading.Lock()
         self.in_progress = set()          # keys some request is storing right now
         self.down_until = 0.0             # time.monotonic() until which we are "down"
@@ -301,10 +305,24 @@ class Platform:
         with self.mu:
             self.arrivals.append((time.monotonic(), path))
 
+    def note_start(self):
+        with self.mu:
+            self.active += 1
+
     def note_outcome(self, outcome):
         with self.mu:
             self.requests += 1
             self.by_status[str(outcome)] = self.by_status.get(str(outcome), 0) + 1
+            self.active -= 1
+            self.counted.notify_all()
+
+    def wait_quiet(self, limit=1.0):
+        """Until every /v1/ request already answered is counted (at most limit
+        seconds: a stalled or slow fault may hold one much longer)."""
+        end = time.monotonic() + limit
+        with self.mu:
+            while self.active > 0 and time.monotonic() < end:
+                self.counted.wait(end - time.monotonic())
 
     def is_down(self):
         return time.monotonic() < self.down_until
@@ -547,7 +565,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
 
     # --- plumbing
+    def account(self, outcome):
+        """Counts and logs a /v1/ request once, as soon as its outcome is known:
+        before the reply is written, so a client that reads the reply and then
+        asks for the stats (or the log) finds its request there."""
+        if self.accounted or self.is_admin:
+            return
+        self.accounted = True
+        plat = self.server.plat
+        plat.note_outcome(outcome)
+        extra = ""
+        if self.nrec is not None:
+            extra += f" records={self.nrec}"
+        if self.fault:
+            extra += f" fault={self.fault}"
+        plat.log(f"{self.client_address[0]} {self.command} {self.url_path} {outcome}{extra}"
+                 f" {(time.monotonic() - self.t0) * 1000:.1f}ms")
+
     def send_json(self, status, obj, headers=None, raw=None):
+        self.account(status)
         body = raw if raw is not None else json.dumps(obj, ensure_ascii=False).encode()
         self.send_response(status)   # adds Date: clients measure clock skew from it
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -629,12 +665,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     # --- one request
     def dispatch(self):
-        t0 = time.monotonic()
+        t0 = self.t0 = time.monotonic()
         plat = self.server.plat
-        path = urllib.parse.urlsplit(self.path).path
-        admin = path.startswith("/_admin/")
+        path = self.url_path = urllib.parse.urlsplit(self.path).path
+        admin = self.is_admin = path.startswith("/_admin/")
         self.nrec = self.fault = None
+        self.accounted = False
         outcome = None
+        if not admin:
+            plat.note_start()
         try:
             if not admin:
                 plat.note_arrival(path)
@@ -651,15 +690,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.close_connection = True
                 self.send_json(500, {"error": "internal_error", "message": "see the platform log"})
         finally:
-            if not admin:
-                plat.note_outcome(outcome)
-            extra = ""
-            if self.nrec is not None:
-                extra += f" records={self.nrec}"
-            if self.fault:
-                extra += f" fault={self.fault}"
-            plat.log(f"{self.client_address[0]} {self.command} {path} {outcome}{extra}"
-                     f" {(time.monotonic() - t0) * 1000:.1f}ms")
+            if admin:
+                plat.log(f"{self.client_address[0]} {self.command} {path} {outcome}"
+                         f" {(time.monotonic() - t0) * 1000:.1f}ms")
+            elif not self.accounted:
+                self.account(outcome)   # no reply: reset, lost, down
 
     def serve(self, plat, path, admin):
         """Route, authenticate, inject the fault, answer. Returns what to log."""
@@ -985,6 +1020,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return 200, out, None
 
     def h_a_reset(self, plat, q, raw):
+        plat.wait_quiet()
         plat.store.clear()
         plat.reset_memory()
         plat.faults.configure({})

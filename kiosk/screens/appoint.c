@@ -38,14 +38,6 @@ enum {
 
 typedef enum ap_phase { AP_SLOTS, AP_PHONE, AP_CONFIRM, AP_BOOKING, AP_DONE, AP_FAILED } ap_phase;
 
-/* One thing asked of the platform and its answer. */
-typedef struct asked {
-    uint64_t req, at_ms;
-    online_answer *ans;     /* guarded; NULL while asking */
-    bool failed;            /* not asked at all, or overdue: outcome below */
-    online_outcome outcome;
-} asked;
-
 typedef struct appoint_state {
     size_t index;
     char id[65];
@@ -54,12 +46,12 @@ typedef struct appoint_state {
     int day_wday[N_DAYS], day_mon[N_DAYS], day_mday[N_DAYS];
     int n_days, day;        /* the day shown */
     bool auto_next;         /* nothing free on it yet: move on by itself */
-    asked slots;            /* of day */
+    online_asked slots;     /* of day */
     const char *notice_key; /* a sentence above the times (a time gone) */
     int chosen_day;         /* the time picked */
     online_slot chosen;
     bool phone_error;
-    asked book;
+    online_asked book;
     ui_scroll scroll, scroll_days;  /* the page; the days' column in landscape */
 } appoint_state;
 
@@ -68,36 +60,9 @@ static const catalog_service *service(app *a, appoint_state *s)
     return &a->cat->services[s->index];
 }
 
-static bool waiting(const asked *k)
-{
-    return k->req && !k->ans && !k->failed;
-}
-
-static online_outcome outcome(const asked *k)
-{
-    return k->ans ? k->ans->outcome : k->outcome;
-}
-
-static void forget(asked *k)
-{
-    online_answer_free(k->ans);
-    memset(k, 0, sizeof *k);
-}
-
-static void start(asked *k, uint64_t req)
-{
-    forget(k);
-    k->req = req;
-    k->at_ms = clock_now_ms();
-    if (!req) {     /* the service is not running: as good as offline */
-        k->failed = true;
-        k->outcome = ONLINE_OFFLINE;
-    }
-}
-
 static void ask_slots(app *a, appoint_state *s)
 {
-    start(&s->slots, online_slots(service(a, s)->id, s->day_date[s->day]));
+    online_asked_start(&s->slots, online_slots(service(a, s)->id, s->day_date[s->day]));
     s->scroll.offset = 0;
 }
 
@@ -152,8 +117,8 @@ static void appoint_leave(app *a, void *st)
 {
     appoint_state *s = st;
     (void)a;
-    forget(&s->slots);
-    forget(&s->book);
+    online_asked_forget(&s->slots);
+    online_asked_forget(&s->book);
 }
 
 static const char *phone(app *a)
@@ -228,9 +193,9 @@ static int times_part(app *a, appoint_state *s, ui *u, int x, int y, int w, bool
     if (s->notice_key)
         y += para(u, tr(s->notice_key), x, y, w, th->text_body, TEXT_BOLD, th->danger, draw) +
              th->gap / 2;
-    if (waiting(&s->slots))
+    if (online_asked_waiting(&s->slots))
         return y - y0 + online_ui_asking(u, "appoint.loading", x, y, w, draw);
-    online_outcome o = outcome(&s->slots);
+    online_outcome o = online_asked_outcome(&s->slots);
     if (o == ONLINE_REFUSED && s->slots.ans && !strcmp(s->slots.ans->code, "unknown_service"))
         return y - y0 + online_ui_unavailable(a, u, "online.refused_title", "appoint.not_offered",
                                               service(a, s), x, y, w, ACT_ASK_HELP, draw);
@@ -351,7 +316,7 @@ static int result_page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     int y0 = y;
     if (s->phase == AP_BOOKING)
         return online_ui_asking(u, "appoint.booking", x, y, w, draw);
-    online_outcome o = outcome(&s->book);
+    online_outcome o = online_asked_outcome(&s->book);
     if (s->phase == AP_FAILED || o != ONLINE_OK)
         return online_ui_unavailable(a, u, online_ui_title_key(o),
                                      o == ONLINE_REFUSED ? "appoint.refused" : "online.try_later",
@@ -511,7 +476,7 @@ static void book(app *a, appoint_state *s)
     char name[sizeof id->name + sizeof id->name_en];
     snprintf(name, sizeof name, "%s", id ? (id->name[0] ? id->name : id->name_en) : "");
     online_resident r = {.name = name, .id_number = id ? id->id_number : "", .phone = phone(a)};
-    start(&s->book, id ? online_book(service(a, s)->id, s->day_date[s->chosen_day],
+    online_asked_start(&s->book, id ? online_book(service(a, s)->id, s->day_date[s->chosen_day],
                                      s->chosen.id, &r)
                        : 0);
     explicit_bzero(name, sizeof name);
@@ -568,28 +533,19 @@ static uint64_t appoint_wake_at(app *a, void *st)
 {
     appoint_state *s = st;
     (void)a;
-    uint64_t w = 0;
-    if (waiting(&s->slots))
-        w = online_ui_overdue_at(s->slots.at_ms);
-    if (waiting(&s->book) && (!w || online_ui_overdue_at(s->book.at_ms) < w))
-        w = online_ui_overdue_at(s->book.at_ms);
-    return w;
+    uint64_t w = online_asked_wake_at(&s->slots), b = online_asked_wake_at(&s->book);
+    return !w || (b && b < w) ? b : w;
 }
 
 static void appoint_tick(app *a, void *st)
 {
     appoint_state *s = st;
-    uint64_t now = clock_now_ms();
-    asked *k[2] = {&s->slots, &s->book};
-    for (int i = 0; i < 2; i++)
-        if (waiting(k[i]) && now >= online_ui_overdue_at(k[i]->at_ms)) {
-            k[i]->req = 0;
-            k[i]->failed = true;
-            k[i]->outcome = ONLINE_TIMEOUT;
-            if (i == 1)
-                s->phase = AP_FAILED;
-            app_invalidate(a);
-        }
+    if (online_asked_tick(&s->slots))
+        app_invalidate(a);
+    if (online_asked_tick(&s->book)) {
+        s->phase = AP_FAILED;
+        app_invalidate(a);
+    }
 }
 
 /* ---- input ---------------------------------------------------------------------------- */
@@ -616,7 +572,7 @@ static void appoint_action(app *a, void *st, int action, intptr_t arg)
         }
         return;
     case ACT_RETRY_SLOTS:
-        if (s->phase == AP_SLOTS && !waiting(&s->slots))
+        if (s->phase == AP_SLOTS && !online_asked_waiting(&s->slots))
             ask_slots(a, s);
         return;
     case ACT_SLOT:

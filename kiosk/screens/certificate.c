@@ -25,10 +25,7 @@ enum { ACT_RETRY = SCREEN_ACTION_BASE, ACT_FINISH, ACT_ASK_HELP };
 typedef struct certificate_state {
     size_t index;
     char id[65];
-    uint64_t req, asked_ms;
-    online_answer *ans;     /* guarded: names and ID numbers */
-    bool failed;
-    online_outcome outcome;
+    online_asked q;         /* the answer is guarded: names and ID numbers */
     ui_scroll scroll;
 } certificate_state;
 
@@ -39,22 +36,14 @@ static const catalog_service *service(app *a, certificate_state *s)
 
 static bool asking(const certificate_state *s)
 {
-    return !s->ans && !s->failed;
+    return online_asked_waiting(&s->q);
 }
 
 static void ask(app *a, certificate_state *s)
 {
-    online_answer_free(s->ans);
-    s->ans = NULL;
-    s->failed = false;
     const idcard_identity *id = session_identity(app_session(a));
     const char *kind = service(a, s)->certificate;
-    s->req = id && kind ? online_certificate(kind, id->id_number) : 0;
-    s->asked_ms = clock_now_ms();
-    if (!s->req) {
-        s->failed = true;
-        s->outcome = ONLINE_OFFLINE;
-    }
+    online_asked_start(&s->q, id && kind ? online_certificate(kind, id->id_number) : 0);
     s->scroll.offset = 0;
 }
 
@@ -70,8 +59,7 @@ static void certificate_leave(app *a, void *st)
 {
     certificate_state *s = st;
     (void)a;
-    online_answer_free(s->ans);
-    s->ans = NULL;
+    online_asked_forget(&s->q);
 }
 
 static int page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
@@ -82,14 +70,14 @@ static int page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     int y0 = y;
     if (asking(s))
         return online_ui_asking(u, "cert.asking", x, y, w, draw);
-    online_outcome o = s->ans ? s->ans->outcome : s->outcome;
+    online_outcome o = online_asked_outcome(&s->q);
     if (o != ONLINE_OK) {
-        bool none = o == ONLINE_REFUSED && s->ans && !strcmp(s->ans->code, "no_certificate");
+        bool none = o == ONLINE_REFUSED && s->q.ans && !strcmp(s->q.ans->code, "no_certificate");
         return online_ui_unavailable(a, u, none ? "cert.none_title" : online_ui_title_key(o),
                                      none ? "cert.none" : "online.try_later", service(a, s), x, y,
                                      w, ACT_ASK_HELP, draw);
     }
-    const online_data *d = &s->ans->data;
+    const online_data *d = &s->q.ans->data;
     char name[64], number[64];
     /* masked as the card is everywhere on screen */
     idcard_mask_name(d->cert.holder_name, name, sizeof name);
@@ -134,7 +122,7 @@ static void certificate_draw(app *a, void *st, ui *u)
     SDL_Rect c = app_chrome(a, u, ltext_get(&service(a, s)->name, app_lang(a)), true);
     SDL_Rect view = c;
     if (!asking(s)) {
-        online_outcome o = s->ans ? s->ans->outcome : s->outcome;
+        online_outcome o = online_asked_outcome(&s->q);
         bool retry = o != ONLINE_OK && o != ONLINE_REFUSED;
         view = online_ui_nav(u, c, retry ? tr("online.retry") : NULL, ACT_RETRY,
                              tr("form.finish"), ACT_FINISH);
@@ -157,11 +145,8 @@ static void certificate_action(app *a, void *st, int action, intptr_t arg)
 static void certificate_event(app *a, void *st, hub_event *ev)
 {
     certificate_state *s = st;
-    const online_answer *ans = online_event_answer(ev);
-    if (!ans || !s->req || ans->id != s->req)
+    if (!online_asked_take(&s->q, ev))
         return;
-    s->ans = online_take_answer(ev);
-    s->req = 0;
     s->scroll.offset = 0;
     app_note_activity(a);
     app_invalidate(a);
@@ -169,20 +154,14 @@ static void certificate_event(app *a, void *st, hub_event *ev)
 
 static uint64_t certificate_wake_at(app *a, void *st)
 {
-    certificate_state *s = st;
     (void)a;
-    return asking(s) ? online_ui_overdue_at(s->asked_ms) : 0;
+    return online_asked_wake_at(&((certificate_state *)st)->q);
 }
 
 static void certificate_tick(app *a, void *st)
 {
-    certificate_state *s = st;
-    if (asking(s) && clock_now_ms() >= online_ui_overdue_at(s->asked_ms)) {
-        s->req = 0;
-        s->failed = true;
-        s->outcome = ONLINE_TIMEOUT;
+    if (online_asked_tick(&((certificate_state *)st)->q))
         app_invalidate(a);
-    }
 }
 
 static void certificate_relayout(app *a, void *st)

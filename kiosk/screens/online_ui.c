@@ -110,6 +110,59 @@ uint64_t online_ui_overdue_at(uint64_t asked_ms)
     return asked_ms + online_deadline_ms() + 2000;
 }
 
+void online_asked_forget(online_asked *k)
+{
+    online_answer_free(k->ans);
+    memset(k, 0, sizeof *k);
+}
+
+void online_asked_start(online_asked *k, uint64_t req)
+{
+    online_asked_forget(k);
+    k->req = req;
+    k->at_ms = clock_now_ms();
+    if (!req) {
+        k->failed = true;
+        k->outcome = ONLINE_OFFLINE;
+    }
+}
+
+bool online_asked_waiting(const online_asked *k)
+{
+    return k->req && !k->ans && !k->failed;
+}
+
+online_outcome online_asked_outcome(const online_asked *k)
+{
+    return k->ans ? k->ans->outcome : k->outcome;
+}
+
+bool online_asked_take(online_asked *k, hub_event *ev)
+{
+    const online_answer *ans = online_event_answer(ev);
+    if (!ans || !k->req || ans->id != k->req)
+        return false;
+    online_answer_free(k->ans);
+    k->ans = online_take_answer(ev);
+    k->req = 0;
+    return true;
+}
+
+uint64_t online_asked_wake_at(const online_asked *k)
+{
+    return online_asked_waiting(k) ? online_ui_overdue_at(k->at_ms) : 0;
+}
+
+bool online_asked_tick(online_asked *k)
+{
+    if (!online_asked_waiting(k) || clock_now_ms() < online_ui_overdue_at(k->at_ms))
+        return false;
+    k->req = 0;
+    k->failed = true;
+    k->outcome = ONLINE_TIMEOUT;
+    return true;
+}
+
 SDL_Rect online_ui_nav(ui *u, SDL_Rect r, const char *second, int second_act, const char *first,
                        int first_act)
 {

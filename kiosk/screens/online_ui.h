@@ -47,6 +47,31 @@ void online_ui_open_help(app *a);
  * as a timeout. The time to check again, for wake_at. */
 uint64_t online_ui_overdue_at(uint64_t asked_ms);
 
+/* One thing asked of the platform and its answer: what every online screen
+ * keeps for each request it makes. */
+typedef struct online_asked {
+    uint64_t req, at_ms;    /* the request id (0: none), when it was made */
+    online_answer *ans;     /* guarded; NULL while asking */
+    bool failed;            /* not asked at all, or overdue: outcome below */
+    online_outcome outcome;
+} online_asked;
+
+/* Forgets what was asked before and records req (from online_*(); 0 means
+ * the service is not running: as good as offline). */
+void online_asked_start(online_asked *k, uint64_t req);
+/* Asked and neither answered nor given up. */
+bool online_asked_waiting(const online_asked *k);
+online_outcome online_asked_outcome(const online_asked *k);
+/* Frees the answer and clears k. */
+void online_asked_forget(online_asked *k);
+/* True when ev answers k: the answer is taken into k. */
+bool online_asked_take(online_asked *k, hub_event *ev);
+/* When to give up waiting (a screen's wake_at), 0 when not waiting. */
+uint64_t online_asked_wake_at(const online_asked *k);
+/* Past that on the kiosk clock: given up with TIMEOUT; true when it was
+ * (the screen redraws). */
+bool online_asked_tick(online_asked *k);
+
 /* The bottom buttons of a page: a secondary one (NULL: none) and a
  * primary one, side by side when there is room, else stacked; returns the
  * rect left above them. */

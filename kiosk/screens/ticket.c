@@ -22,11 +22,7 @@ enum { ACT_RETRY = SCREEN_ACTION_BASE, ACT_FINISH, ACT_ASK_HELP };
 typedef struct ticket_state {
     size_t index;
     char id[65];            /* the service's, to find it after a reload */
-    uint64_t req;           /* the request being answered, 0 none */
-    uint64_t asked_ms;
-    online_answer *ans;     /* the answer shown (guarded), NULL while asking */
-    online_outcome local;   /* when asking failed at once or was overdue */
-    bool failed_locally;
+    online_asked q;         /* the ticket asked for and its answer */
     ui_scroll scroll;
 } ticket_state;
 
@@ -37,15 +33,7 @@ static const catalog_service *service(app *a, ticket_state *s)
 
 static void ask(app *a, ticket_state *s)
 {
-    online_answer_free(s->ans);
-    s->ans = NULL;
-    s->failed_locally = false;
-    s->req = online_ticket(service(a, s)->id);
-    s->asked_ms = clock_now_ms();
-    if (!s->req) {  /* the service is not running: as good as offline */
-        s->failed_locally = true;
-        s->local = ONLINE_OFFLINE;
-    }
+    online_asked_start(&s->q, online_ticket(service(a, s)->id));
 }
 
 static void ticket_enter(app *a, void *st, intptr_t arg)
@@ -60,13 +48,12 @@ static void ticket_leave(app *a, void *st)
 {
     ticket_state *s = st;
     (void)a;
-    online_answer_free(s->ans);
-    s->ans = NULL;
+    online_asked_forget(&s->q);
 }
 
 static bool asking(const ticket_state *s)
 {
-    return !s->ans && !s->failed_locally;
+    return online_asked_waiting(&s->q);
 }
 
 /* The number, as large as fits: it is what the resident looks for on
@@ -75,7 +62,7 @@ static int number_part(app *a, void *st, ui *u, int x, int y, int w, bool draw)
 {
     ticket_state *s = st;
     const theme *th = &u->th;
-    const online_data *d = &s->ans->data;
+    const online_data *d = &s->q.ans->data;
     int y0 = y;
     y += ui_paragraph(u, tr("ticket.your_number"), x, y, w, th->text_heading, TEXT_BOLD, th->text,
                       UI_CENTER, draw);
@@ -95,7 +82,7 @@ static int info_part(app *a, void *st, ui *u, int x, int y, int w, bool draw)
 {
     ticket_state *s = st;
     const theme *th = &u->th;
-    const online_data *d = &s->ans->data;
+    const online_data *d = &s->q.ans->data;
     ui_align al = th->portrait ? UI_CENTER : UI_LEFT;
     char line[512], n[16];
     int y0 = y;
@@ -125,7 +112,7 @@ static int page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
                       th->muted, UI_CENTER, draw) + th->gap;
     if (asking(s))
         return y - y0 + online_ui_asking(u, "ticket.asking", x, y, w, draw);
-    online_outcome o = s->ans ? s->ans->outcome : s->local;
+    online_outcome o = online_asked_outcome(&s->q);
     if (o != ONLINE_OK)
         return y - y0 + online_ui_unavailable(a, u, online_ui_title_key(o),
                                               o == ONLINE_REFUSED ? "ticket.refused"
@@ -141,12 +128,12 @@ static void ticket_draw(app *a, void *st, ui *u)
     ticket_state *s = st;
     const theme *th = &u->th;
     SDL_Rect c = app_chrome(a, u, tr("ticket.title"), true);
-    online_outcome o = s->ans ? s->ans->outcome : s->local;
+    online_outcome o = online_asked_outcome(&s->q);
     SDL_Rect view = c;
     if (!asking(s))
         view = online_ui_nav(u, c, o == ONLINE_OK ? NULL : tr("online.retry"), ACT_RETRY,
                              tr("form.finish"), ACT_FINISH);
-    if (s->ans && o == ONLINE_OK && !th->portrait) {
+    if (s->q.ans && o == ONLINE_OK && !th->portrait) {
         /* landscape: the number on the left, what to do on the right, so
          * neither needs scrolling */
         int half = (view.w - th->pad) / 2;
@@ -183,11 +170,8 @@ static void ticket_action(app *a, void *st, int action, intptr_t arg)
 static void ticket_event(app *a, void *st, hub_event *ev)
 {
     ticket_state *s = st;
-    const online_answer *ans = online_event_answer(ev);
-    if (!ans || !s->req || ans->id != s->req)
+    if (!online_asked_take(&s->q, ev))
         return;
-    s->ans = online_take_answer(ev);
-    s->req = 0;
     s->scroll.offset = 0;
     app_note_activity(a);
     app_invalidate(a);
@@ -195,20 +179,14 @@ static void ticket_event(app *a, void *st, hub_event *ev)
 
 static uint64_t ticket_wake_at(app *a, void *st)
 {
-    ticket_state *s = st;
     (void)a;
-    return asking(s) ? online_ui_overdue_at(s->asked_ms) : 0;
+    return online_asked_wake_at(&((ticket_state *)st)->q);
 }
 
 static void ticket_tick(app *a, void *st)
 {
-    ticket_state *s = st;
-    if (asking(s) && clock_now_ms() >= online_ui_overdue_at(s->asked_ms)) {
-        s->req = 0;
-        s->failed_locally = true;
-        s->local = ONLINE_TIMEOUT;
+    if (online_asked_tick(&((ticket_state *)st)->q))
         app_invalidate(a);
-    }
 }
 
 static void ticket_relayout(app *a, void *st)
