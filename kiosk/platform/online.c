@@ -31,6 +31,7 @@
 #include "platform/online_body.h"
 #include "platform/platform.h"
 #include "platform/records.h"
+#include "platform/uploader.h"
 #include "status/status.h"
 
 #define STATUS_NAME "online"
@@ -472,6 +473,14 @@ static online_answer *settle_answer(request *r, online_answer *a)
 {
     if (!a)
         return NULL;
+    /* What a resident just met says something of the network: when it
+     * disagrees with the uploader's "platform" status (what the status bar
+     * shows), the uploader looks now instead of at its next minute. */
+    status_entry st;
+    bool platform_online = status_get("platform", &st) && st.state == STATUS_ONLINE;
+    if ((a->outcome == ONLINE_OK && !platform_online) ||
+        (a->outcome == ONLINE_OFFLINE && platform_online))
+        uploader_wake();
     if (r->kind == ONLINE_PROGRESS) {
         if (a->outcome == ONLINE_OK)
             cache_put(r->cache_key, &a->data, clock_now_ms());
