@@ -20,7 +20,6 @@
 #include <time.h>
 
 #include "app/app.h"
-#include "common/clock.h"
 #include "common/utf8.h"
 #include "i18n/i18n.h"
 #include "outbox/outbox_crypt.h"

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "app/app.h"
-#include "common/clock.h"
 #include "i18n/i18n.h"
 #include "screens/online_ui.h"
 #include "screens/screens.h"
@@ -36,10 +35,7 @@ typedef struct progress_state {
     char number[NUMBER_MAX + 8];    /* as typed: letters, digits, '-' */
     bool show_error;
     bool mine;              /* the query was "my applications" */
-    uint64_t req, asked_ms;
-    online_answer *ans;     /* guarded */
-    bool failed;            /* not asked, or overdue */
-    online_outcome outcome;
+    online_asked q;         /* the answer is guarded */
     ui_scroll scroll;
 } progress_state;
 
@@ -56,8 +52,7 @@ static void progress_leave(app *a, void *st)
 {
     progress_state *s = st;
     (void)a;
-    online_answer_free(s->ans);
-    s->ans = NULL;
+    online_asked_forget(&s->q);
     explicit_bzero(s->number, sizeof s->number);
 }
 
@@ -79,19 +74,11 @@ static void add_dashes(char *v, size_t size)
 
 static void ask(app *a, progress_state *s, bool mine)
 {
-    online_answer_free(s->ans);
-    s->ans = NULL;
-    s->failed = false;
     s->mine = mine;
     if (!mine)
         add_dashes(s->number, sizeof s->number);
-    s->req = mine ? online_progress(NULL) : online_progress(s->number);
-    s->asked_ms = clock_now_ms();
-    if (!s->req) {
-        s->failed = true;
-        s->outcome = ONLINE_OFFLINE;
-    }
-    s->phase = s->failed ? PG_RESULT : PG_ASKING;
+    online_asked_start(&s->q, mine ? online_progress(NULL) : online_progress(s->number));
+    s->phase = s->q.failed ? PG_RESULT : PG_ASKING;
     s->scroll.offset = 0;
     (void)a;
 }
@@ -231,8 +218,8 @@ static int result_page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     char line[512], n[24];
     if (s->phase == PG_ASKING)
         return online_ui_asking(u, "progress.asking", x, y, w, draw);
-    online_outcome o = s->ans ? s->ans->outcome : s->outcome;
-    bool cached = s->ans && s->ans->cached;
+    online_outcome o = online_asked_outcome(&s->q);
+    bool cached = s->q.ans && s->q.ans->cached;
     if (!s->mine) {     /* what was asked, above whatever the answer is */
         i18n_format(line, sizeof line, "progress.asked", "number", s->number, (char *)NULL);
         y += para(u, line, x, y, w, th->text_body, TEXT_REGULAR, th->muted, draw) + th->gap / 2;
@@ -248,10 +235,10 @@ static int result_page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
                       ACT_RETRY, 0);
         return y - y0 + (retry ? th->target + th->gap : 0);
     }
-    const online_data *d = &s->ans->data;
+    const online_data *d = &s->q.ans->data;
     if (cached) {
         char age[64];
-        online_ui_age(s->ans->cached_ms, age, sizeof age);
+        online_ui_age(s->q.ans->cached_ms, age, sizeof age);
         i18n_format(line, sizeof line, "progress.cached", "age", age, (char *)NULL);
         y += para(u, tr(online_ui_title_key(o)), x, y, w, th->text_heading, TEXT_BOLD, th->warn,
                   draw);
@@ -360,8 +347,7 @@ static void progress_action(app *a, void *st, int action, intptr_t arg)
         return;
     case ACT_AGAIN:
         if (s->phase == PG_RESULT) {
-            online_answer_free(s->ans);
-            s->ans = NULL;
+            online_asked_forget(&s->q);
             explicit_bzero(s->number, sizeof s->number);
             s->show_error = false;
             s->phase = PG_INPUT;
@@ -406,11 +392,8 @@ static void progress_key(app *a, void *st, int key)
 static void progress_event(app *a, void *st, hub_event *ev)
 {
     progress_state *s = st;
-    const online_answer *ans = online_event_answer(ev);
-    if (!ans || !s->req || ans->id != s->req)
+    if (!online_asked_take(&s->q, ev))
         return;
-    s->ans = online_take_answer(ev);
-    s->req = 0;
     s->phase = PG_RESULT;
     s->scroll.offset = 0;
     app_note_activity(a);
@@ -419,18 +402,14 @@ static void progress_event(app *a, void *st, hub_event *ev)
 
 static uint64_t progress_wake_at(app *a, void *st)
 {
-    progress_state *s = st;
     (void)a;
-    return s->phase == PG_ASKING ? online_ui_overdue_at(s->asked_ms) : 0;
+    return online_asked_wake_at(&((progress_state *)st)->q);
 }
 
 static void progress_tick(app *a, void *st)
 {
     progress_state *s = st;
-    if (s->phase == PG_ASKING && clock_now_ms() >= online_ui_overdue_at(s->asked_ms)) {
-        s->req = 0;
-        s->failed = true;
-        s->outcome = ONLINE_TIMEOUT;
+    if (online_asked_tick(&s->q)) {
         s->phase = PG_RESULT;
         app_invalidate(a);
     }

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "app/app.h"
-#include "common/clock.h"
 #include "i18n/i18n.h"
 #include "screens/online_ui.h"
 #include "screens/screens.h"
