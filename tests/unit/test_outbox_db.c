@@ -16,10 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/storage.h"
 #include "outbox/outbox_db.h"
 #include "outbox/outbox_fault.h"
 #include "outbox/outbox_store.h"
+#include "outbox_fixture.h"
 
 static char dir[] = "/tmp/test-outbox-XXXXXX";
 static char path[512];
@@ -70,23 +70,16 @@ static int64_t count_rows(void)
 
 static int setup(void **state)
 {
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/outbox.db", dir);
-    assert_true(storage_open(dir, NULL));
-    char why[300];
-    key = outbox_key_load(why, sizeof why);
+    key = outbox_fixture_open(dir);
     assert_non_null(key);
+    snprintf(path, sizeof path, "%s/outbox.db", dir);
     assert_true(outbox_fault_register());
     return 0;
 }
 
 static int teardown(void **state)
 {
-    outbox_key_free(key);
-    storage_close();
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
+    return outbox_fixture_close(key, dir);
 }
 
 /* ---- tests ---- */

@@ -16,10 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/storage.h"
 #include "outbox/outbox_crypt.h"
 #include "outbox/outbox_db.h"
 #include "outbox/outbox_recover.h"
+#include "outbox_fixture.h"
 
 #define ROWS 600
 
@@ -134,22 +134,15 @@ static bool collect(void *user, const outbox_row *r)
 
 static int setup(void **state)
 {
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/outbox.db", dir);
-    assert_true(storage_open(dir, NULL));
-    char why[300];
-    key = outbox_key_load(why, sizeof why);
+    key = outbox_fixture_open(dir);
     assert_non_null(key);
+    snprintf(path, sizeof path, "%s/outbox.db", dir);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    outbox_key_free(key);
-    storage_close();
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
+    return outbox_fixture_close(key, dir);
 }
 
 /* An intact file: every row, once. */

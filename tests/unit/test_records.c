@@ -15,30 +15,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/storage.h"
 #include "outbox/outbox_crypt.h"
 #include "platform/records.h"
+#include "outbox_fixture.h"
 
 static char dir[] = "/tmp/test-records-XXXXXX";
 static outbox_key *key;
 
 static int setup(void **state)
 {
-    assert_non_null(mkdtemp(dir));
-    assert_true(storage_open(dir, NULL));
-    char why[300];
-    key = outbox_key_load(why, sizeof why);
+    key = outbox_fixture_open(dir);
     assert_non_null(key);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    outbox_key_free(key);
-    storage_close();
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
+    return outbox_fixture_close(key, dir);
 }
 
 static outbox_row row(int64_t seq, const char *k, const char *payload, bool personal)
