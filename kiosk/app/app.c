@@ -198,16 +198,14 @@ bool app_init(app *a, const app_setup *setup)
     return true;
 }
 
+static void leave_top(app *a);
+
 void app_shutdown(app *a)
 {
     stop_services(a);
     hub_shutdown();     /* wipes whatever the threads posted last */
-    while (a->depth > 0) {
-        a->depth--;
-        if (a->stack[a->depth].cls->leave)
-            a->stack[a->depth].cls->leave(a, a->stack[a->depth].state);
-        free(a->stack[a->depth].state);
-    }
+    while (a->depth > 0)
+        leave_top(a);
     if (a->sess)
         app_session_end(a);
     ime_shutdown();
@@ -238,12 +236,21 @@ static void *top_state(const app *a)
     return a->depth ? a->stack[a->depth - 1].state : NULL;
 }
 
+/* A screen's state may hold what it showed of the resident (masked
+ * identity, a receipt, answers being typed): wiped before it is freed. */
+static void free_state(const screen_class *cls, void *st)
+{
+    if (st)
+        explicit_bzero(st, cls->state_size ? cls->state_size : 1);
+    free(st);
+}
+
 static void leave_top(app *a)
 {
     a->depth--;
     if (a->stack[a->depth].cls->leave)
         a->stack[a->depth].cls->leave(a, a->stack[a->depth].state);
-    free(a->stack[a->depth].state);
+    free_state(a->stack[a->depth].cls, a->stack[a->depth].state);
     a->stack[a->depth].state = NULL;
 }
 
@@ -257,7 +264,7 @@ void app_push(app *a, const screen_class *cls, intptr_t arg)
          * non-root screen rather than refuse to navigate. */
         if (a->stack[1].cls->leave)
             a->stack[1].cls->leave(a, a->stack[1].state);
-        free(a->stack[1].state);
+        free_state(a->stack[1].cls, a->stack[1].state);
         memmove(&a->stack[1], &a->stack[2], (size_t)(a->depth - 2) * sizeof a->stack[0]);
         a->depth--;
     }

@@ -117,6 +117,12 @@ static void draw_status(app *a, ui *u)
         }
         if (!nbuf[0])
             continue;
+        /* two printers out of paper say it once */
+        bool seen = false;
+        for (int k = 0; k < n_notes && !seen; k++)
+            seen = !strcmp(notes[k], nbuf);
+        if (seen)
+            continue;
         widths[n_notes] = text_width(nbuf, strlen(nbuf), th->text_small, TEXT_REGULAR);
         notes_w += widths[n_notes] + th->gap;
         n_notes++;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/app.h"
 #include "common/clock.h"
@@ -490,8 +491,56 @@ static void printer_stop(app *a)
     printer_close();
 }
 
+/* ---- script verb: printer wait ------------------------------------------ */
+
+/* CUPS prints in real time while a headless script's clock is virtual, so
+ * a script cannot count `wait` steps to see a job end: on a slow machine
+ * the thread's job polls would all run before cupsd finished. `printer
+ * wait` lets kiosk time run at the speed of real time until every job
+ * handed over was answered, at most PRINTER_SCRIPT_WAIT_MS of real time:
+ * the thread polls CUPS as it would in service, and the harness then
+ * handles the answers (printer_done on the hub) before the next step. */
+#define PRINTER_SCRIPT_WAIT_MS 60000
+#define PRINTER_SCRIPT_STEP_MS 20
+
+static bool verb_check(const char *arg, char *err, size_t err_size)
+{
+    if (strcmp(arg, "wait") != 0) {
+        snprintf(err, err_size, "printer: expected 'printer wait', got 'printer %s'", arg);
+        return false;
+    }
+    return true;
+}
+
+static bool verb_run(app *a, const char *arg, char *err, size_t err_size)
+{
+    (void)arg;
+    struct timespec step = {0, PRINTER_SCRIPT_STEP_MS * 1000000L};
+    for (int spent = 0;; spent += PRINTER_SCRIPT_STEP_MS) {
+        pthread_mutex_lock(&pr.mu);
+        int out = pr.waiting;
+        pthread_mutex_unlock(&pr.mu);
+        if (out == 0)
+            return true;
+        if (spent >= PRINTER_SCRIPT_WAIT_MS) {
+            snprintf(err, err_size, "printer wait: %d job(s) still unanswered after %d s", out,
+                     PRINTER_SCRIPT_WAIT_MS / 1000);
+            return false;
+        }
+        nanosleep(&step, NULL);
+        clock_advance(PRINTER_SCRIPT_STEP_MS);
+        app_pump(a);
+    }
+}
+
+static const app_verb verbs[] = {
+    {.word = "printer", .takes_arg = true, .check = verb_check, .run = verb_run},
+};
+
 const app_service printer_service = {
     .name = "printer",
     .start = printer_start,
     .stop = printer_stop,
+    .verbs = verbs,
+    .n_verbs = sizeof verbs / sizeof *verbs,
 };

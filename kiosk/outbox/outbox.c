@@ -57,6 +57,8 @@ const char *outbox_reason_key(outbox_result r)
     case OUTBOX_ERR_CORRUPT:
     case OUTBOX_ERR_IO:
         return "outbox.storage_fault";
+    case OUTBOX_ERR_DUPLICATE:
+        return "outbox.duplicate";
     default:
         return "outbox.failed";
     }
@@ -87,7 +89,8 @@ static void item_free(item *it)
 static item *item_copy(const outbox_txn *t)
 {
     const outbox_personal *p = &t->personal;
-    size_t size = sizeof(item) + len0(t->kind) + len0(t->item_code) + len0(t->payload) +
+    size_t size = sizeof(item) + len0(t->kind) + len0(t->key) + len0(t->item_code) +
+                  len0(t->payload) +
                   len0(p->name) + len0(p->id_number) + len0(p->phone) + len0(p->address) +
                   len0(p->free_text);
     /* sodium_malloc puts the block against its trailing guard page, so the
@@ -100,6 +103,7 @@ static item *item_copy(const outbox_txn *t)
     it->size = size;
     char *c = (char *)(it + 1);
     it->txn.kind = put_str(&c, t->kind);
+    it->txn.key = put_str(&c, t->key);
     it->txn.item_code = put_str(&c, t->item_code);
     it->txn.payload = put_str(&c, t->payload);
     it->txn.personal.name = put_str(&c, p->name);

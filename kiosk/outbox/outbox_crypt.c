@@ -133,11 +133,9 @@ void outbox_key_free(outbox_key *k)
         sodium_free(k); /* sodium_free wipes */
 }
 
-void outbox_uuid(char out[OUTBOX_UUID_SIZE])
+static void uuid_text(unsigned char b[16], int version, char out[OUTBOX_UUID_SIZE])
 {
-    unsigned char b[16];
-    randombytes_buf(b, sizeof b);
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[6] = (unsigned char)((b[6] & 0x0f) | (version << 4));
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
     static const char hex[] = "0123456789abcdef";
     size_t o = 0;
@@ -148,6 +146,37 @@ void outbox_uuid(char out[OUTBOX_UUID_SIZE])
         out[o++] = hex[b[i] & 15];
     }
     out[o] = '\0';
+}
+
+void outbox_uuid(char out[OUTBOX_UUID_SIZE])
+{
+    unsigned char b[16];
+    randombytes_buf(b, sizeof b);
+    uuid_text(b, 4, out);
+}
+
+void outbox_uuid_for(const char *what, const char *text, char out[OUTBOX_UUID_SIZE])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)what, strlen(what));
+    crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)text, strlen(text));
+    crypto_hash_sha256_final(&st, h);
+    uuid_text(h, 8, out);   /* version 8: "custom", RFC 9562 */
+}
+
+bool outbox_is_uuid(const char *s)
+{
+    if (!s || strlen(s) != OUTBOX_UUID_SIZE - 1)
+        return false;
+    for (int i = 0; i < OUTBOX_UUID_SIZE - 1; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    }
+    return true;
 }
 
 static const char *field(const outbox_personal *p, int i)

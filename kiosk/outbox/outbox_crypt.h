@@ -59,6 +59,14 @@ void outbox_key_free(outbox_key *k);
 /* A fresh random UUID (libsodium's generator) in text form. */
 void outbox_uuid(char out[OUTBOX_UUID_SIZE]);
 
+/* True when s is a UUID's text form: 8-4-4-4-12 lower-case hex digits. */
+bool outbox_is_uuid(const char *s);
+
+/* A key derived from text (a name-based UUID, version 8, from SHA-256 of
+ * what || '\n' || text): the same inputs give the same key on every run,
+ * different ones differ. For things that must be queued once only. */
+void outbox_uuid_for(const char *what, const char *text, char out[OUTBOX_UUID_SIZE]);
+
 /* Seals p for the row whose idempotency key is ad. Returns a malloc'd blob
  * of *len bytes (caller frees), NULL when out of memory or a field is
  * longer than 65535 bytes. The packed clear text lives only in guarded

@@ -573,6 +573,22 @@ static int insert_row(outbox_db *db, const outbox_row *row)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Is key in the file? *rc: SQLITE_OK, or why it could not be told. */
+static bool key_queued(outbox_db *db, const char *key, int *rc)
+{
+    sqlite3_stmt *st = NULL;
+    bool dup = false;
+    *rc = sqlite3_prepare_v2(db->h, "SELECT 1 FROM outbox WHERE key = ?", -1, &st, NULL);
+    if (*rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        *rc = sqlite3_step(st);
+        dup = *rc == SQLITE_ROW;
+        *rc = *rc == SQLITE_ROW || *rc == SQLITE_DONE ? SQLITE_OK : *rc;
+    }
+    sqlite3_finalize(st);
+    return dup;
+}
+
 outbox_result outbox_db_enqueue(outbox_db *db, const outbox_key *k, const outbox_txn *t,
                                 outbox_receipt *r, char *why, size_t wsize)
 {
@@ -582,9 +598,16 @@ outbox_result outbox_db_enqueue(outbox_db *db, const outbox_key *k, const outbox
         snprintf(why, wsize, "invalid transaction");
         return OUTBOX_ERR_INVALID;
     }
+    if (t->key && !outbox_is_uuid(t->key)) {
+        snprintf(why, wsize, "invalid key: not a UUID's text");
+        return OUTBOX_ERR_INVALID;
+    }
     outbox_row row;
     memset(&row, 0, sizeof row);
-    outbox_uuid(row.key);
+    if (t->key)
+        memcpy(row.key, t->key, OUTBOX_UUID_SIZE);
+    else
+        outbox_uuid(row.key);
     snprintf(row.kind, sizeof row.kind, "%s", t->kind);
     snprintf(row.item_code, sizeof row.item_code, "%s", t->item_code ? t->item_code : "");
     row.payload = (char *)(t->payload ? t->payload : "{}");
@@ -611,7 +634,13 @@ outbox_result outbox_db_enqueue(outbox_db *db, const outbox_key *k, const outbox
         rollback(db);
         goto done;
     }
-    if ((rc = insert_row(db, &row)) != SQLITE_OK) {
+    if (t->key && key_queued(db, row.key, &rc)) {
+        rollback(db);
+        snprintf(why, wsize, "key %s is already queued", row.key);
+        res = OUTBOX_ERR_DUPLICATE;
+        goto done;
+    }
+    if (rc != SQLITE_OK || (rc = insert_row(db, &row)) != SQLITE_OK) {
         res = fail(db, rc, "cannot add the transaction", why, wsize);
         rollback(db);
         goto done;
@@ -640,16 +669,7 @@ outbox_result outbox_db_insert_row(outbox_db *db, const outbox_row *in, int64_t 
     int rc = exec(db, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK)
         return fail(db, rc, "cannot start writing", why, wsize);
-    sqlite3_stmt *st = NULL;
-    bool dup = false;
-    rc = sqlite3_prepare_v2(db->h, "SELECT 1 FROM outbox WHERE key = ?", -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, row.key, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        dup = rc == SQLITE_ROW;
-        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
-    }
-    sqlite3_finalize(st);
+    bool dup = key_queued(db, row.key, &rc);
     if (rc == SQLITE_OK && dup) {
         rollback(db);
         snprintf(why, wsize, "key %s is already queued", row.key);

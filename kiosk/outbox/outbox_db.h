@@ -106,6 +106,13 @@ const char *outbox_db_path(const outbox_db *db);
 /* One transaction as handed over by the UI (or a probe). */
 typedef struct outbox_txn {
     const char *kind;       /* "form", "rating", "probe", ...; required */
+    /* The idempotency key: NULL for a fresh random one (every transaction
+     * is new), or one the caller derives (a UUID's text form, lower-case
+     * hex) when the same thing must never be queued twice -- a rating's
+     * key comes from its transaction number, so a second rating of the
+     * same transaction is refused here (OUTBOX_ERR_DUPLICATE) and, should
+     * two kiosks' files ever meet, at the platform. */
+    const char *key;
     const char *item_code;  /* service-item code; NULL for none */
     const char *payload;    /* JSON text without personal data; NULL for "{}" */
     outbox_personal personal;
@@ -118,10 +125,12 @@ typedef struct outbox_receipt {
     char number[40];        /* transaction number: YYYYMMDD-SEQ-KEY4 */
 } outbox_receipt;
 
-/* Adds t as a new pending row under a fresh idempotency key, sealing its
- * personal fields with k, in one BEGIN IMMEDIATE transaction; OUTBOX_OK
- * only after the commit (and its fsync) returned. Refused with
- * OUTBOX_ERR_CAP_COUNT / CAP_AGE when a cap is reached. On any failure
+/* Adds t as a new pending row under a fresh idempotency key (or t->key),
+ * sealing its personal fields with k, in one BEGIN IMMEDIATE transaction;
+ * OUTBOX_OK only after the commit (and its fsync) returned. Refused with
+ * OUTBOX_ERR_CAP_COUNT / CAP_AGE when a cap is reached, with
+ * OUTBOX_ERR_DUPLICATE when t->key is in the file already, and with
+ * OUTBOX_ERR_INVALID when t->key is not a UUID's text. On any failure
  * nothing was written. */
 outbox_result outbox_db_enqueue(outbox_db *db, const outbox_key *k, const outbox_txn *t,
                                 outbox_receipt *r, char *why, size_t wsize);

@@ -109,10 +109,7 @@ platform *platform_new(const settings *cfg, char *why, size_t wsize)
     p->pins = dup_or_null(cfg->platform_pins);
     p->connect_ms = cfg->platform_connect_timeout * 1000L;
     p->timeout_ms = cfg->platform_timeout * 1000L;
-    if (cfg->platform_device_id && *cfg->platform_device_id)
-        snprintf(p->device_id, sizeof p->device_id, "%s", cfg->platform_device_id);
-    else
-        derive_device_id(p->device_id, sizeof p->device_id);
+    platform_config_device_id(cfg, p->device_id, sizeof p->device_id);
     p->curl = curl_easy_init();
     struct curl_slist *h = NULL;
     h = curl_slist_append(h, "Content-Type: application/json");
@@ -165,6 +162,14 @@ bool platform_enabled(const platform *p)
 const char *platform_endpoint(const platform *p)
 {
     return p && p->endpoint ? p->endpoint : "";
+}
+
+void platform_config_device_id(const settings *cfg, char *out, size_t size)
+{
+    if (cfg->platform_device_id && *cfg->platform_device_id)
+        snprintf(out, size, "%s", cfg->platform_device_id);
+    else
+        derive_device_id(out, size);
 }
 
 const char *platform_device_id(const platform *p)

@@ -57,6 +57,9 @@ bool platform_enabled(const platform *p);
 const char *platform_endpoint(const platform *p);
 /* The configured device id, or one derived from /etc/machine-id. */
 const char *platform_device_id(const platform *p);
+/* The same from cfg alone (for the receipt, the certificate, kioskctl):
+ * [platform] device_id, else kiosk-<16 hex of SHA-256(/etc/machine-id)>. */
+void platform_config_device_id(const settings *cfg, char *out, size_t size);
 
 /* method "GET" or "POST"; path starts with '/' (appended to the endpoint);
  * body (JSON, may be NULL) is sent as it is, not copied: the caller keeps

@@ -13,7 +13,9 @@
  * that filled up meanwhile (slot_full) sends the resident back to the
  * times with a plain sentence and the day asked afresh. Offline or
  * without an answer in time: what else to do (online_ui.h). A retry of
- * the same booking sends the same idempotency key.
+ * the same booking sends the same idempotency key. A booking comes with
+ * a receipt (receipt_ui): the confirmation code, when and where, the
+ * materials to bring, printed or shown on screen.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 #include "i18n/i18n.h"
 #include "outbox/outbox_crypt.h"
 #include "screens/online_ui.h"
+#include "screens/receipt_ui.h"
 #include "screens/screens.h"
 #include "ui/keyboard.h"
 
@@ -51,6 +54,7 @@ typedef struct appoint_state {
     online_slot chosen;
     bool phone_error;
     online_asked book;
+    receipt_ui paper;       /* the booking's receipt */
     ui_scroll scroll, scroll_days;  /* the page; the days' column in landscape */
 } appoint_state;
 
@@ -118,6 +122,7 @@ static void appoint_leave(app *a, void *st)
     (void)a;
     online_asked_forget(&s->slots);
     online_asked_forget(&s->book);
+    receipt_ui_clear(&s->paper);
 }
 
 static const char *phone(app *a)
@@ -334,7 +339,10 @@ static int result_page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     y += online_ui_kv(u, tr("appoint.when"), line, x, y, w, draw);
     i18n_format(line, sizeof line, "appoint.done_hint", "window",
                 online_text_get(&d->booking.window, lang), (char *)NULL);
-    y += para(u, line, x, y, w, th->text_body, TEXT_REGULAR, th->text, draw);
+    y += para(u, line, x, y, w, th->text_body, TEXT_REGULAR, th->text, draw) + th->gap;
+    y += receipt_ui_status(u, &s->paper, x, y, w, UI_LEFT, draw);
+    if (s->paper.print == RECEIPT_UI_SCREEN)
+        y += th->gap + receipt_ui_on_screen(a, u, &s->paper, x, y + th->gap, w, draw);
     return y - y0 + th->gap;
 }
 
@@ -483,9 +491,28 @@ static void book(app *a, appoint_state *s)
     s->scroll.offset = 0;
 }
 
+/* The booking is made: its receipt. The confirmation code is unique and
+ * is what the window asks for, so it is the transaction number too. */
+static void booked(app *a, appoint_state *s)
+{
+    const online_data *d = &s->book.ans->data;
+    char when[256], window[256], line[640];
+    when_text(s, d->booking.date, d->booking.start, d->booking.end, when, sizeof when);
+    i18n_format(window, sizeof window, "appoint.done_hint", "window",
+                online_text_get(&d->booking.window, app_lang(a)), (char *)NULL);
+    snprintf(line, sizeof line, "%s\n%s", when, window);
+    receipt_ui_issue(a, &s->paper, &(receipt_ui_facts){
+                                      .service = service(a, s),
+                                      .number = d->booking.confirmation,
+                                      .code_kind = RECEIPT_CODE_APPOINTMENT,
+                                      .code = d->booking.confirmation,
+                                      .next_steps = line,
+                                      .materials = true,
+                                  });
+}
+
 static void took(app *a, appoint_state *s, online_answer *ans)
 {
-    (void)a;
     if (s->slots.req == ans->id) {
         s->slots.ans = ans;
         s->slots.req = 0;
@@ -503,6 +530,7 @@ static void took(app *a, appoint_state *s, online_answer *ans)
     s->book.req = 0;
     if (ans->outcome == ONLINE_OK) {
         s->phase = AP_DONE;
+        booked(a, s);
     } else if (ans->outcome == ONLINE_REFUSED &&
                (!strcmp(ans->code, "slot_full") || !strcmp(ans->code, "unknown_slot"))) {
         /* taken meanwhile: back to the times, asked afresh */
@@ -520,6 +548,10 @@ static void took(app *a, appoint_state *s, online_answer *ans)
 static void appoint_event(app *a, void *st, hub_event *ev)
 {
     appoint_state *s = st;
+    if (receipt_ui_take(a, &s->paper, ev)) {
+        app_invalidate(a);
+        return;
+    }
     const online_answer *ans = online_event_answer(ev);
     if (!ans || (ans->id != s->slots.req && ans->id != s->book.req) || !ans->id)
         return;

@@ -6,25 +6,47 @@
  *
  * Shows what the printout will say -- title, number, holder and ID number
  * masked (张*, 3301**********0014), the fields in order, who issues it --
- * with a note that printing comes later. The answer stays in guarded
- * memory (platform/online.h) while shown and is wiped when the screen
- * goes. Offline, refused (no such certificate) or without an answer in
- * time: the plain message and what to do instead.
+ * and prints it on the A4 printer (自助打证) when the resident taps
+ * "打印证明": printer_print_certificate hands the data to the printer
+ * thread, which renders the PDF (print/certificate.h) and follows the job;
+ * the page says "printing", then "take it", or why not and where to get
+ * one instead, and never waits on the printer. A kiosk without an A4
+ * printer says so and offers no print button.
+ *
+ * The answer stays in guarded memory (platform/online.h) while shown and
+ * is wiped when the screen goes. Offline, refused (no such certificate) or
+ * without an answer in time: the plain message and what to do instead,
+ * and nothing is printed -- a certificate is only ever printed from what
+ * the platform answered just now.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "app/app.h"
+#include "common/clock.h"
+#include "devices/printer.h"
 #include "i18n/i18n.h"
+#include "platform/platform.h"
 #include "screens/online_ui.h"
 #include "screens/screens.h"
 
-enum { ACT_RETRY = SCREEN_ACTION_BASE, ACT_FINISH, ACT_ASK_HELP };
+enum { ACT_RETRY = SCREEN_ACTION_BASE, ACT_FINISH, ACT_ASK_HELP, ACT_PRINT };
+
+/* The certificate on paper. */
+typedef enum cert_print {
+    CP_NONE,        /* not asked to print (or no A4 printer) */
+    CP_PRINTING,    /* handed to the printer thread */
+    CP_PRINTED,     /* CUPS completed the job */
+    CP_FAILED       /* not printed: reason_key says why */
+} cert_print;
 
 typedef struct certificate_state {
     size_t index;
     char id[65];
     online_asked q;         /* the answer is guarded: names and ID numbers */
+    cert_print print;
+    uint64_t print_ticket;  /* printer_print_certificate's, while printing */
+    const char *reason_key; /* CP_FAILED */
     ui_scroll scroll;
 } certificate_state;
 
@@ -43,7 +65,102 @@ static void ask(app *a, certificate_state *s)
     const idcard_identity *id = session_identity(app_session(a));
     const char *kind = service(a, s)->certificate;
     online_asked_start(&s->q, id && kind ? online_certificate(kind, id->id_number) : 0);
+    s->print = CP_NONE;
+    s->print_ticket = 0;
     s->scroll.offset = 0;
+}
+
+/* An A4 printer in the config? Without one nothing is offered to print. */
+static bool has_a4_printer(const app *a)
+{
+    for (int i = 0; i < a->cfg->n_printers; i++)
+        if (a->cfg->printers[i].kind == PRINTER_KIND_A4)
+            return true;
+    return false;
+}
+
+static bool answered(const certificate_state *s)
+{
+    return !online_asked_waiting(&s->q) && s->q.ans && online_asked_outcome(&s->q) == ONLINE_OK;
+}
+
+/* Hands the platform's answer to the A4 printer. The printer thread
+ * copies it (certificate_doc_copy), so nothing here outlives the call. */
+static void print_it(app *a, certificate_state *s)
+{
+    const online_data *d = &s->q.ans->data;
+    certificate_field fields[ONLINE_MAX_FIELDS];
+    size_t n = d->cert.n_fields < ONLINE_MAX_FIELDS ? d->cert.n_fields : ONLINE_MAX_FIELDS;
+    for (size_t i = 0; i < n; i++)
+        fields[i] = (certificate_field){
+            {online_text_get(&d->cert.field[i].label, "zh"),
+             online_text_get(&d->cert.field[i].label, "en")},
+            d->cert.field[i].value};
+    char kiosk_id[80];
+    platform_config_device_id(a->cfg, kiosk_id, sizeof kiosk_id);
+    certificate_doc doc = {
+        .lang = app_lang(a),
+        .kind = d->cert.kind,
+        .title = {online_text_get(&d->cert.title, "zh"), online_text_get(&d->cert.title, "en")},
+        .number = d->cert.number,
+        .holder_name = d->cert.holder_name,
+        .id_number = d->cert.id_number,
+        .issued_at = d->cert.issued_at,
+        .issuer = {online_text_get(&d->cert.issuer, "zh"), online_text_get(&d->cert.issuer, "en")},
+        .fields = fields,
+        .n_fields = n,
+        .verify_url = d->cert.verify_url,
+        .printed_at = clock_wall(),
+        .kiosk_id = kiosk_id,
+    };
+    char why[300];
+    s->print_ticket = printer_print_certificate(NULL, &doc, why, sizeof why);
+    explicit_bzero(fields, sizeof fields);
+    s->scroll.offset = 0;   /* the status shows at the top */
+    if (s->print_ticket) {
+        s->print = CP_PRINTING;
+    } else {
+        /* why names the problem for technicians, never the holder */
+        fprintf(stderr, "certificate: not printed: %s\n", why);
+        s->print = CP_FAILED;
+        s->reason_key = "certificate.render_failed";
+    }
+}
+
+/* Where the printing stands: above the certificate, where the resident
+ * looks after tapping the button, whatever the page's length. */
+static int print_status(certificate_state *s, ui *u, int x, int y, int w, bool draw)
+{
+    const theme *th = &u->th;
+    char line[512];
+    switch (s->print) {
+    case CP_PRINTING:
+        return ui_paragraph(u, tr("certificate.printing"), x, y, w, th->text_heading, TEXT_BOLD,
+                            th->text, UI_LEFT, draw) + th->gap;
+    case CP_PRINTED:
+        return ui_paragraph(u, tr("certificate.take"), x, y, w, th->text_heading, TEXT_BOLD,
+                            th->ok, UI_LEFT, draw) + th->gap;
+    case CP_FAILED:
+        i18n_format(line, sizeof line, "cert.print_failed", "reason",
+                    tr(s->reason_key ? s->reason_key : "printer.aborted"), (char *)NULL);
+        return ui_paragraph(u, line, x, y, w, th->text_heading, TEXT_BOLD, th->warn, UI_LEFT,
+                            draw) + th->gap;
+    default:
+        return 0;
+    }
+}
+
+/* Under the certificate: what printing means here. */
+static int print_note(app *a, certificate_state *s, ui *u, int x, int y, int w, bool draw)
+{
+    const theme *th = &u->th;
+    if (!has_a4_printer(a))
+        return ui_paragraph(u, tr("certificate.no_printer"), x, y, w, th->text_body, TEXT_BOLD,
+                            th->warn, UI_LEFT, draw) + th->gap;
+    if (certificate_identity_for_kind(s->q.ans->data.cert.kind) == CERTIFICATE_IDENTITY_FULL)
+        return ui_paragraph(u, tr("cert.full_identity"), x, y, w, th->text_body, TEXT_REGULAR,
+                            th->muted, UI_LEFT, draw) + th->gap;
+    return 0;
 }
 
 static void certificate_enter(app *a, void *st, intptr_t arg)
@@ -83,6 +200,7 @@ static int page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     idcard_mask_number(d->cert.id_number, number, sizeof number);
     y += ui_paragraph(u, online_text_get(&d->cert.title, lang), x, y, w, th->text_title, TEXT_BOLD,
                       th->text, UI_LEFT, draw) + th->gap;
+    y += print_status(s, u, x, y, w, draw);
     /* a card like the paper: the holder first, then the fields in order */
     int inner = w - 2 * th->pad, cx = x + th->pad;
     int content = 0;
@@ -108,8 +226,7 @@ static int page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
         content = yy - y + th->pad / 2;
     }
     y += content + th->gap;
-    y += ui_paragraph(u, tr("cert.print_later"), x, y, w, th->text_body, TEXT_BOLD, th->warn,
-                      UI_LEFT, draw);
+    y += print_note(a, s, u, x, y, w, draw);
     explicit_bzero(name, sizeof name);
     explicit_bzero(number, sizeof number);
     return y - y0 + th->gap;
@@ -120,7 +237,13 @@ static void certificate_draw(app *a, void *st, ui *u)
     certificate_state *s = st;
     SDL_Rect c = app_chrome(a, u, ltext_get(&service(a, s)->name, app_lang(a)), true);
     SDL_Rect view = c;
-    if (!asking(s)) {
+    if (answered(s) && has_a4_printer(a) &&
+        (s->print == CP_NONE || s->print == CP_FAILED)) {
+        /* to print is what the resident came for: the primary button */
+        view = online_ui_nav(u, c, tr("form.finish"), ACT_FINISH,
+                             tr(s->print == CP_FAILED ? "cert.print_again" : "cert.print"),
+                             ACT_PRINT);
+    } else if (!asking(s)) {
         online_outcome o = online_asked_outcome(&s->q);
         bool retry = o != ONLINE_OK && o != ONLINE_REFUSED;
         view = online_ui_nav(u, c, retry ? tr("online.retry") : NULL, ACT_RETRY,
@@ -139,11 +262,29 @@ static void certificate_action(app *a, void *st, int action, intptr_t arg)
         app_go_home(a);
     else if (action == ACT_ASK_HELP)
         online_ui_open_help(a);
+    else if (action == ACT_PRINT && answered(s) && s->print != CP_PRINTING &&
+             s->print != CP_PRINTED && has_a4_printer(a))
+        print_it(a, s);
 }
 
 static void certificate_event(app *a, void *st, hub_event *ev)
 {
     certificate_state *s = st;
+    const printer_done *pd = printer_event_done(ev);
+    if (pd) {
+        if (s->print == CP_PRINTING && pd->ticket == s->print_ticket &&
+            (ev->kind == PRINTER_EV_DONE || ev->kind == PRINTER_EV_FAILED)) {
+            s->print = ev->kind == PRINTER_EV_DONE ? CP_PRINTED : CP_FAILED;
+            s->reason_key = pd->reason_key;
+            s->print_ticket = 0;
+            if (ev->kind == PRINTER_EV_FAILED)
+                fprintf(stderr, "certificate: not printed: %s\n", pd->detail);
+            s->scroll.offset = 0;
+            app_note_activity(a);
+            app_invalidate(a);
+        }
+        return;
+    }
     if (!online_asked_take(&s->q, ev))
         return;
     s->scroll.offset = 0;

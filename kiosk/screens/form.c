@@ -29,10 +29,10 @@
 #include "i18n/i18n.h"
 #include "common/clock.h"
 #include "devices/printer.h"
-#include "print/receipt_store.h"
 #include "outbox/outbox.h"
 #include "platform/online.h"
 #include "screens/online_ui.h"
+#include "screens/receipt_ui.h"
 #include "screens/screens.h"
 #include "ui/keyboard.h"
 
@@ -51,15 +51,6 @@ typedef enum form_phase {
     PH_ONLINE       /* needs the platform, which cannot be had: the window */
 } form_phase;
 
-/* The receipt on PH_DONE: printing never holds the resident up, so every
- * state but PR_PRINTING ends here and the page is complete in each. */
-typedef enum form_print {
-    PR_NONE,        /* not done yet */
-    PR_PRINTING,    /* handed to the printer thread: "正在打印回执…" */
-    PR_PRINTED,     /* PRINTER_EV_DONE: "请取走回执" */
-    PR_SCREEN,      /* failed, or no receipt printer: the receipt on screen */
-} form_print;
-
 typedef struct form_state {
     size_t index;           /* the service */
     char id[64];            /* its id, to find it again after a reload */
@@ -76,13 +67,7 @@ typedef struct form_state {
     const char *reason_key; /* PH_FAILED */
     ui_scroll scroll, scroll2;  /* the page; the second column of a wide one */
     bool right_column;      /* the done page's reply drawn apart (landscape) */
-    form_print print;
-    bool no_printer;        /* PR_SCREEN because none is configured */
-    uint64_t print_ticket;  /* printer_print_receipt's, while PR_PRINTING */
-    time_t done_at;         /* the receipt's time */
-    char qr[256];           /* the receipt's QR text (the progress link) */
-    char masked_name[64];   /* the signed-in resident, masked (张*), or "" */
-    char masked_id[32];
+    receipt_ui paper;       /* PH_DONE: the receipt, printed or on screen */
 } form_state;
 
 static const catalog_service *service(app *a, form_state *s)
@@ -383,54 +368,17 @@ static void drop_drafts(app *a, form_state *s)
     }
 }
 
-/* A receipt printer in the config? Without one every receipt is shown. */
-static bool has_receipt_printer(app *a)
-{
-    for (int i = 0; i < a->cfg->n_printers; i++)
-        if (a->cfg->printers[i].kind == PRINTER_KIND_RECEIPT)
-            return true;
-    return false;
-}
-
-/* The transaction is complete (durable, or the platform has it): make its
- * receipt, keep it for a reprint and print it, or show it when it cannot
- * be printed. Only the hand-over happens here (printer_print_receipt draws
- * and copies, about 10 ms): the answer comes on the hub. */
+/* The transaction is complete (durable, or the platform has it): its
+ * receipt, printed or on screen (receipt_ui). */
 static void receipt_made(app *a, form_state *s, const char *key)
 {
-    const char *lang = app_lang(a);
     const catalog_form *f = form(a, s);
-    s->done_at = clock_wall();
-    receipt_store_progress_link(a->cfg->platform_endpoint, s->receipt, s->qr, sizeof s->qr);
-    if (!app_identity_masked(a, s->masked_name, sizeof s->masked_name, s->masked_id,
-                             sizeof s->masked_id)) {
-        s->masked_name[0] = s->masked_id[0] = '\0';
-    }
-    receipt rc = {
-        .lang = lang,
-        .site_name = settings_site_name(a->cfg, lang),
-        .service_name = ltext_get(&service(a, s)->name, lang),
-        .transaction_no = s->receipt,
-        .time = s->done_at,
-        .masked_name = s->masked_name,
-        .masked_id_number = s->masked_id,
-        .code_kind = RECEIPT_CODE_NONE,
-        .next_steps = f ? ltext_get(&f->reply, lang) : "",
-        .qr_text = s->qr,
-        .hotline = a->cfg->hotline,
-    };
-    char why[300];
-    if (!receipt_store_save(&rc, key, why, sizeof why))
-        fprintf(stderr, "form: receipt not kept for reprint: %s\n", why);
-    s->no_printer = !has_receipt_printer(a);
-    s->print_ticket = s->no_printer ? 0 : printer_print_receipt("receipt", &rc, why, sizeof why);
-    if (s->print_ticket) {
-        s->print = PR_PRINTING;
-    } else {
-        if (!s->no_printer)
-            fprintf(stderr, "form: receipt not printed: %s\n", why);
-        s->print = PR_SCREEN;
-    }
+    receipt_ui_issue(a, &s->paper, &(receipt_ui_facts){
+                                      .service = service(a, s),
+                                      .number = s->receipt,
+                                      .key = key,
+                                      .next_steps = f ? ltext_get(&f->reply, app_lang(a)) : "",
+                                  });
 }
 
 /* The platform's answer to an online application. */
@@ -456,16 +404,8 @@ static void online_answered(app *a, form_state *s, const online_answer *ans)
 static void form_event(app *a, void *st, hub_event *ev)
 {
     form_state *s = st;
-    const printer_done *pd = printer_event_done(ev);
-    if (pd) {
-        if (s->print == PR_PRINTING && pd->ticket == s->print_ticket &&
-            (ev->kind == PRINTER_EV_DONE || ev->kind == PRINTER_EV_FAILED)) {
-            s->print = ev->kind == PRINTER_EV_DONE ? PR_PRINTED : PR_SCREEN;
-            if (ev->kind == PRINTER_EV_FAILED)
-                fprintf(stderr, "form: receipt not printed: %s\n", pd->detail);
-            s->print_ticket = 0;
-            app_invalidate(a);
-        }
+    if (receipt_ui_take(a, &s->paper, ev)) {
+        app_invalidate(a);
         return;
     }
     const online_answer *ans = online_event_answer(ev);
@@ -541,53 +481,13 @@ static int reply_part(app *a, form_state *s, ui *u, int x, int y, int w, bool dr
     return y - y0 + th->gap;
 }
 
-/* The receipt on screen when it cannot be printed (or no printer is
- * configured): what the paper would say that the page does not already
- * -- the time, the masked identity, the QR code to photograph, the
- * hotline. */
-static int receipt_part(app *a, form_state *s, ui *u, int x, int y, int w, bool draw)
-{
-    const theme *th = &u->th;
-    if (s->phase != PH_DONE || s->print != PR_SCREEN)
-        return 0;
-    int y0 = y;
-    char when[96], line[200], year[16], month[16], day[16], hour[16], minute[16];
-    struct tm tm;
-    localtime_r(&s->done_at, &tm);
-    snprintf(year, sizeof year, "%d", tm.tm_year + 1900);
-    snprintf(month, sizeof month, "%d", tm.tm_mon + 1);
-    snprintf(day, sizeof day, "%d", tm.tm_mday);
-    snprintf(hour, sizeof hour, "%02d", tm.tm_hour);
-    snprintf(minute, sizeof minute, "%02d", tm.tm_min);
-    i18n_format(when, sizeof when, "receipt.datetime", "year", year, "month", month, "day", day,
-                "hour", hour, "minute", minute, (char *)NULL);
-    y += kv(u, tr("receipt.time"), when, x, y, w, draw);
-    if (s->masked_name[0])
-        y += kv(u, tr("receipt.name"), s->masked_name, x, y, w, draw);
-    if (s->masked_id[0])
-        y += kv(u, tr("receipt.id_number"), s->masked_id, x, y, w, draw);
-    /* big enough for a phone across a counter, never wider than the column */
-    int side = 4 * th->target < w ? 4 * th->target : w;
-    if (draw) {
-        SDL_Rect q = {x + (w - side) / 2, y, side, side};
-        SDL_SetRenderDrawColor(u->r, 255, 255, 255, 255);   /* quiet zone on white */
-        SDL_RenderFillRect(u->r, &q);
-        int quiet = side / 12;
-        ui_qr(u, (SDL_Rect){q.x + quiet, q.y + quiet, side - 2 * quiet, side - 2 * quiet}, s->qr);
-    }
-    y += side + th->gap / 2;
-    y += ui_paragraph(u, tr("receipt.qr"), x, y, w, th->text_body, TEXT_REGULAR, th->muted,
-                      UI_CENTER, draw) + th->gap / 2;
-    i18n_format(line, sizeof line, "receipt.hotline", "hotline", a->cfg->hotline, (char *)NULL);
-    y += para(u, line, x, y, w, th->text_body, TEXT_REGULAR, th->text, draw);
-    return y - y0 + th->gap;
-}
-
 /* What goes in the second column of a wide done page. */
 static int after_part(app *a, form_state *s, ui *u, int x, int y, int w, bool draw)
 {
     int h = reply_part(a, s, u, x, y, w, draw);
-    return h + receipt_part(a, s, u, x, y + h, w, draw);
+    if (s->phase != PH_DONE)
+        return h;
+    return h + receipt_ui_on_screen(a, u, &s->paper, x, y + h, w, draw);
 }
 
 /* Buttons along the bottom of r: back on the left, forward on the right
@@ -852,16 +752,8 @@ static int result_page(app *a, form_state *s, ui *u, int x, int y, int w, bool d
         if (s->online)
             y += th->gap + para(u, tr("form.online_accepted"), x, y + th->gap, w, th->text_body,
                                 TEXT_BOLD, th->ok, draw);
-        if (s->print != PR_NONE) {
-            const char *key = s->print == PR_PRINTING ? "receipt.printing"
-                              : s->print == PR_PRINTED ? "receipt.take"
-                              : s->no_printer          ? "receipt.no_printer"
-                                                       : "receipt.print_failed";
-            SDL_Color c = s->print == PR_PRINTED ? th->ok
-                          : s->print == PR_SCREEN ? th->warn : th->text;
-            y += th->gap;
-            y += para(u, tr(key), x, y, w, th->text_heading, TEXT_BOLD, c, draw);
-        }
+        if (s->paper.print != RECEIPT_UI_NONE)
+            y += th->gap + receipt_ui_status(u, &s->paper, x, y + th->gap, w, UI_LEFT, draw);
         /* the reply in a column of its own: no gaps below the hint, or
          * this column scrolls by them alone (large text in landscape) */
         if (s->right_column)

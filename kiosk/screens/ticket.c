@@ -6,14 +6,18 @@
  * what the resident can do instead (a help request, the window, the
  * hotline). Asking again -- "try again", or a second visit to this screen
  * in the same session -- sends the same idempotency key, so it never takes
- * a second number (platform/online.h).
+ * a second number (platform/online.h). The ticket comes with a receipt
+ * (receipt_ui): the number, the window, the materials to bring, printed or
+ * shown on screen.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "app/app.h"
+#include "common/clock.h"
 #include "i18n/i18n.h"
 #include "screens/online_ui.h"
+#include "screens/receipt_ui.h"
 #include "screens/screens.h"
 
 enum { ACT_RETRY = SCREEN_ACTION_BASE, ACT_FINISH, ACT_ASK_HELP };
@@ -22,6 +26,7 @@ typedef struct ticket_state {
     size_t index;
     char id[65];            /* the service's, to find it after a reload */
     online_asked q;         /* the ticket asked for and its answer */
+    receipt_ui paper;       /* the ticket's receipt */
     ui_scroll scroll;
 } ticket_state;
 
@@ -32,7 +37,36 @@ static const catalog_service *service(app *a, ticket_state *s)
 
 static void ask(app *a, ticket_state *s)
 {
+    receipt_ui_clear(&s->paper);
     online_asked_start(&s->q, online_ticket(service(a, s)->id));
+}
+
+/* The ticket is ours: its receipt. A queue number repeats every day, so
+ * the transaction number is the day it was issued and the number. */
+static void issued(app *a, ticket_state *s)
+{
+    const online_data *d = &s->q.ans->data;
+    char number[40], when[16], line[512];
+    const char *at = d->ticket.issued_at;
+    if (strlen(at) >= 10 && at[4] == '-' && at[7] == '-') {
+        snprintf(when, sizeof when, "%.4s%.2s%.2s", at, at + 5, at + 8);
+    } else {
+        time_t now = clock_wall();
+        struct tm tm;
+        localtime_r(&now, &tm);
+        strftime(when, sizeof when, "%Y%m%d", &tm);
+    }
+    snprintf(number, sizeof number, "%s-%s", when, d->ticket.number);
+    i18n_format(line, sizeof line, "ticket.window", "window",
+                online_text_get(&d->ticket.window, app_lang(a)), (char *)NULL);
+    receipt_ui_issue(a, &s->paper, &(receipt_ui_facts){
+                                      .service = service(a, s),
+                                      .number = number,
+                                      .code_kind = RECEIPT_CODE_TICKET,
+                                      .code = d->ticket.number,
+                                      .next_steps = line,
+                                      .materials = true,
+                                  });
 }
 
 static void ticket_enter(app *a, void *st, intptr_t arg)
@@ -48,6 +82,7 @@ static void ticket_leave(app *a, void *st)
     ticket_state *s = st;
     (void)a;
     online_asked_forget(&s->q);
+    receipt_ui_clear(&s->paper);
 }
 
 static bool asking(const ticket_state *s)
@@ -97,7 +132,10 @@ static int info_part(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     y += ui_paragraph(u, line, x, y, w, th->text_heading, TEXT_REGULAR, th->text, al, draw) +
          th->gap;
     y += ui_paragraph(u, tr("ticket.note"), x, y, w, th->text_body, TEXT_REGULAR, th->muted, al,
-                      draw);
+                      draw) + th->gap;
+    y += receipt_ui_status(u, &s->paper, x, y, w, al, draw);
+    if (s->paper.print == RECEIPT_UI_SCREEN)
+        y += th->gap + receipt_ui_on_screen(a, u, &s->paper, x, y + th->gap, w, draw);
     return y - y0 + th->gap;
 }
 
@@ -169,8 +207,14 @@ static void ticket_action(app *a, void *st, int action, intptr_t arg)
 static void ticket_event(app *a, void *st, hub_event *ev)
 {
     ticket_state *s = st;
+    if (receipt_ui_take(a, &s->paper, ev)) {
+        app_invalidate(a);
+        return;
+    }
     if (!online_asked_take(&s->q, ev))
         return;
+    if (online_asked_outcome(&s->q) == ONLINE_OK)
+        issued(a, s);
     s->scroll.offset = 0;
     app_note_activity(a);
     app_invalidate(a);

@@ -307,6 +307,45 @@ static void test_caps(void **state)
     assert_int_equal(count_rows(), 1);
 }
 
+/* A key the caller derives (a rating's, from its transaction number):
+ * the same inputs always give the same UUID-shaped key, and the second
+ * row under it is refused as a duplicate with nothing written. */
+static void test_derived_key(void **state)
+{
+    (void)state;
+    char k1[OUTBOX_UUID_SIZE], k2[OUTBOX_UUID_SIZE], k3[OUTBOX_UUID_SIZE];
+    outbox_uuid_for("rating", "20261202-000001-ab12", k1);
+    outbox_uuid_for("rating", "20261202-000001-ab12", k2);
+    outbox_uuid_for("rating", "20261202-000002-ab12", k3);
+    assert_string_equal(k1, k2);
+    assert_string_not_equal(k1, k3);
+    assert_true(outbox_is_uuid(k1));
+    assert_int_equal(k1[14], '8');      /* version 8 */
+    char r4[OUTBOX_UUID_SIZE];
+    outbox_uuid(r4);
+    assert_true(outbox_is_uuid(r4));
+    assert_false(outbox_is_uuid("not-a-uuid"));
+    assert_false(outbox_is_uuid("3F2A0000-0000-4000-8000-000000000000"));  /* upper case */
+
+    wipe_db();
+    outbox_db *db = open_db(0, 0);
+    char why[600];
+    outbox_receipt r;
+    outbox_txn t = resident;
+    t.kind = "rating";
+    t.key = k1;
+    assert_int_equal(outbox_db_enqueue(db, key, &t, &r, why, sizeof why), OUTBOX_OK);
+    assert_string_equal(r.key, k1);
+    assert_int_equal(outbox_db_enqueue(db, key, &t, &r, why, sizeof why), OUTBOX_ERR_DUPLICATE);
+    assert_non_null(strstr(why, "already queued"));
+    t.key = "3F2A";
+    assert_int_equal(outbox_db_enqueue(db, key, &t, &r, why, sizeof why), OUTBOX_ERR_INVALID);
+    t.key = k3;
+    assert_int_equal(outbox_db_enqueue(db, key, &t, &r, why, sizeof why), OUTBOX_OK);
+    outbox_db_close(db);
+    assert_int_equal(count_rows(), 2);
+}
+
 static void test_corrupt_moved_aside(void **state)
 {
     wipe_db();
@@ -433,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_key_file),        cmocka_unit_test(test_seal_and_mask),
         cmocka_unit_test(test_schema_fresh),    cmocka_unit_test(test_migrate_from_v1),
         cmocka_unit_test(test_life_cycle),      cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_derived_key),
         cmocka_unit_test(test_corrupt_moved_aside), cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_read_only),       cmocka_unit_test(test_privacy),
     };

@@ -13,19 +13,11 @@ set -u
 kiosk=$1 conf=$2 script=$3 shots=$4 work=$5 src=$6
 rm -rf "$work"
 mkdir -p "$work"
-fail() { echo "online: FAIL: $*"; kill "$plat" 2>/dev/null; exit 1; }
-python3 "$src/platform/refplat.py" --port 0 --port-file "$work/port" --db "$work/plat.db" \
-    --quiet &
-plat=$!
-i=0
-while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$work/port" ] || fail "the reference platform did not start"
-port=$(cat "$work/port")
-# the e2e config, paths made absolute, with [platform] added
-sed -e "s|= \.\./\.\./|= $src/|" "$conf" \
-    >"$work/kiosk.conf"
-printf '\n[platform]\nendpoint = http://127.0.0.1:%s\nbackoff_max = 60\nonline_deadline = 3\n' \
-    "$port" >>"$work/kiosk.conf"
+fail() { echo "online: FAIL: $*"; refplat_stop; exit 1; }
+. "$src/tests/support/refplat.sh"
+refplat_start "$src" "$work" || fail "the reference platform did not start"
+port=$REFPLAT_PORT
+refplat_config "$conf" "$work/kiosk.conf" "backoff_max = 60" "online_deadline = 3"
 "$kiosk" --headless --config "$work/kiosk.conf" --script "$script" --shots "$shots" \
     --data-dir "$work/data" >"$work/kiosk.log" 2>&1 || {
     tail -n 60 "$work/kiosk.log"; fail "the script failed"; }
@@ -53,5 +45,5 @@ for f in "$work/kiosk.log" $(find "$work/data" -type f 2>/dev/null); do
         fi
     done || fail "personal data in what the kiosk wrote"
 done
-kill "$plat"
+refplat_stop
 echo "online: ok"
