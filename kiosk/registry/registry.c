@@ -5,6 +5,7 @@
 #include "outbox/outbox.h"
 #include "platform/online.h"
 #include "platform/uploader.h"
+#include "screens/rating_prompt.h"
 #include "screens/screens.h"
 
 /* Every device and service thread of the kiosk, started in this order and
@@ -15,6 +16,7 @@ static const app_service *const services[] = {
     &uploader_service,
     &online_service,
     &printer_service,
+    &rating_service,
 };
 
 void registry_setup(app_setup *setup)

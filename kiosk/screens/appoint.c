@@ -26,6 +26,7 @@
 #include "i18n/i18n.h"
 #include "outbox/outbox_crypt.h"
 #include "screens/online_ui.h"
+#include "screens/rating_prompt.h"
 #include "screens/receipt_ui.h"
 #include "screens/screens.h"
 #include "ui/keyboard.h"
@@ -55,6 +56,7 @@ typedef struct appoint_state {
     bool phone_error;
     online_asked book;
     receipt_ui paper;       /* the booking's receipt */
+    rating_prompt rate;     /* the rating that follows */
     ui_scroll scroll, scroll_days;  /* the page; the days' column in landscape */
 } appoint_state;
 
@@ -509,6 +511,7 @@ static void booked(app *a, appoint_state *s)
                                       .next_steps = line,
                                       .materials = true,
                                   });
+    rating_prompt_arm(a, &s->rate, s->index, d->booking.confirmation);
 }
 
 static void took(app *a, appoint_state *s, online_answer *ans)
@@ -560,17 +563,31 @@ static void appoint_event(app *a, void *st, hub_event *ev)
     app_invalidate(a);
 }
 
+/* The booking's page has settled once its receipt is out of the printer:
+ * the rating then follows (rating_prompt.h). */
+static bool settled(const appoint_state *s)
+{
+    return s->phase == AP_DONE && s->paper.print != RECEIPT_UI_PRINTING;
+}
+
+static uint64_t earliest(uint64_t x, uint64_t y)
+{
+    return !x || (y && y < x) ? y : x;
+}
+
 static uint64_t appoint_wake_at(app *a, void *st)
 {
     appoint_state *s = st;
     (void)a;
     uint64_t w = online_asked_wake_at(&s->slots), b = online_asked_wake_at(&s->book);
-    return !w || (b && b < w) ? b : w;
+    return earliest(earliest(w, b), rating_prompt_wake_at(&s->rate, settled(s)));
 }
 
 static void appoint_tick(app *a, void *st)
 {
     appoint_state *s = st;
+    if (rating_prompt_tick(a, &s->rate, settled(s)))
+        return;
     if (online_asked_tick(&s->slots))
         app_invalidate(a);
     if (online_asked_tick(&s->book)) {
@@ -658,7 +675,8 @@ static void appoint_action(app *a, void *st, int action, intptr_t arg)
             book(a, s);     /* the same booking: the same key */
         return;
     case ACT_FINISH:
-        app_go_home(a);
+        if (!rating_prompt_finish(a, &s->rate))
+            app_go_home(a);
         return;
     case ACT_ASK_HELP:
         online_ui_open_help(a);

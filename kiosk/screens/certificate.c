@@ -28,6 +28,7 @@
 #include "i18n/i18n.h"
 #include "platform/platform.h"
 #include "screens/online_ui.h"
+#include "screens/rating_prompt.h"
 #include "screens/screens.h"
 
 enum { ACT_RETRY = SCREEN_ACTION_BASE, ACT_FINISH, ACT_ASK_HELP, ACT_PRINT };
@@ -47,6 +48,7 @@ typedef struct certificate_state {
     cert_print print;
     uint64_t print_ticket;  /* printer_print_certificate's, while printing */
     const char *reason_key; /* CP_FAILED */
+    rating_prompt rate;     /* after printing: the rating that follows */
     ui_scroll scroll;
 } certificate_state;
 
@@ -258,7 +260,7 @@ static void certificate_action(app *a, void *st, int action, intptr_t arg)
     (void)arg;
     if (action == ACT_RETRY && !asking(s))
         ask(a, s);
-    else if (action == ACT_FINISH)
+    else if (action == ACT_FINISH && !rating_prompt_finish(a, &s->rate))
         app_go_home(a);
     else if (action == ACT_ASK_HELP)
         online_ui_open_help(a);
@@ -276,6 +278,10 @@ static void certificate_event(app *a, void *st, hub_event *ev)
             (ev->kind == PRINTER_EV_DONE || ev->kind == PRINTER_EV_FAILED)) {
             s->print = ev->kind == PRINTER_EV_DONE ? CP_PRINTED : CP_FAILED;
             s->reason_key = pd->reason_key;
+            /* printed or not, the resident used the service: the rating
+             * follows, for the certificate's number */
+            if (s->q.ans)
+                rating_prompt_arm(a, &s->rate, s->index, s->q.ans->data.cert.number);
             s->print_ticket = 0;
             if (ev->kind == PRINTER_EV_FAILED)
                 fprintf(stderr, "certificate: not printed: %s\n", pd->detail);
@@ -294,14 +300,19 @@ static void certificate_event(app *a, void *st, hub_event *ev)
 
 static uint64_t certificate_wake_at(app *a, void *st)
 {
+    certificate_state *s = st;
     (void)a;
-    return online_asked_wake_at(&((certificate_state *)st)->q);
+    uint64_t q = online_asked_wake_at(&s->q), r = rating_prompt_wake_at(&s->rate, true);
+    return !q || (r && r < q) ? r : q;
 }
 
 static void certificate_tick(app *a, void *st)
 {
-    if (online_asked_tick(&((certificate_state *)st)->q))
+    certificate_state *s = st;
+    if (online_asked_tick(&s->q))
         app_invalidate(a);
+    else
+        rating_prompt_tick(a, &s->rate, true);
 }
 
 static void certificate_relayout(app *a, void *st)

@@ -32,6 +32,7 @@
 #include "outbox/outbox.h"
 #include "platform/online.h"
 #include "screens/online_ui.h"
+#include "screens/rating_prompt.h"
 #include "screens/receipt_ui.h"
 #include "screens/screens.h"
 #include "ui/keyboard.h"
@@ -68,6 +69,7 @@ typedef struct form_state {
     ui_scroll scroll, scroll2;  /* the page; the second column of a wide one */
     bool right_column;      /* the done page's reply drawn apart (landscape) */
     receipt_ui paper;       /* PH_DONE: the receipt, printed or on screen */
+    rating_prompt rate;     /* PH_DONE: the rating that follows */
 } form_state;
 
 static const catalog_service *service(app *a, form_state *s)
@@ -379,6 +381,7 @@ static void receipt_made(app *a, form_state *s, const char *key)
                                       .key = key,
                                       .next_steps = f ? ltext_get(&f->reply, app_lang(a)) : "",
                                   });
+    rating_prompt_arm(a, &s->rate, s->index, s->receipt);
 }
 
 /* The platform's answer to an online application. */
@@ -937,7 +940,8 @@ static void form_action(app *a, void *st, int action, intptr_t arg)
         submit(a, s);
         return;
     case ACT_FINISH:
-        app_go_home(a);
+        if (!rating_prompt_finish(a, &s->rate))
+            app_go_home(a);
         return;
     case ACT_ASK_HELP:
         online_ui_open_help(a);
@@ -953,16 +957,29 @@ static void form_action(app *a, void *st, int action, intptr_t arg)
 
 /* An online application whose answer went to another screen (this one
  * was covered meanwhile) is treated as unanswered once overdue. */
+/* The done page has settled once its receipt is out of the printer (or on
+ * the screen): then the rating follows (rating_prompt.h). */
+static bool settled(const form_state *s)
+{
+    return s->phase == PH_DONE && s->paper.print != RECEIPT_UI_PRINTING;
+}
+
 static uint64_t form_wake_at(app *a, void *st)
 {
     form_state *s = st;
     (void)a;
+    if (s->phase == PH_DONE)
+        return rating_prompt_wake_at(&s->rate, settled(s));
     return s->phase == PH_SUBMITTING && s->online ? online_ui_overdue_at(s->asked_ms) : 0;
 }
 
 static void form_tick(app *a, void *st)
 {
     form_state *s = st;
+    if (s->phase == PH_DONE) {
+        rating_prompt_tick(a, &s->rate, settled(s));
+        return;
+    }
     if (s->phase == PH_SUBMITTING && s->online &&
         clock_now_ms() >= online_ui_overdue_at(s->asked_ms)) {
         s->ticket = 0;

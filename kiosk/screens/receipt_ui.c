@@ -9,6 +9,7 @@
 #include "i18n/i18n.h"
 #include "print/receipt_store.h"
 #include "screens/online_ui.h"
+#include "screens/rating_prompt.h"
 #include "screens/receipt_ui.h"
 
 /* Enough lines for what a guide lists; the receipt is not the guide. */
@@ -42,7 +43,10 @@ void receipt_ui_issue(app *a, receipt_ui *r, const receipt_ui_facts *f)
     receipt_ui_clear(r);
     snprintf(r->number, sizeof r->number, "%s", f->number ? f->number : "");
     r->at = clock_wall();
-    receipt_store_progress_link(a->cfg->platform_endpoint, r->number, r->qr, sizeof r->qr);
+    /* the signed rating link (补充评价) where this kiosk can sign one; else
+     * the progress link, or the bare number to type into 办件查询 */
+    if (!rating_prompt_link(a, f->service, r->number, r->at, r->qr, sizeof r->qr))
+        receipt_store_progress_link(a->cfg->platform_endpoint, r->number, r->qr, sizeof r->qr);
     if (!app_identity_masked(a, r->masked_name, sizeof r->masked_name, r->masked_id,
                              sizeof r->masked_id))
         r->masked_name[0] = r->masked_id[0] = '\0';

@@ -18,5 +18,6 @@ extern const screen_class screen_ticket;    /* a queue number; arg = service ind
 extern const screen_class screen_appoint;   /* book a visit; arg = service index */
 extern const screen_class screen_progress;  /* progress of applications */
 extern const screen_class screen_certificate; /* certificate data; arg = service index */
+extern const screen_class screen_rating;    /* 好差评 after a transaction; arg = service index */
 
 #endif

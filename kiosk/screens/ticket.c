@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "i18n/i18n.h"
 #include "screens/online_ui.h"
+#include "screens/rating_prompt.h"
 #include "screens/receipt_ui.h"
 #include "screens/screens.h"
 
@@ -27,6 +28,7 @@ typedef struct ticket_state {
     char id[65];            /* the service's, to find it after a reload */
     online_asked q;         /* the ticket asked for and its answer */
     receipt_ui paper;       /* the ticket's receipt */
+    rating_prompt rate;     /* the rating that follows */
     ui_scroll scroll;
 } ticket_state;
 
@@ -67,6 +69,7 @@ static void issued(app *a, ticket_state *s)
                                       .next_steps = line,
                                       .materials = true,
                                   });
+    rating_prompt_arm(a, &s->rate, s->index, number);
 }
 
 static void ticket_enter(app *a, void *st, intptr_t arg)
@@ -198,7 +201,7 @@ static void ticket_action(app *a, void *st, int action, intptr_t arg)
     (void)arg;
     if (action == ACT_RETRY && !asking(s))
         ask(a, s);
-    else if (action == ACT_FINISH)
+    else if (action == ACT_FINISH && !rating_prompt_finish(a, &s->rate))
         app_go_home(a);
     else if (action == ACT_ASK_HELP)
         online_ui_open_help(a);
@@ -220,16 +223,28 @@ static void ticket_event(app *a, void *st, hub_event *ev)
     app_invalidate(a);
 }
 
+/* Settled once the ticket's receipt is out of the printer: the rating
+ * then follows (rating_prompt.h). */
+static bool settled(const ticket_state *s)
+{
+    return s->paper.print != RECEIPT_UI_NONE && s->paper.print != RECEIPT_UI_PRINTING;
+}
+
 static uint64_t ticket_wake_at(app *a, void *st)
 {
+    ticket_state *s = st;
     (void)a;
-    return online_asked_wake_at(&((ticket_state *)st)->q);
+    uint64_t q = online_asked_wake_at(&s->q), r = rating_prompt_wake_at(&s->rate, settled(s));
+    return !q || (r && r < q) ? r : q;
 }
 
 static void ticket_tick(app *a, void *st)
 {
-    if (online_asked_tick(&((ticket_state *)st)->q))
+    ticket_state *s = st;
+    if (online_asked_tick(&s->q))
         app_invalidate(a);
+    else
+        rating_prompt_tick(a, &s->rate, settled(s));
 }
 
 static void ticket_relayout(app *a, void *st)

@@ -1,0 +1,149 @@
+/*
+ * rating_prompt: see rating_prompt.h.
+ */
+#include "screens/rating_prompt.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "platform/platform.h"
+#include "rating/rating_sign.h"
+#include "screens/screens.h"
+
+#define TXN_KEY "rating.txn"
+#define THEN_KEY "rating.then"
+
+/* The device's signing key, from the service's start to its stop. */
+static rating_key *device_key;
+
+static bool rated_key(const char *txn, char *key, size_t size)
+{
+    return snprintf(key, size, "rated.%s", txn) < (int)size;
+}
+
+bool rating_prompt_rated(app *a, const char *txn)
+{
+    char key[SESSION_KEY_MAX];
+    return rated_key(txn, key, sizeof key) && session_get(app_session(a), key) != NULL;
+}
+
+void rating_prompt_mark_rated(app *a, const char *txn)
+{
+    char key[SESSION_KEY_MAX];
+    if (rated_key(txn, key, sizeof key))
+        session_set(app_session(a), key, "1", SESSION_VISIT);
+}
+
+void rating_prompt_arm(app *a, rating_prompt *p, size_t service, const char *txn)
+{
+    memset(p, 0, sizeof *p);
+    if (!txn || !*txn || strlen(txn) >= sizeof p->txn || rating_prompt_rated(a, txn))
+        return;
+    p->armed = true;
+    p->service = service;
+    snprintf(p->txn, sizeof p->txn, "%s", txn);
+}
+
+static void note(rating_prompt *p, bool settled)
+{
+    if (p->armed && settled && !p->settled_ms)
+        p->settled_ms = clock_now_ms();
+}
+
+uint64_t rating_prompt_wake_at(rating_prompt *p, bool settled)
+{
+    note(p, settled);
+    return p->armed && p->settled_ms ? p->settled_ms + RATING_OPEN_AFTER_MS : 0;
+}
+
+static void open_rating(app *a, rating_prompt *p, bool then_home)
+{
+    p->armed = false;
+    session *s = app_session(a);
+    if (!session_set(s, TXN_KEY, p->txn, SESSION_VISIT) ||
+        !session_set(s, THEN_KEY, then_home ? "home" : "back", SESSION_VISIT))
+        return;
+    app_push(a, &screen_rating, (intptr_t)p->service);
+}
+
+bool rating_prompt_tick(app *a, rating_prompt *p, bool settled)
+{
+    uint64_t due = rating_prompt_wake_at(p, settled);
+    if (!due || clock_now_ms() < due)
+        return false;
+    open_rating(a, p, false);
+    return true;
+}
+
+bool rating_prompt_finish(app *a, rating_prompt *p)
+{
+    if (!p->armed)
+        return false;
+    open_rating(a, p, true);
+    return true;
+}
+
+const char *rating_prompt_txn(app *a)
+{
+    const char *t = session_get(app_session(a), TXN_KEY);
+    return t ? t : "";
+}
+
+bool rating_prompt_then_home(app *a)
+{
+    const char *t = session_get(app_session(a), THEN_KEY);
+    return t && !strcmp(t, "home");
+}
+
+bool rating_prompt_link(app *a, const catalog_service *svc, const char *txn, time_t when,
+                        char *out, size_t size)
+{
+    if (!device_key || !a->cfg->rating_url || !*a->cfg->rating_url)
+        return false;
+    char why[300], device[80], at[RATING_TIME_SIZE];
+    static rating_template t;   /* large; UI thread only */
+    if (!rating_template_parse(&t, a->cfg->rating_url, a->cfg->platform_endpoint, why,
+                               sizeof why))
+        return false;       /* no endpoint for {endpoint}: the progress link */
+    platform_config_device_id(a->cfg, device, sizeof device);
+    rating_time_format((int64_t)when, at);
+    rating_link l = {.device_id = device, .txn = txn, .item = svc->id, .time = at};
+    if (!rating_url_build(device_key, &t, &l, out, size, why, sizeof why)) {
+        fprintf(stderr, "rating: no link for the receipt: %s\n", why);
+        return false;
+    }
+    return true;
+}
+
+/* ---- the service: the device key ---------------------------------------- */
+
+static bool rating_start(app *a)
+{
+    (void)a;
+    char why[300];
+    bool created = false;
+    device_key = rating_key_load(true, &created, why, sizeof why);
+    if (!device_key) {
+        /* receipts then carry the progress link; ratings on screen work */
+        fprintf(stderr, "rating: %s\n", why);
+        return false;
+    }
+    if (created)
+        fprintf(stderr, "rating: made this kiosk's rating key (kioskctl device pubkey prints "
+                        "it for the platform)\n");
+    return true;
+}
+
+static void rating_stop(app *a)
+{
+    (void)a;
+    rating_key_free(device_key);
+    device_key = NULL;
+}
+
+const app_service rating_service = {
+    .name = "rating",
+    .start = rating_start,
+    .stop = rating_stop,
+};
