@@ -91,7 +91,7 @@ const key_def settings_keys[] = {
     KEY_INT("platform", "retry_after_max", platform_retry_after_max, 1, 86400, "600", "seconds", "Longest wait the platform may ask for with Retry-After (最长等待)"),
     KEY_INT("platform", "backoff_max", platform_backoff_max, 1, 3600, "300", "seconds", "Longest wait between failed tries (最长重试间隔); waits grow from 1 s, with full jitter"),
     KEY_INT("platform", "online_deadline", platform_online_deadline, 1, 60, "8", "seconds", "Longest a resident waits for an online service (在线业务时限) before being told what else to do"),
-    KEY_STRING("rating", "url", rating_url, 1, "{endpoint}/rate?txn={txn}&item={item}&t={time}&dev={device}", "Signed link for rating later (补充评价链接): {endpoint} {txn} {item} {time} {device}, {sig} optional; see docs"),
+    KEY_STRING("rating", "url", rating_url, 1, "{endpoint}/rate?txn={txn}&item={item}&t={time}&dev={device}", "Signed link for rating later (补充评价链接); placeholders, each a whole parameter value: {endpoint} {txn} {item} {time} {device}, {sig}"),
     KEY_ENUM("rating", "scheme", rating_code_scheme, rating_scheme_names, "gbt39046", "Satisfaction codes (满意度代码): gbt39046 = 1 非常满意 .. 5 非常不满意 (GB/T 39046 A.8); provincial = 5 .. 1"),
     KEY_STRING("rating", "codes", rating_codes, 0, "", "Five codes in level order, 非常满意 first, instead of the scheme's (自定义满意度代码); empty = the scheme's"),
     KEY_CODE("rating", "channel_code", rating_channel_code, 1, 8, "5", "5", "Rating channel code (评价渠道): 5 = 政务大厅其他终端, the nearest code the standards give a self-service terminal"),
