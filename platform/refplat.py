@@ -5,7 +5,11 @@ A real HTTP(S) server, Python 3.11 standard library only, that
   * takes the kiosk's outbox uploads (POST /v1/records) and deduplicates them by key,
   * answers the online services (queue tickets, appointment slots and bookings,
     progress of applications, certificates) from platform/seed.json,
-  * lets tests inject faults and read what arrived (/_admin/..., loopback only).
+  * serves the public rating page a receipt's QR code opens (GET/POST /rate): it
+    checks the kiosk's Ed25519 signature on the link (verified here in pure
+    Python, RFC 8032) and takes one rating per transaction,
+  * lets tests inject faults, register kiosks' keys and read what arrived
+    (/_admin/..., loopback only).
 
 README.md ("The platform API") is the contract; this file is one implementation of it. A
 production platform may look nothing like this inside, but must answer the same.
@@ -13,15 +17,19 @@ production platform may look nothing like this inside, but must answer the same.
     refplat.py [--host 127.0.0.1] [--port 8443|0] [--port-file F] [--db PATH]
                [--tls-cert F --tls-key F [--client-ca F]] [--token-file F]
                [--seed-data platform/seed.json] [--fault-rate R] [--fault-kinds K,K]
-               [--seed N] [--retry-after S] [--slow-seconds S] [--fault-online] [--quiet]
+               [--seed N] [--retry-after S] [--slow-seconds S] [--fault-online]
+               [--device-keys F] [--rating-max-age-days N] [--quiet]
 """
 
 import argparse
+import base64
+import binascii
 import contextlib
 import datetime as dt
 import email.utils
 import hashlib
 import hmac
+import html
 import http
 import http.server
 import ipaddress
@@ -118,6 +126,155 @@ def record_digest(r):
                                      separators=(",", ":")).encode()).hexdigest()
 
 
+# ---------------------------------------------------------------------------
+# Ed25519 signature verification, RFC 8032 section 5.1 (pure Python: the
+# platform must not need a crypto package to check a kiosk's rating link).
+# Points are in extended coordinates (X, Y, Z, T) with x = X/Z, y = Y/Z,
+# x*y = T/Z on the curve -x^2 + y^2 = 1 + d x^2 y^2 over GF(2^255 - 19).
+
+ED_P = 2 ** 255 - 19
+ED_L = 2 ** 252 + 27742317777372353535851937790883648493   # order of the base point
+ED_D = -121665 * pow(121666, ED_P - 2, ED_P) % ED_P
+ED_SQRT_M1 = pow(2, (ED_P - 1) // 4, ED_P)                 # a square root of -1
+ED_ZERO = (0, 1, 1, 0)                                      # the neutral element
+
+
+def ed_add(a, b):
+    """a + b (the unified formula: also doubles)."""
+    x1, y1, z1, t1 = a
+    x2, y2, z2, t2 = b
+    p = ED_P
+    aa = (y1 - x1) * (y2 - x2) % p
+    bb = (y1 + x1) * (y2 + x2) % p
+    cc = 2 * t1 * t2 * ED_D % p
+    dd = 2 * z1 * z2 % p
+    e, f, g, h = bb - aa, dd - cc, dd + cc, bb + aa
+    return (e * f % p, g * h % p, f * g % p, e * h % p)
+
+
+def ed_mul(k, pt):
+    """[k]pt, double and add from the top bit."""
+    q = ED_ZERO
+    for i in reversed(range(k.bit_length())):
+        q = ed_add(q, q)
+        if (k >> i) & 1:
+            q = ed_add(q, pt)
+    return q
+
+
+def ed_equal(a, b):
+    """Same point, whatever the Z of each."""
+    return ((a[0] * b[2] - b[0] * a[2]) % ED_P == 0
+            and (a[1] * b[2] - b[1] * a[2]) % ED_P == 0)
+
+
+def ed_decode(s):
+    """32 bytes -> a point, or None when they encode none (RFC 8032 5.1.3):
+    y below p, x recovered from the curve equation, its sign from the top bit."""
+    if len(s) != 32:
+        return None
+    y = int.from_bytes(s, "little")
+    sign = y >> 255
+    y &= (1 << 255) - 1
+    if y >= ED_P:
+        return None
+    u = (y * y - 1) % ED_P
+    v = (ED_D * y * y + 1) % ED_P
+    x = u * pow(v, 3, ED_P) * pow(u * pow(v, 7, ED_P), (ED_P - 5) // 8, ED_P) % ED_P
+    vxx = v * x * x % ED_P
+    if vxx == (-u) % ED_P:
+        x = x * ED_SQRT_M1 % ED_P
+    elif vxx != u:
+        return None
+    if x == 0 and sign:
+        return None
+    if x & 1 != sign:
+        x = ED_P - x
+    return (x, y, 1, x * y % ED_P)
+
+
+ED_B = ed_decode((4 * pow(5, ED_P - 2, ED_P) % ED_P).to_bytes(32, "little"))  # y = 4/5, x even
+
+
+def ed_small_order(pt):
+    return ed_equal(ed_mul(8, pt), ED_ZERO)
+
+
+def ed25519_verify(pub, msg, sig):
+    """True when sig (64 bytes) is pub's (32 bytes) signature of msg: [S]B == R + [k]A
+    with k = SHA-512(R || A || msg) mod L. Like libsodium it refuses S >= L, encodings
+    of no point, and a key or R of small order."""
+    if len(pub) != 32 or len(sig) != 64:
+        return False
+    a, r = ed_decode(pub), ed_decode(sig[:32])
+    if a is None or r is None or ed_small_order(a) or ed_small_order(r):
+        return False
+    s = int.from_bytes(sig[32:], "little")
+    if s >= ED_L:
+        return False
+    k = int.from_bytes(hashlib.sha512(sig[:32] + pub + msg).digest(), "little") % ED_L
+    return ed_equal(ed_mul(s, ED_B), ed_add(r, ed_mul(k, a)))
+
+
+def decode_pubkey(text):
+    """A device's public key as kioskctl device pubkey prints it (base64, base64url or
+    hex) -> 32 bytes that encode a point, else None."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    raw = None
+    if re.fullmatch(r"[0-9a-fA-F]{64}", text):
+        raw = bytes.fromhex(text)
+    elif re.fullmatch(r"[A-Za-z0-9+/_-]{43}=?", text):
+        try:
+            raw = base64.b64decode(text.rstrip("=").replace("-", "+").replace("_", "/") + "=",
+                                   validate=True)
+        except (binascii.Error, ValueError):
+            raw = None
+    if raw is None or len(raw) != 32 or ed_decode(raw) is None:
+        return None
+    return raw
+
+
+# The rating link (kiosk/rating/rating_sign.h): the default template's parameter
+# names, the value forms, and the signed message rebuilt from the parameters.
+RATING_MESSAGE_PREFIX = "kiosk-rating-v1"
+RATING_PARAMS = (("txn", "txn", "the transaction number"), ("item", "item", "the service item code"),
+                 ("time", "t", "the time"), ("device", "dev", "the device id"),
+                 ("sig", "sig", "the signature"))
+RATING_FORMS = {
+    "txn": (re.compile(r"[A-Za-z0-9._-]{1,50}"), "1 to 50 letters, digits, '-', '_' or '.'"),
+    "item": (re.compile(r"[A-Za-z0-9._-]{1,64}"), "1 to 64 letters, digits, '-', '_' or '.'"),
+    "device": (re.compile(r"[A-Za-z0-9._:-]{1,64}"), "1 to 64 letters, digits, '-', '_', '.' or ':'"),
+    "time": (re.compile(r"\d{8}T\d{6}"), "YYYYMMDDThhmmss, a real date and time, e.g. 20261202T091500"),
+    "sig": (re.compile(r"[A-Za-z0-9_-]{86}"), "86 characters of base64url (64 bytes)"),
+}
+RATING_LEVELS = (("very_satisfied", "非常满意", "Very satisfied"), ("satisfied", "满意", "Satisfied"),
+                 ("basic", "基本满意", "Fairly satisfied"), ("dissatisfied", "不满意", "Dissatisfied"),
+                 ("very_dissatisfied", "非常不满意", "Very dissatisfied"))
+POOR_LEVELS = {"dissatisfied", "very_dissatisfied"}
+# the kiosk's built-in reasons (kiosk.conf [rating] reasons); a platform would have its own list
+RATING_REASONS = (("attitude", "服务态度", "Staff attitude"), ("efficiency", "办事效率", "Efficiency"),
+                  ("materials", "材料要求不清", "Unclear material requirements"),
+                  ("system", "系统故障", "System fault"), ("waiting", "等候时间长", "Long wait"),
+                  ("other", "其他", "Other"))
+REASON_RE = re.compile(r"[a-z0-9_]{1,24}")
+FUTURE_SLACK = dt.timedelta(hours=1)   # kiosk clocks are not always synchronised
+
+
+def rating_message(v):
+    return (f"{RATING_MESSAGE_PREFIX}\ndevice={v['device']}\ntxn={v['txn']}\nitem={v['item']}"
+            f"\ntime={v['time']}\n").encode()
+
+
+class LinkProblem(Exception):
+    """What is wrong with a rating link: HTTP status, kind, and the words for it."""
+
+    def __init__(self, status, kind, message):
+        super().__init__(message)
+        self.status, self.kind, self.message = status, kind, message
+
+
 SCHEMA = """
 -- one row per key ever stored: the unique index on key is the whole of deduplication
 CREATE TABLE IF NOT EXISTS records (
@@ -138,8 +295,18 @@ CREATE TABLE IF NOT EXISTS tickets (
 CREATE TABLE IF NOT EXISTS appointments (
   key TEXT PRIMARY KEY, device_id TEXT, service_code TEXT, date TEXT, slot_id TEXT,
   id_number TEXT, name TEXT, phone TEXT, created_at TEXT, reply TEXT);
+-- kiosks' public keys for signed rating links (configuration: a reset keeps them)
+CREATE TABLE IF NOT EXISTS devices (
+  device_id TEXT PRIMARY KEY, pubkey TEXT NOT NULL, registered_at TEXT);
+-- ratings made later through a receipt's link: one per transaction
+CREATE TABLE IF NOT EXISTS ratings (
+  txn TEXT PRIMARY KEY, device_id TEXT, service_code TEXT, link_time TEXT, level TEXT,
+  reasons TEXT, rated_at TEXT);
+-- the kiosk's own rating records, found by transaction (one rating per transaction)
+CREATE INDEX IF NOT EXISTS records_rating_txn ON records(json_extract(payload, '$.transaction'))
+  WHERE kind = 'rating';
 """
-TABLES = ("records", "deliveries", "tickets", "appointments")
+TABLES = ("records", "deliveries", "tickets", "appointments", "ratings")
 
 
 class Store:
@@ -266,8 +433,9 @@ class Faults:
 class Platform:
     """Everything the request handlers share."""
 
-    def __init__(self, store, seed, token, quiet):
+    def __init__(self, store, seed, token, quiet, rating_max_age_days=30):
         self.store, self.seed, self.token, self.quiet = store, seed, token, quiet
+        self.rating_max_age = dt.timedelta(days=rating_max_age_days)
         self.faults = Faults()
         self.kinds = set(seed.get("record_kinds") or ["application", "help", "rating", "probe"])
         off = seed.get("timezone", "+08:00")
@@ -467,6 +635,80 @@ class Platform:
                 t = u
         return out
 
+    # --- devices and rating links
+    def register_device(self, device_id, pubkey_text):
+        """Stores a kiosk's public key; True when it replaced another key."""
+        if not isinstance(device_id, str) or not RATING_FORMS["device"][0].fullmatch(device_id):
+            raise bad("device_id must be " + RATING_FORMS["device"][1])
+        raw = decode_pubkey(pubkey_text)
+        if raw is None:
+            raise bad("pubkey must be an Ed25519 public key, 32 bytes in base64 or hex, as "
+                      "kioskctl device pubkey prints it")
+        text = base64.b64encode(raw).decode()
+        with self.store.tx() as db:
+            old = db.execute("SELECT pubkey FROM devices WHERE device_id=?", (device_id,)).fetchone()
+            db.execute("INSERT OR REPLACE INTO devices VALUES (?,?,?)", (device_id, text, utc_stamp()))
+        return old is not None and old["pubkey"] != text
+
+    def check_link(self, pairs):
+        """The values of a rating link given as (name, value) pairs, or LinkProblem: the
+        same checks in the same order as kioskctl rating verify, the device's key taken
+        from the registered ones."""
+        v = {}
+        for field, name, what in RATING_PARAMS:
+            got = [x for k, x in pairs if k == name]
+            if not got:
+                raise LinkProblem(400, "missing", f"parameter '{name}' ({what}) is missing: "
+                                                  "the link may have been cut short")
+            if len(got) > 1:
+                raise LinkProblem(400, "duplicate", f"parameter '{name}' ({what}) appears "
+                                                    f"{len(got)} times")
+            v[field] = got[0]
+        when = None
+        for field, name, what in RATING_PARAMS:
+            form, rule = RATING_FORMS[field]
+            ok = form.fullmatch(v[field]) is not None
+            if ok and field == "time":
+                try:
+                    when = dt.datetime.strptime(v["time"], "%Y%m%dT%H%M%S").replace(tzinfo=self.tz)
+                except ValueError:
+                    ok = False
+            if ok and field == "sig":
+                try:
+                    sig = base64.urlsafe_b64decode(v["sig"] + "==")
+                    ok = len(sig) == 64 and base64.urlsafe_b64encode(sig).decode().rstrip("=") == v["sig"]
+                except (binascii.Error, ValueError):
+                    ok = False
+            if not ok:
+                raise LinkProblem(400, "malformed", f"parameter '{name}' ({what}) must be {rule}")
+        row = self.store.one("SELECT pubkey FROM devices WHERE device_id=?", (v["device"],))
+        if row is None:
+            raise LinkProblem(403, "device", f"device '{v['device']}' is not registered at this "
+                                             "platform (POST /_admin/devices)")
+        if not ed25519_verify(base64.b64decode(row["pubkey"]), rating_message(v), sig):
+            raise LinkProblem(403, "signature", "the signature does not match: the transaction "
+                              "number, item code, time or device id was changed, or another key "
+                              "signed it")
+        now = self.now_local()
+        if when > now + FUTURE_SLACK:
+            raise LinkProblem(403, "future", f"the link's time {v['time']} is ahead of the "
+                                             "platform's clock")
+        if now - when > self.rating_max_age:
+            raise LinkProblem(403, "expired", f"the link is {(now - when).days} days old; a link "
+                              f"takes ratings for {self.rating_max_age.days} days")
+        v["when"] = when
+        return v
+
+    @staticmethod
+    def rated(db, txn):
+        """How the transaction was rated already ("link" or "kiosk"), or None."""
+        if db.execute("SELECT 1 FROM ratings WHERE txn=?", (txn,)).fetchone():
+            return "link"
+        if db.execute("SELECT 1 FROM records WHERE kind='rating'"
+                      " AND json_extract(payload, '$.transaction')=? LIMIT 1", (txn,)).fetchone():
+            return "kiosk"
+        return None
+
     def queue_for(self, code):
         q = self.seed.get("queue", {})
         return q.get(code[:10]) or q.get("default") or {
@@ -478,6 +720,22 @@ class Platform:
 
 # ---------------------------------------------------------------------------
 # HTTP
+
+PAGE_STYLE = ("body{font-family:sans-serif;font-size:18px;line-height:1.5;margin:0;padding:16px;"
+              "max-width:640px}h1{font-size:24px}fieldset{border:1px solid #888;margin:12px 0}"
+              "label{display:block;padding:12px 4px;min-height:44px}"
+              "label.level{font-size:20px}button{font-size:20px;padding:12px 24px;min-height:60px}"
+              ".detail{color:#555;font-size:14px}")
+
+
+def page(title, body):
+    """A whole HTML page in Chinese with English beside it; title and body are ours
+    (escaped where they carry a link's values)."""
+    return (f'<!doctype html><html lang="zh"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style></head>"
+            f"<body><main><h1>{html.escape(title)}</h1>{body}</main></body></html>\n")
+
 
 ROUTES = {
     "/v1/records": {"POST": "records"},
@@ -493,7 +751,19 @@ ROUTES = {
     "/_admin/reset": {"POST": "a_reset"},
     "/_admin/faults": {"GET": "a_faults", "POST": "a_faults"},
     "/_admin/down": {"GET": "a_down", "POST": "a_down"},
+    "/_admin/devices": {"GET": "a_devices", "POST": "a_devices"},
+    "/_admin/ratings": {"GET": "a_ratings"},
+    "/rate": {"GET": "rate_page", "POST": "rate_submit"},
 }
+# Public pages for residents' phones: no token, never faulted, not counted as /v1/ requests.
+PUBLIC_PATHS = {"/rate"}
+
+
+class Html:
+    """A reply that is an HTML page rather than JSON."""
+
+    def __init__(self, text):
+        self.text = text
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -597,6 +867,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def send_html(self, status, text, headers=None):
+        body = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        # the page is ours alone: no framing, no scripts from elsewhere
+        self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; "
+                                                    "form-action 'self'; frame-ancestors 'none'")
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def read_body(self):
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             out = bytearray()
@@ -668,21 +955,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
         t0 = self.t0 = time.monotonic()
         plat = self.server.plat
         path = self.url_path = urllib.parse.urlsplit(self.path).path
-        admin = self.is_admin = path.startswith("/_admin/")
+        admin = path.startswith("/_admin/")
+        public = path in PUBLIC_PATHS
+        # neither is counted, faulted or taken down with the API
+        self.is_admin = admin or public
         self.nrec = self.fault = None
         self.accounted = False
         outcome = None
-        if not admin:
+        if not self.is_admin:
             plat.note_start()
         try:
-            if not admin:
+            if not self.is_admin:
                 plat.note_arrival(path)
                 if plat.is_down():
                     # the outage: admin stays reachable so tests can end it
                     outcome = "down"
                     self.abort()
                     return
-            outcome = self.serve(plat, path, admin)
+            outcome = self.serve(plat, path, admin, public)
         except Exception:   # a bug here must answer 500, not hang the client
             plat.log("internal error:\n" + traceback.format_exc())
             outcome = 500
@@ -690,13 +980,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.close_connection = True
                 self.send_json(500, {"error": "internal_error", "message": "see the platform log"})
         finally:
-            if admin:
+            if self.is_admin:
                 plat.log(f"{self.client_address[0]} {self.command} {path} {outcome}"
                          f" {(time.monotonic() - t0) * 1000:.1f}ms")
             elif not self.accounted:
                 self.account(outcome)   # no reply: reset, lost, down
 
-    def serve(self, plat, path, admin):
+    def serve(self, plat, path, admin, public=False):
         """Route, authenticate, inject the fault, answer. Returns what to log."""
         faults = plat.faults
         try:
@@ -714,7 +1004,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if not self.is_loopback():
                     raise HttpError(403, "forbidden", "admin endpoints answer loopback only",
                                     close=unread)
-            elif plat.token is not None:
+            elif plat.token is not None and not public:
                 scheme, _, cred = self.headers.get("Authorization", "").partition(" ")
                 if scheme.lower() != "bearer" or not hmac.compare_digest(
                         cred.strip().encode(), plat.token.encode()):
@@ -722,7 +1012,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                     headers={"WWW-Authenticate": 'Bearer realm="refplat"'},
                                     close=unread)
             raw = self.read_body()
-            if not admin:
+            if not admin and not public:
                 self.fault = faults.pick(path == "/v1/records")
             f = self.fault
             # faults that strike before anything is stored
@@ -748,6 +1038,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if f == "lost":
             self.close_connection = True   # close without a word
             return "lost"
+        if isinstance(obj, Html):
+            self.send_html(status, obj.text, headers)
+            return status
         raw_body = None
         if f == "malformed":
             text = json.dumps(obj, ensure_ascii=False)
@@ -945,7 +1238,143 @@ class Handler(http.server.BaseHTTPRequestHandler):
                      "verify_url": f"{plat.seed.get('verify_base', 'https://verify.example.com/')}"
                                    f"{urllib.parse.quote(c['number'])}?code={code}"}, None
 
+    # --- the public rating page (GET shows the form, POST takes the rating)
+    def link_pairs(self, text):
+        return urllib.parse.parse_qsl(text, keep_blank_values=True)
+
+    def rate_problem(self, plat, e):
+        """The page for a link that cannot be used: what to do, and the exact problem."""
+        if e.kind in ("missing", "duplicate", "malformed"):
+            zh = "评价链接不完整或已损坏，请重新扫描回执上的二维码。"
+            en = "The rating link is incomplete or damaged: scan the QR code on the receipt again."
+        elif e.kind == "expired":
+            zh = f"评价链接已过期：办理后{plat.rating_max_age.days}天内可以补充评价。"
+            en = f"The rating link has expired: a service can be rated within {plat.rating_max_age.days} days."
+        elif e.kind == "future":
+            zh = "评价链接的时间不正确，请到窗口或拨打服务热线评价。"
+            en = "The rating link's time is wrong: please rate at a window or by the hotline."
+        else:
+            zh = "无法确认这个评价链接来自本中心的自助终端，不能用于评价。"
+            en = "This rating link cannot be confirmed as coming from one of our kiosks."
+        plat.log(f"{self.client_address[0]} rating link refused: {e.kind}")
+        return e.status, Html(page("无法评价 · Cannot rate",
+                                   f"<p>{html.escape(zh)}</p><p lang=\"en\">{html.escape(en)}</p>"
+                                   f"<p class=\"detail\">{html.escape(e.kind)}: "
+                                   f"{html.escape(e.message)}</p>")), None
+
+    def already_rated(self, via):
+        return 409, Html(page("已评价 · Already rated",
+                              "<p>这笔业务已经评价过了，谢谢您的参与。每笔业务只能评价一次。</p>"
+                              "<p lang=\"en\">This service has already been rated. Thank you: "
+                              "each service can be rated once.</p>"
+                              f"<p class=\"detail\">already_rated: by {html.escape(via)}</p>")), None
+
+    def h_rate_page(self, plat, q, raw):
+        pairs = self.link_pairs(urllib.parse.urlsplit(self.path).query)
+        try:
+            v = plat.check_link(pairs)
+        except LinkProblem as e:
+            return self.rate_problem(plat, e)
+        with plat.store.lock:
+            via = plat.rated(plat.store.db, v["txn"])
+        if via:
+            return self.already_rated(via)
+        title = plat.title(v["item"])
+        hidden = "".join(f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(v[field])}">'
+                         for field, name, _ in RATING_PARAMS)
+        # the five levels equal in size and order, best first, none chosen beforehand:
+        # nobody may steer a rating (DB2203/T 8-2024 4.8)
+        levels = "".join(f'<label class="level"><input type="radio" name="level" value="{n}" required>'
+                         f' {zh} <span lang="en">{en}</span></label>' for n, zh, en in RATING_LEVELS)
+        reasons = "".join(f'<label><input type="checkbox" name="reason" value="{n}"> {zh} '
+                          f'<span lang="en">{en}</span></label>' for n, zh, en in RATING_REASONS)
+        body = (f"<p>事项 <span lang=\"en\">Service</span>: {html.escape(title.get('zh', v['item']))}"
+                f" <span lang=\"en\">{html.escape(title.get('en', ''))}</span>"
+                f" ({html.escape(v['item'])})</p>"
+                f"<p>办件编号 <span lang=\"en\">Transaction</span>: {html.escape(v['txn'])}</p>"
+                f"<p>办理时间 <span lang=\"en\">Handled</span>: {v['when']:%Y-%m-%d %H:%M}</p>"
+                f'<form method="post" action="/rate">{hidden}'
+                f"<fieldset><legend>您对这次服务满意吗？ <span lang=\"en\">How satisfied are you "
+                f"with this service?</span></legend>{levels}</fieldset>"
+                f"<fieldset><legend>如不满意，原因是（可多选）<span lang=\"en\">If not satisfied, "
+                f"why (any)</span></legend>{reasons}</fieldset>"
+                f'<button type="submit">提交评价 <span lang="en">Submit</span></button></form>')
+        return 200, Html(page("服务评价 · Rate this service", body)), None
+
+    def h_rate_submit(self, plat, q, raw):
+        ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            return 415, Html(page("无法评价 · Cannot rate",
+                                  "<p class=\"detail\">unsupported_media_type: the form is sent as "
+                                  "application/x-www-form-urlencoded</p>")), None
+        try:
+            pairs = self.link_pairs(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            pairs = []
+        try:
+            v = plat.check_link(pairs)
+        except LinkProblem as e:
+            return self.rate_problem(plat, e)
+        levels = [x for k, x in pairs if k == "level"]
+        if len(levels) != 1 or levels[0] not in {n for n, _, _ in RATING_LEVELS}:
+            return 400, Html(page("请选择 · Choose a level",
+                                  "<p>请在五个满意度中选择一个。</p><p lang=\"en\">Choose one of the "
+                                  "five levels.</p><p class=\"detail\">bad_level: level must be one of "
+                                  + ", ".join(n for n, _, _ in RATING_LEVELS) + "</p>")), None
+        level = levels[0]
+        reasons = [x for k, x in pairs if k == "reason"]
+        if len(reasons) > 12 or len(set(reasons)) != len(reasons) or not all(
+                REASON_RE.fullmatch(r) for r in reasons):
+            return 400, Html(page("无法评价 · Cannot rate", "<p class=\"detail\">bad_reasons: "
+                                  "at most 12 different reason ids of a-z, 0-9 and _</p>")), None
+        if level not in POOR_LEVELS:
+            reasons = []   # reasons explain a poor rating only
+        try:
+            with plat.store.tx() as db:
+                via = plat.rated(db, v["txn"])
+                if via:
+                    raise LinkProblem(409, "already_rated", via)
+                db.execute("INSERT INTO ratings VALUES (?,?,?,?,?,?,?)",
+                           (v["txn"], v["device"], v["item"], v["time"], level,
+                            json.dumps(reasons), utc_stamp()))
+        except LinkProblem as e:
+            return self.already_rated(e.message)
+        except sqlite3.IntegrityError:   # the same form sent twice at once
+            return self.already_rated("link")
+        plat.log(f"{self.client_address[0]} rating stored")
+        return 200, Html(page("谢谢 · Thank you",
+                              "<p>感谢您的评价，我们会认真改进。</p>"
+                              "<p lang=\"en\">Thank you for your rating.</p>")), None
+
     # --- /_admin
+    def h_a_devices(self, plat, q, raw):
+        if self.command == "POST":
+            body = self.json_body(raw, strict=False)
+            if not isinstance(body, dict):
+                raise bad("body must be a JSON object")
+            replaced = plat.register_device(body.get("device_id"), body.get("pubkey"))
+            row = plat.store.one("SELECT * FROM devices WHERE device_id=?", (body["device_id"],))
+            return 200, {"device_id": row["device_id"], "pubkey": row["pubkey"],
+                         "registered_at": row["registered_at"], "replaced": replaced}, None
+        rows = plat.store.all("SELECT * FROM devices ORDER BY device_id")
+        return 200, {"devices": [dict(r) for r in rows]}, None
+
+    def h_a_ratings(self, plat, q, raw):
+        out = [{"via": "link", "transaction": r["txn"], "device_id": r["device_id"],
+                "service_code": r["service_code"], "link_time": r["link_time"], "level": r["level"],
+                "reasons": json.loads(r["reasons"] or "[]"), "rated_at": r["rated_at"]}
+               for r in plat.store.all("SELECT * FROM ratings ORDER BY rated_at, txn")]
+        for r in plat.store.all("SELECT key, device_id, service_code, created_at, payload FROM records"
+                                " WHERE kind='rating' ORDER BY first_at, key"):
+            p = json.loads(r["payload"] or "{}")
+            # what a rating says, never who gave it: no personal fields, no phone
+            out.append({"via": "kiosk", "key": r["key"], "transaction": p.get("transaction"),
+                        "device_id": r["device_id"], "service_code": r["service_code"],
+                        "level": p.get("level"), "code": p.get("code"), "scheme": p.get("scheme"),
+                        "reasons": p.get("reasons") if isinstance(p.get("reasons"), list) else [],
+                        "created_at": r["created_at"]})
+        return 200, {"ratings": out}, None
+
     def h_a_stats(self, plat, q, raw):
         def n(sql):
             return plat.store.one(sql)[0]
@@ -967,6 +1396,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                          " HAVING count(*) > 1)"),
             "tickets": n("SELECT count(*) FROM tickets"),
             "appointments": n("SELECT count(*) FROM appointments"),
+            "ratings": n("SELECT count(*) FROM ratings"),
+            "devices": n("SELECT count(*) FROM devices"),
         })
         return 200, out, None
 
@@ -1103,13 +1534,33 @@ def parse_args(argv):
     p.add_argument("--retry-after", type=float, default=1)
     p.add_argument("--slow-seconds", type=float, default=5)
     p.add_argument("--fault-online", action="store_true", help="faults on the online endpoints too")
+    p.add_argument("--device-keys", help="kiosks' rating keys: lines 'DEVICE_ID PUBKEY' (base64 or hex)")
+    p.add_argument("--rating-max-age-days", type=int, default=30,
+                   help="how long a receipt's rating link takes a rating (default 30)")
     p.add_argument("--quiet", action="store_true", help="no log lines")
     a = p.parse_args(argv)
     if bool(a.tls_cert) != bool(a.tls_key):
         p.error("--tls-cert and --tls-key go together")
     if a.client_ca and not a.tls_cert:
         p.error("--client-ca needs --tls-cert and --tls-key")
+    if not 1 <= a.rating_max_age_days <= 365:
+        p.error("--rating-max-age-days must be 1..365")
     return a
+
+
+def read_device_keys(path):
+    """[(line, device_id, pubkey text)] from a --device-keys file; ValueError names the line."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split()
+            if len(parts) != 2:
+                raise ValueError(f"{path}:{n}: expected 'DEVICE_ID PUBKEY'")
+            out.append((n, parts[0], parts[1]))
+    return out
 
 
 class Stop(BaseException):
@@ -1129,6 +1580,7 @@ def main(argv=None):
             if not token:
                 raise ValueError(f"{a.token_file} is empty")
         tls = tls_context(a.tls_cert, a.tls_key, a.client_ca) if a.tls_cert else None
+        device_keys = read_device_keys(a.device_keys) if a.device_keys else []
     except (OSError, ValueError, ssl.SSLError) as e:
         print(f"refplat: {e}", file=sys.stderr)
         return 2
@@ -1137,8 +1589,13 @@ def main(argv=None):
         tmpdir = tempfile.mkdtemp(prefix="refplat-")
         a.db = os.path.join(tmpdir, "refplat.db")
     store = Store(a.db)
-    plat = Platform(store, seed, token, a.quiet)
+    plat = Platform(store, seed, token, a.quiet, a.rating_max_age_days)
     try:
+        for n, device_id, pubkey in device_keys:
+            try:
+                plat.register_device(device_id, pubkey)
+            except HttpError as e:
+                raise HttpError(400, "bad_request", f"{a.device_keys}:{n}: {e.body['message']}") from None
         plat.faults.configure({"rate": a.fault_rate, "seed": a.seed, "online": a.fault_online,
                                "kinds": [k for k in a.fault_kinds.split(",") if k],
                                "retry_after": a.retry_after, "slow_seconds": a.slow_seconds})

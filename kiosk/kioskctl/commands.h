@@ -24,6 +24,8 @@ int cmd_platform(int argc, char **argv);
 int cmd_print_test(int argc, char **argv);   /* cmd_print.c */
 int cmd_printer(int argc, char **argv);      /* cmd_print.c */
 int cmd_receipt(int argc, char **argv);      /* cmd_receipt.c */
+int cmd_device(int argc, char **argv);       /* cmd_device.c */
+int cmd_rating(int argc, char **argv);       /* cmd_rating.c */
 
 /* cmd_print.c's set-up, shared with cmd_receipt.c: the config (its
  * problems printed), the strings and the text stack on SDL's dummy
@@ -35,5 +37,25 @@ bool cmd_print_config(const char *path, settings *s);
 bool cmd_print_text_start(const settings *s);
 void cmd_print_text_stop(void);
 void cmd_print_reason(const char *key, char *out, size_t size);
+
+/* cmd_device.c's set-up, shared with cmd_rating.c: the config (its
+ * problems printed), storage under data_dir (or the config's), the device
+ * id as the uploads carry it, and the rating key -- made when missing and
+ * create_key, as on the kiosk's first start. 0, or the exit status after
+ * saying what failed as "kioskctl WHO: ..."; close d either way. */
+#include "rating/rating_sign.h"
+typedef struct cmd_device_ctx {
+    settings cfg;
+    bool storage;
+    char device_id[80];
+    rating_key *key;
+    bool key_created;
+    char key_path[4096];
+} cmd_device_ctx;
+int cmd_device_open(const char *config, const char *data_dir, bool create_key, const char *who,
+                    cmd_device_ctx *d);
+void cmd_device_close(cmd_device_ctx *d);
+/* The device id can sign rating links (1..64 of A-Z a-z 0-9 . _ : -). */
+bool cmd_device_id_signs(const char *device_id);
 
 #endif

@@ -56,6 +56,19 @@ static const kioskctl_command commands[] = {
      "receipt list [--config FILE] [--data-dir DIR]\n"
      "                       the receipts kept for reprint (masked)",
      cmd_receipt},
+    {"device",
+     "device pubkey [--json] [--config FILE] [--data-dir DIR]\n"
+     "                       device id and public rating key (base64, hex) to register with the\n"
+     "                       platform; makes the key pair when missing, as the first start does",
+     cmd_device},
+    {"rating",
+     "rating verify URL      a rating link against this kiosk's template, device id and key:\n"
+     "                       OK ... (exit 0) or FAIL KIND: what is wrong (exit 1)\n"
+     "rating sign TXN ITEM [--time YYYYMMDDThhmmss]\n"
+     "                       a signed link for a made-up transaction, to try the platform's page\n"
+     "rating summary         ratings in the outbox: per level, per service, the poor ones\n"
+     "                       (masked); each: [--config FILE] [--data-dir DIR]",
+     cmd_rating},
 };
 
 static void usage(FILE *out)

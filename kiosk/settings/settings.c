@@ -42,6 +42,7 @@
 #include "common/suggest.h"
 #include "common/textfile.h"
 #include "common/utf8.h"
+#include "rating/rating_sign.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -84,7 +85,18 @@ typedef struct parse_ctx {
     int printer;            /* SEC_PRINTER: index into s->printers */
     int printer_key_line[SETTINGS_MAX_PRINTERS][PK_COUNT];
     bool printer_key_bad[SETTINGS_MAX_PRINTERS][PK_COUNT];
+    /* [rating] reason.ID.* keys, kept until the whole file is read: they
+     * depend on `reasons`, which may come after them */
+    struct {
+        char *name, *value;
+        int line;
+    } *reason_keys;
+    size_t n_reason_keys, cap_reason_keys;
 } parse_ctx;
+
+/* More reason keys than a full list can use (12 reasons, a code and ten
+ * labels each) is a file gone wrong, not a configuration. */
+#define MAX_REASON_KEYS (SETTINGS_MAX_REASONS * (SETTINGS_MAX_SITE_NAMES + 1))
 
 static void report(parse_ctx *ctx, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -509,6 +521,52 @@ static void on_printer_key(parse_ctx *ctx, const char *name, const char *value, 
     }
 }
 
+/* A reason.ID.* key of [rating]: its text checked now, the rest once the
+ * file is read (check_rating). */
+static void defer_reason_key(parse_ctx *ctx, const char *name, const char *value, size_t vlen)
+{
+    char show[SHOWN_SIZE], why[512];
+    settings_shown(show, name, strlen(name));
+    for (size_t i = 0; i < ctx->n_reason_keys; i++) {
+        if (!strcmp(ctx->reason_keys[i].name, name)) {
+            report(ctx, ctx->lineno, "[rating] %s is set twice; the first is on line %d", show,
+                   ctx->reason_keys[i].line);
+            return;
+        }
+    }
+    if (!check_text(value, vlen, why, sizeof why)) {
+        char show_value[SHOWN_SIZE];
+        report(ctx, ctx->lineno, "[rating] %s = %s: %s", show,
+               settings_shown(show_value, value, vlen), why);
+        return;
+    }
+    if (ctx->n_reason_keys == MAX_REASON_KEYS) {
+        report(ctx, ctx->lineno, "[rating] %s: more than %d reason.ID lines", show,
+               MAX_REASON_KEYS);
+        return;
+    }
+    if (ctx->n_reason_keys == ctx->cap_reason_keys) {
+        size_t cap = ctx->cap_reason_keys ? ctx->cap_reason_keys * 2 : 16;
+        void *grown = realloc(ctx->reason_keys, cap * sizeof *ctx->reason_keys);
+        if (!grown) {
+            report(ctx, ctx->lineno, "[rating] %s: out of memory", show);
+            return;
+        }
+        ctx->reason_keys = grown;
+        ctx->cap_reason_keys = cap;
+    }
+    char *n = strdup(name), *v = strndup(value, vlen);
+    if (!n || !v) {
+        free(n);
+        free(v);
+        report(ctx, ctx->lineno, "[rating] %s: out of memory", show);
+        return;
+    }
+    ctx->reason_keys[ctx->n_reason_keys].name = n;
+    ctx->reason_keys[ctx->n_reason_keys].value = v;
+    ctx->reason_keys[ctx->n_reason_keys++].line = ctx->lineno;
+}
+
 /* inih's handler. section is ignored: the reader tracks sections itself. */
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -541,6 +599,10 @@ static int on_key(void *user, const char *section, const char *name, const char 
     }
     if (ctx->section == SEC_PRINTER) {
         on_printer_key(ctx, name, value, vlen);
+        return 1;
+    }
+    if (!strcmp(settings_sections[ctx->section].name, "rating") && !strncmp(name, "reason.", 7)) {
+        defer_reason_key(ctx, name, value, vlen);
         return 1;
     }
     int k = settings_find_key(ctx->section, name);
@@ -772,6 +834,85 @@ static void check_langs(parse_ctx *ctx)
     }
 }
 
+/* "zh, en": [ui] languages for a message. */
+static void lang_list(const settings *s, char *list, size_t size)
+{
+    list[0] = '\0';
+    for (int i = 0; i < s->n_langs; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, size - used, "%s%s", i ? ", " : "", s->langs[i]);
+    }
+}
+
+/* [rating]: the link template, the codes over the scheme, then the
+ * reason.ID.* keys against the list, and what every listed reason needs. */
+static void check_rating(parse_ctx *ctx)
+{
+    settings *s = ctx->s;
+    char why[512], show[SHOWN_SIZE];
+    if (!bad(ctx, offsetof(settings, rating_url)) &&
+        !rating_template_check(s->rating_url, why, sizeof why))
+        report(ctx, line_of(ctx, offsetof(settings, rating_url)), "[rating] url %s", why);
+
+    rating_codes codes;
+    rating_codes_of_scheme(s->rating_code_scheme, &codes);
+    if (!bad(ctx, offsetof(settings, rating_codes)) &&
+        !rating_codes_override(&codes, s->rating_codes, why, sizeof why)) {
+        report(ctx, line_of(ctx, offsetof(settings, rating_codes)), "[rating] codes = %s: %s",
+               settings_shown(show, s->rating_codes, strlen(s->rating_codes)), why);
+        /* the scheme's own codes stand: the value written back must read
+         * back the same, and the refused text is not a setting */
+        free(s->rating_codes);
+        s->rating_codes = strdup("");
+    }
+
+    char langs[SETTINGS_MAX_LANGS * LANG_CODE_SIZE + 16];
+    lang_list(s, langs, sizeof langs);
+    bool langs_ok = !bad(ctx, offsetof(settings, langs));
+    for (size_t i = 0; i < ctx->n_reason_keys; i++) {
+        const char *name = ctx->reason_keys[i].name, *value = ctx->reason_keys[i].value;
+        int line = ctx->reason_keys[i].line;
+        char lang[LANG_CODE_SIZE], show_value[SHOWN_SIZE];
+        settings_shown(show, name, strlen(name));
+        if (!settings_reason_key(s, name, value, lang, why, sizeof why)) {
+            if (*value)
+                report(ctx, line, "[rating] %s = %s: %s", show,
+                       settings_shown(show_value, value, strlen(value)), why);
+            else
+                report(ctx, line, "[rating] %s: %s", show, why);
+            continue;
+        }
+        if (*lang && langs_ok && !configured(s, lang))
+            report(ctx, line, "[rating] %s: %s is not one of [ui] languages (%s)", show, lang,
+                   langs);
+    }
+
+    int lr = line_of(ctx, offsetof(settings, reasons));
+    for (int i = 0; i < s->n_reasons; i++) {
+        const settings_reason *r = &s->reasons[i];
+        if (!r->code[0])
+            report(ctx, lr, "[rating] reason '%s' has no indicator code: add reason.%s.code = ...",
+                   r->id, r->id);
+        /* a language without a label shows another one's, as site names
+         * do; a reason without any would show its bare id */
+        if (!r->n_labels)
+            report(ctx, lr, "[rating] reason '%s' has no label: add reason.%s.%s = ... (one line "
+                   "per language)", r->id, r->id, s->fallback_lang);
+        for (int j = 0; j < i; j++) {
+            if (r->code[0] && !strcmp(r->code, s->reasons[j].code)) {
+                int lc = 0;
+                char key[64];
+                snprintf(key, sizeof key, "reason.%s.code", r->id);
+                for (size_t k = 0; k < ctx->n_reason_keys; k++)
+                    if (!strcmp(ctx->reason_keys[k].name, key))
+                        lc = ctx->reason_keys[k].line;
+                report(ctx, lc ? lc : lr, "[rating] reasons '%s' and '%s' both have code %s; "
+                       "each reason needs its own", s->reasons[j].id, r->id, r->code);
+            }
+        }
+    }
+}
+
 /* Rules between keys and against the file system, once every key is in. */
 static void check_after_parse(parse_ctx *ctx)
 {
@@ -798,6 +939,7 @@ static void check_after_parse(parse_ctx *ctx)
 
     check_langs(ctx);
     check_platform(ctx);
+    check_rating(ctx);
     check_printers(ctx);
     for (size_t i = 0; i < settings_n_keys; i++)
         check_path(ctx, i);
@@ -830,6 +972,11 @@ static bool parse_into(settings *s, const char *text, size_t len,
 
     bool ok = ctx->n_errors == 0;
     memcpy(s->key_line, ctx->key_line, sizeof ctx->key_line);
+    for (size_t i = 0; i < ctx->n_reason_keys; i++) {
+        free(ctx->reason_keys[i].name);
+        free(ctx->reason_keys[i].value);
+    }
+    free(ctx->reason_keys);
     free(ctx);
     return ok;
 }

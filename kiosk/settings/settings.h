@@ -18,6 +18,7 @@
 
 #include "common/diag.h"
 #include "common/lang.h"
+#include "rating/rating_level.h"
 
 #define SETTINGS_MAX_LANGS 8
 /* Site names: one per configured language plus the built-in zh and en. */
@@ -26,7 +27,7 @@
 /* Longest value accepted, in bytes (a reader list of 32 entries is ~512). */
 #define SETTINGS_MAX_VALUE 1024
 /* Room for the line of every key in the table (a unit test checks). */
-#define SETTINGS_MAX_KEYS 64
+#define SETTINGS_MAX_KEYS 80
 /* [printer.NAME] sections: a kiosk has a receipt printer and perhaps an A4
  * one; four leaves room for a spare of each. A NAME is 1..15 lowercase
  * letters, digits and '-', so "printer.NAME" fits a status-model name. */
@@ -67,6 +68,20 @@ typedef struct settings_text {
     char lang[LANG_CODE_SIZE];
     char *text;             /* owned, not empty */
 } settings_text;
+
+/* [rating] reasons: why a resident gave a poor rating, offered as choices.
+ * An id is 1..SETTINGS_REASON_ID_MAX of a-z, 0-9 and '_'; its code
+ * (reason.ID.code) is the indicator code uploaded; its labels
+ * (reason.ID.LANG) are what the screen shows. */
+#define SETTINGS_MAX_REASONS 12
+#define SETTINGS_REASON_ID_MAX 24
+#define SETTINGS_REASON_CODE_MAX 16
+typedef struct settings_reason {
+    char id[SETTINGS_REASON_ID_MAX + 1];
+    char code[SETTINGS_REASON_CODE_MAX + 1];   /* "" = none given (an error) */
+    settings_text labels[SETTINGS_MAX_SITE_NAMES];
+    int n_labels;
+} settings_reason;
 
 typedef struct settings {
     char *path;             /* absolute path of the file loaded, NULL for defaults */
@@ -143,6 +158,20 @@ typedef struct settings {
     int platform_backoff_max;       /* seconds: the longest wait between tries */
     int platform_online_deadline;   /* seconds an online service may take */
 
+    /* [rating] 好差评: the levels' codes (rating/rating_level.h), what a
+     * rating record says about the channel, and the signed link for
+     * rating later (rating/rating_sign.h) */
+    char *rating_url;               /* link template, never NULL after a load */
+    rating_scheme rating_code_scheme;
+    char *rating_codes;             /* five codes overriding the scheme's, "" none */
+    char *rating_channel_code;      /* 评价渠道, e.g. "5" = 政务大厅其他终端 */
+    char *rating_source_code;       /* data source code given by the platform, "" none */
+    char *rating_region_code;       /* 行政区划, 6..9 digits */
+    bool rating_after_guide;        /* open the rating after a guide was used */
+    int rating_max_age_days;        /* how long a link takes ratings */
+    settings_reason reasons[SETTINGS_MAX_REASONS];  /* in [rating] reasons order */
+    int n_reasons;
+
     /* [printer.NAME] sections, in file order (settings_printer_find) */
     settings_printer printers[SETTINGS_MAX_PRINTERS];
     int n_printers;
@@ -198,6 +227,22 @@ bool settings_equal(const settings *a, const settings *b);
  * one; else "". Never NULL. */
 const char *settings_site_name(const settings *s, const char *lang);
 
+/* [rating] reasons, in their configured order (i from 0 to count - 1). */
+int settings_rating_reason_count(const settings *s);
+/* The id ("attitude"); "" when i is out of range. */
+const char *settings_rating_reason_id(const settings *s, int i);
+/* The label of reason i in lang; else in the fallback language; else its
+ * first label; else its id. "" when i is out of range. Never NULL. */
+const char *settings_rating_reason_label(const settings *s, int i, const char *lang);
+/* The indicator code ("L01"); "" when i is out of range. */
+const char *settings_rating_reason_code(const settings *s, int i);
+/* Index of the reason with this id, or -1. */
+int settings_rating_reason_find(const settings *s, const char *id);
+/* The code of every rating level: [rating] scheme, with [rating] codes
+ * over it when set (a loaded file's codes are valid; a refused list
+ * leaves the scheme's own). */
+void settings_rating_codes(const settings *s, rating_codes *out);
+
 /* The printer called name in [printer.NAME], or NULL. */
 const settings_printer *settings_printer_find(const settings *s, const char *name);
 
@@ -212,7 +257,9 @@ typedef struct settings_key {
     const char *name;       /* "width", ... */
     const char *type;       /* "int", "bool", "double", "string", "phone",
                                "path", "enum", "lang", "lang-list",
-                               "lang-text", "reader-list". A "lang-text"
+                               "lang-text", "reader-list", "code" (letters,
+                               digits, '-', '_', '.'), "digits",
+                               "reason-list". A "lang-text"
                                key is named NAME.LANG ("site_name.en"); the
                                table lists the built-in ones, and NAME.LANG
                                is accepted for any configured language */

@@ -31,11 +31,12 @@ void settings_free(settings *s)
         return;
     for (size_t i = 0; i < settings_n_keys; i++) {
         key_type t = settings_keys[i].type;
-        if (t == KT_STRING || t == KT_PHONE || t == KT_PATH)
+        if (t == KT_STRING || t == KT_PHONE || t == KT_PATH || t == KT_CODE || t == KT_DIGITS)
             free(*(char **)((char *)s + settings_keys[i].offset));
     }
     for (int i = 0; i < s->n_site_names; i++)
         free(s->site_names[i].text);
+    settings_reasons_free(s);
     settings_printers_free(s);
     free(s->path);
     free(s->base_dir);
@@ -77,7 +78,13 @@ bool settings_equal(const settings *a, const settings *b)
         case KT_STRING:
         case KT_PHONE:
         case KT_PATH:
+        case KT_CODE:
+        case KT_DIGITS:
             if (!str_eq(*(char *const *)fa, *(char *const *)fb))
+                return false;
+            break;
+        case KT_REASONS:
+            if (!settings_reasons_equal(a, b))
                 return false;
             break;
         case KT_LANG:

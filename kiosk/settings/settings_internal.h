@@ -14,7 +14,10 @@
 
 typedef enum key_type {
     KT_INT, KT_BOOL, KT_DOUBLE, KT_STRING, KT_PHONE, KT_PATH, KT_ENUM,
-    KT_LANG, KT_LANGS, KT_LTEXT, KT_READERS
+    KT_LANG, KT_LANGS, KT_LTEXT, KT_READERS,
+    KT_CODE,        /* min..max letters, digits, '-', '_', '.' (unit: an example) */
+    KT_DIGITS,      /* min..max digits (unit: an example) */
+    KT_REASONS      /* [rating] reasons: ids, each with its code and labels */
 } key_type;
 
 /* What check_after_parse verifies on the file system for a path key. */
@@ -32,8 +35,10 @@ typedef struct key_def {
     size_t offset;          /* of the field in struct settings */
     size_t count_offset;    /* lists: of the int holding the entry count */
     double min, max;        /* int and double: range; string, path: the
-                               minimum length (0 = may be empty) in min */
-    const char *unit;       /* int: "seconds" etc. for messages; may be NULL */
+                               minimum length (0 = may be empty) in min;
+                               code, digits: the length range */
+    const char *unit;       /* int: "seconds" etc. for messages; code,
+                               digits: an example value; may be NULL */
     const char *const *choices; /* enum: NULL-terminated, index = value */
     path_check check;
 } key_def;
@@ -103,6 +108,31 @@ void settings_printer_finish(settings_printer *p, const bool set[PK_COUNT]);
 void settings_printers_write(const settings *s, FILE *out);
 bool settings_printers_equal(const settings *a, const settings *b);
 void settings_printers_free(settings *s);
+
+/* ---- [rating] reasons (settings_rating.c) ----------------------------------- */
+
+/* The value of [rating] reasons: the ids in order, each with the built-in
+ * code and labels when it is one of the built-in reasons, else none yet
+ * (reason.ID.code and reason.ID.LANG keys add them). False with why filled,
+ * s untouched, when an entry is not an id, is listed twice, or there are
+ * none or more than SETTINGS_MAX_REASONS. */
+bool settings_reasons_set(settings *s, const char *v, char *why, size_t wsize);
+
+/* A key "reason.ID.LANG" or "reason.ID.code" of [rating], once the list is
+ * known. Stores it and returns true; false with why filled (the part after
+ * "[rating] NAME = VALUE: ") when ID is not listed, LANG is not a language
+ * code, the code is not 1..SETTINGS_REASON_CODE_MAX letters, digits, '-',
+ * '_' or '.', or the value is empty. *lang_out (may be NULL) is set to the
+ * label's language, "" for a code, so the caller can check it is one of
+ * [ui] languages. */
+bool settings_reason_key(settings *s, const char *name, const char *value,
+                         char lang_out[LANG_CODE_SIZE], char *why, size_t wsize);
+
+/* After the reasons row: each reason's reason.ID.code and reason.ID.LANG
+ * lines. */
+void settings_reasons_write(const settings *s, FILE *out);
+bool settings_reasons_equal(const settings *a, const settings *b);
+void settings_reasons_free(settings *s);
 
 /* ---- text helpers (settings_values.c) ------------------------------------ */
 /* ASCII-only on purpose: <ctype.h> follows the locale, and the kiosk's

@@ -36,6 +36,12 @@ static const char *const renderer_choices[] = {"software", "accelerated", NULL};
     {{sec, name, "lang-list", def, help}, KT_LANGS, F(field), F(count), 1, SETTINGS_MAX_LANGS, NULL, NULL, PC_NONE}
 #define KEY_READERS(sec, name, field, count, def, help) \
     {{sec, name, "reader-list", def, help}, KT_READERS, F(field), F(count), 0, SETTINGS_MAX_READERS, NULL, NULL, PC_NONE}
+#define KEY_CODE(sec, name, field, lo, hi, def, example, help) \
+    {{sec, name, "code", def, help}, KT_CODE, F(field), 0, lo, hi, example, NULL, PC_NONE}
+#define KEY_DIGITS(sec, name, field, lo, hi, def, example, help) \
+    {{sec, name, "digits", def, help}, KT_DIGITS, F(field), 0, lo, hi, example, NULL, PC_NONE}
+#define KEY_REASONS(sec, name, field, count, def, help) \
+    {{sec, name, "reason-list", def, help}, KT_REASONS, F(field), F(count), 1, SETTINGS_MAX_REASONS, NULL, NULL, PC_NONE}
 
 const key_def settings_keys[] = {
     KEY_INT("display", "width", width, 480, 7680, "1080", "pixels", "Screen width in pixels (屏幕宽度); portrait screens are narrower than tall"),
@@ -85,6 +91,15 @@ const key_def settings_keys[] = {
     KEY_INT("platform", "retry_after_max", platform_retry_after_max, 1, 86400, "600", "seconds", "Longest wait the platform may ask for with Retry-After (最长等待)"),
     KEY_INT("platform", "backoff_max", platform_backoff_max, 1, 3600, "300", "seconds", "Longest wait between failed tries (最长重试间隔); waits grow from 1 s, with full jitter"),
     KEY_INT("platform", "online_deadline", platform_online_deadline, 1, 60, "8", "seconds", "Longest a resident waits for an online service (在线业务时限) before being told what else to do"),
+    KEY_STRING("rating", "url", rating_url, 1, "{endpoint}/rate?txn={txn}&item={item}&t={time}&dev={device}", "Signed link for rating later (补充评价链接); placeholders, each a whole parameter value: {endpoint} {txn} {item} {time} {device}, {sig}"),
+    KEY_ENUM("rating", "scheme", rating_code_scheme, rating_scheme_names, "gbt39046", "Satisfaction codes (满意度代码): gbt39046 = 1 非常满意 .. 5 非常不满意 (GB/T 39046 A.8); provincial = 5 .. 1"),
+    KEY_STRING("rating", "codes", rating_codes, 0, "", "Five codes in level order, 非常满意 first, instead of the scheme's (自定义满意度代码); empty = the scheme's"),
+    KEY_CODE("rating", "channel_code", rating_channel_code, 1, 8, "5", "5", "Rating channel code (评价渠道): 5 = 政务大厅其他终端, the nearest code the standards give a self-service terminal"),
+    KEY_CODE("rating", "source_code", rating_source_code, 0, 32, "", "ZWFW-01", "Data source code the platform issued for this system (数据来源); empty = none sent"),
+    KEY_DIGITS("rating", "region_code", rating_region_code, 6, 9, "330106", "330106", "Administrative division of the site (行政区划代码): the county's 6 digits (GB/T 2260) or a township's 9"),
+    KEY_BOOL("rating", "after_guide", rating_after_guide, "no", "Also offer the rating after a resident read a guide, not only after a transaction (查看指南后评价)"),
+    KEY_INT("rating", "max_age_days", rating_max_age_days, 1, 365, "30", "days", "How long the link on a receipt takes a rating (补充评价期限)"),
+    KEY_REASONS("rating", "reasons", reasons, n_reasons, "attitude, efficiency, materials, system, waiting, other", "Reasons offered for a poor rating (差评原因), in order; each needs reason.ID.code and reason.ID.<lang> labels"),
 };
 
 const size_t settings_n_keys = sizeof settings_keys / sizeof settings_keys[0];
@@ -102,6 +117,7 @@ const settings_section settings_sections[] = {
     {"input", "Chinese text entry (中文输入)"},
     {"outbox", "Transactions kept until the platform has them (待上传事务)"},
     {"platform", "The government platform: uploads and online services (政务服务平台)"},
+    {"rating", "Service ratings after a transaction (好差评)"},
 };
 
 const int settings_n_sections =
@@ -111,6 +127,7 @@ const int settings_n_sections =
  * setter); this keeps that honest if the enum ever grows a wider value. */
 _Static_assert(sizeof(simulate_mode) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(renderer_mode) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(rating_scheme) == sizeof(int), "enum stored as int");
 
 size_t settings_key_count(void)
 {

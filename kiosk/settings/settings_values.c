@@ -507,6 +507,28 @@ bool settings_set_value(settings *s, const key_def *k, const char *v,
         *(int *)((char *)s + k->count_offset) = st.n;
         return true;
     }
+    case KT_CODE:
+    case KT_DIGITS: {
+        size_t len = strlen(v);
+        bool ok = len >= (size_t)k->min && len <= (size_t)k->max;
+        for (const char *p = v; ok && *p; p++)
+            ok = is_digit(*p) || (k->type == KT_CODE &&
+                                  ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                                   *p == '-' || *p == '_' || *p == '.'));
+        if (!ok) {
+            const char *what = k->type == KT_CODE ? "letters, digits, '-', '_' or '.'" : "digits";
+            if (k->min > 0)
+                snprintf(why, wsize, "must be %d to %d %s, e.g. %s", (int)k->min, (int)k->max,
+                         what, k->unit);
+            else
+                snprintf(why, wsize, "must be empty or up to %d %s, e.g. %s", (int)k->max,
+                         what, k->unit);
+            return false;
+        }
+        return replace_string((char **)field, v, why, wsize);
+    }
+    case KT_REASONS:
+        return settings_reasons_set(s, v, why, wsize);
     }
     snprintf(why, wsize, "internal error: unknown key type");
     return false;

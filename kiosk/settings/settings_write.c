@@ -15,12 +15,15 @@ static bool value_is_empty(const settings *s, const key_def *k)
     switch (k->type) {
     case KT_STRING:
     case KT_PHONE:
-    case KT_PATH: {
+    case KT_PATH:
+    case KT_CODE:
+    case KT_DIGITS: {
         const char *v = *(char *const *)field;
         return !v || !*v;
     }
     case KT_LANGS:
     case KT_READERS:
+    case KT_REASONS:
         return *(const int *)((const char *)s + k->count_offset) == 0;
     case KT_LANG:
         return !*field;
@@ -54,7 +57,13 @@ static void write_value(FILE *out, const settings *s, const key_def *k)
     }
     case KT_STRING:
     case KT_PHONE:
+    case KT_CODE:
+    case KT_DIGITS:
         fputs(*(char *const *)field, out);
+        break;
+    case KT_REASONS:
+        for (int i = 0; i < s->n_reasons; i++)
+            fprintf(out, "%s%s", i ? ", " : "", s->reasons[i].id);
         break;
     case KT_PATH: {
         const char *p = *(char *const *)field;
@@ -146,6 +155,15 @@ static void write_allowed(FILE *out, const key_def *k)
     case KT_PHONE:
         fprintf(out, "# default: %s\n", def);
         break;
+    case KT_CODE:
+    case KT_DIGITS:
+        fprintf(out, "# %s%ld..%ld %s; default: %s\n", k->min > 0 ? "" : "empty or ", k->min > 0 ? (long)k->min : 1L,
+                (long)k->max, k->type == KT_CODE ? "letters, digits, '-', '_' or '.'" : "digits", def);
+        break;
+    case KT_REASONS:
+        fprintf(out, "# ids (a-z, 0-9, '_'), comma separated, at most %d; default: %s\n",
+                SETTINGS_MAX_REASONS, def);
+        break;
     }
 }
 
@@ -195,6 +213,8 @@ void settings_write(const settings *s, FILE *out)
             fputc('\n', out);
             if (k->type == KT_LTEXT)
                 write_extra_lang_texts(out, s, i);
+            if (k->type == KT_REASONS)
+                settings_reasons_write(s, out);
         }
     }
     settings_printers_write(s, out);

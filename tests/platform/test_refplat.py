@@ -9,11 +9,14 @@ exits 0 when all pass, 1 otherwise. Needs python3 and openssl; takes ~10 s.
 
 import base64
 import concurrent.futures
+import ctypes
+import ctypes.util
 import datetime as dt
 import email.utils
 import hashlib
 import http.client
 import json
+import random
 import re
 import shutil
 import signal
@@ -24,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -624,6 +628,195 @@ def t_fleet(p):
 
 
 # ---------------------------------------------------------------------------
+# rating links: the pure-Python Ed25519 check against libsodium, and the page
+
+sys.path.insert(0, str(ROOT / "platform"))
+import refplat   # noqa: E402  (the verifier under test, imported as a module)
+
+
+class Sodium:
+    """libsodium through ctypes: the signatures the kiosk makes, made the same way."""
+
+    def __init__(self):
+        name = ctypes.util.find_library("sodium")
+        check(name, "libsodium not found (apt-get install libsodium23)")
+        self.lib = ctypes.CDLL(name)
+        check(self.lib.sodium_init() >= 0, "sodium_init failed")
+
+    def keypair(self, seed):
+        pk, sk = ctypes.create_string_buffer(32), ctypes.create_string_buffer(64)
+        self.lib.crypto_sign_seed_keypair(pk, sk, seed)
+        return pk.raw, sk.raw
+
+    def sign(self, sk, msg):
+        sig = ctypes.create_string_buffer(64)
+        self.lib.crypto_sign_detached(sig, None, msg, ctypes.c_ulonglong(len(msg)), sk)
+        return sig.raw
+
+    def verify(self, pk, msg, sig):
+        return self.lib.crypto_sign_verify_detached(sig, msg, ctypes.c_ulonglong(len(msg)), pk) == 0
+
+
+def t_ed25519(p):
+    # RFC 8032 section 7.1, TEST 1 (empty message)
+    pk = bytes.fromhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+    sig = bytes.fromhex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555f"
+                        "b8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b")
+    check(refplat.ed25519_verify(pk, b"", sig), "RFC 8032 test 1 does not verify")
+    check(not refplat.ed25519_verify(pk, b"\0", sig), "RFC 8032 test 1 verifies another message")
+    na = Sodium()
+    rng = random.Random(8032)
+    for i in range(40):
+        pub, sec = na.keypair(bytes(rng.getrandbits(8) for _ in range(32)))
+        msg = bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 200)))
+        sg = na.sign(sec, msg)
+        check(refplat.ed25519_verify(pub, msg, sg), f"a libsodium signature does not verify ({i})")
+        # one bit anywhere in message, signature or key
+        where = rng.randrange(3)
+        if where == 0:
+            msg = msg + b"x" if not msg else bytes([msg[0] ^ 1]) + msg[1:]
+        elif where == 1:
+            b = rng.randrange(64)
+            sg = sg[:b] + bytes([sg[b] ^ (1 << rng.randrange(8))]) + sg[b + 1:]
+        else:
+            pub = bytes([pub[0] ^ 4]) + pub[1:]
+        check(refplat.ed25519_verify(pub, msg, sg) == na.verify(pub, msg, sg),
+              f"pure Python and libsodium disagree on a changed {['message', 'signature', 'key'][where]}")
+        check(not refplat.ed25519_verify(pub, msg, sg) or where == 2 and na.verify(pub, msg, sg),
+              "a changed signature verified")
+    pub, sec = na.keypair(b"\x07" * 32)
+    sg = na.sign(sec, b"m")
+    # S + L is the same scalar, refused as libsodium refuses it (malleability)
+    s_big = (int.from_bytes(sg[32:], "little") + refplat.ED_L).to_bytes(32, "little")
+    check(not refplat.ed25519_verify(pub, b"m", sg[:32] + s_big), "S >= L accepted")
+    check(not na.verify(pub, b"m", sg[:32] + s_big), "libsodium accepted S >= L")
+    # a key of small order (the neutral element) signs everything: refused
+    ident = (1).to_bytes(32, "little")
+    check(not refplat.ed25519_verify(ident, b"m", ident + bytes(32)), "small-order key accepted")
+    check(refplat.decode_pubkey(base64.b64encode(pub).decode()) == pub, "base64 key")
+    check(refplat.decode_pubkey(pub.hex()) == pub, "hex key")
+    check(refplat.decode_pubkey(base64.urlsafe_b64encode(pub).decode().rstrip("=")) == pub, "base64url key")
+    check(refplat.decode_pubkey("AAAA") is None and refplat.decode_pubkey(None) is None, "short key")
+    check(refplat.decode_pubkey("ff" * 32) is None, "a key that is no point")
+
+
+def rating_link(sec, device, txn, item, when, base=None, **over):
+    v = {"device": device, "txn": txn, "item": item, "time": when}
+    sig = Sodium().sign(sec, refplat.rating_message(v))
+    q = {"txn": txn, "item": item, "t": when, "dev": device,
+         "sig": base64.urlsafe_b64encode(sig).decode().rstrip("=")}
+    q.update(over)
+    return "/rate?" + urllib.parse.urlencode(q)
+
+
+def form(link, level=None, reasons=()):
+    pairs = urllib.parse.parse_qsl(urllib.parse.urlsplit(link).query)
+    if level:
+        pairs.append(("level", level))
+    pairs += [("reason", r) for r in reasons]
+    return urllib.parse.urlencode(pairs).encode()
+
+
+def t_rating_page(p):
+    p.admin("/_admin/reset", {})
+    na = Sodium()
+    pub, sec = na.keypair(b"\x11" * 32)
+    other_pub, other_sec = na.keypair(b"\x22" * 32)
+    r = p.post("/_admin/devices", {"device_id": "kiosk-rate-a", "pubkey": base64.b64encode(pub).decode()})
+    check(r.status == 200 and r.json()["replaced"] is False, f"register {r}")
+    r = p.post("/_admin/devices", {"device_id": "kiosk-rate-b", "pubkey": other_pub.hex()})
+    check(r.status == 200, f"register hex {r}")
+    for body in ({"device_id": "kiosk a", "pubkey": pub.hex()}, {"device_id": "k", "pubkey": "xyz"},
+                 {"device_id": "k"}, {"pubkey": pub.hex()}):
+        r = p.post("/_admin/devices", body)
+        check(r.status == 400 and r.json()["error"] == "bad_request", f"bad registration {body}: {r}")
+    devs = p.admin("/_admin/devices")["devices"]
+    check([d["device_id"] for d in devs] == ["kiosk-rate-a", "kiosk-rate-b"]
+          and devs[0]["pubkey"] == base64.b64encode(pub).decode(), f"devices {devs}")
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    when = now.strftime("%Y%m%dT%H%M%S")
+    link = rating_link(sec, "kiosk-rate-a", "20261202-0001", SVC, when)
+
+    def html(r, status, *want):
+        text = r.data.decode()
+        check(r.status == status and r.headers.get("Content-Type", "").startswith("text/html"),
+              f"{status} page: {r}")
+        for w in want:
+            check(w in text, f"page lacks {w!r}: {text[:600]}")
+        return text
+
+    # the page: no token needed, five levels, none chosen beforehand
+    text = html(p.get(link, token=False), 200, "服务评价", 'name="level"', "very_dissatisfied",
+                'value="20261202-0001"', "社会保障卡")
+    check(text.count('type="radio" name="level"') == 5 and "checked" not in text, "levels not equal")
+    check(p.stats()["requests"] == 0, "the public page counted as an API request")
+    # a form without a level, then the rating, then no second one
+    r = p.post("/rate", form(link), ctype="application/x-www-form-urlencoded", token=False)
+    html(r, 400, "bad_level")
+    r = p.post("/rate", form(link, "dissatisfied", ["waiting", "other"]),
+               ctype="application/x-www-form-urlencoded", token=False)
+    html(r, 200, "感谢")
+    r = p.post("/rate", form(link, "very_satisfied"), ctype="application/x-www-form-urlencoded", token=False)
+    html(r, 409, "已经评价", "already_rated: by link")
+    html(p.get(link, token=False), 409, "already_rated")
+    check(p.post("/rate", form(link, "satisfied"), token=False).status == 415, "JSON form taken")
+    got = p.admin("/_admin/ratings")["ratings"]
+    check(len(got) == 1 and got[0]["transaction"] == "20261202-0001" and got[0]["level"] == "dissatisfied"
+          and got[0]["reasons"] == ["waiting", "other"] and got[0]["via"] == "link"
+          and got[0]["device_id"] == "kiosk-rate-a" and got[0]["service_code"] == SVC, f"ratings {got}")
+    # reasons explain a poor rating only
+    l2 = rating_link(sec, "kiosk-rate-a", "20261202-0002", SVC, when)
+    html(p.post("/rate", form(l2, "satisfied", ["waiting"]), ctype="application/x-www-form-urlencoded"), 200)
+    check(p.admin("/_admin/ratings")["ratings"][1]["reasons"] == [], "reasons kept for a good rating")
+
+    # forged, cut, garbled, expired, unknown
+    forged = "the signature does not match"
+    for bad_link, status, want in (
+            (link.replace("20261202-0001", "20261202-0009"), 403, forged),
+            (link.replace(SVC, "330106-001-00-006"), 403, forged),
+            (link.replace(f"t={when}", "t=" + (now - dt.timedelta(hours=1)).strftime("%Y%m%dT%H%M%S")), 403, forged),
+            (rating_link(other_sec, "kiosk-rate-a", "20261202-0003", SVC, when), 403, forged),
+            (rating_link(sec, "kiosk-nobody", "20261202-0003", SVC, when), 403, "is not registered"),
+            (link[:link.index("&sig=")], 400, "parameter &#x27;sig&#x27; (the signature) is missing"),
+            (link[:-3], 400, "must be 86 characters of base64url"),
+            (link + "&txn=1", 400, "appears 2 times"),
+            (link.replace(f"t={when}", "t=20260230T101010"), 400, "must be YYYYMMDDThhmmss"),
+            (rating_link(sec, "kiosk-rate-a", "T4", SVC, (now - dt.timedelta(days=31)).strftime("%Y%m%dT%H%M%S")),
+             403, "days old"),
+            (rating_link(sec, "kiosk-rate-a", "T5", SVC, (now + dt.timedelta(hours=3)).strftime("%Y%m%dT%H%M%S")),
+             403, "ahead of the platform"),
+            ("/rate", 400, "is missing")):
+        html(p.get(bad_link, token=False), status, want)
+        if status == 403:
+            r = p.post("/rate", form(bad_link, "satisfied"), ctype="application/x-www-form-urlencoded")
+            html(r, status, want)
+    # B's own link is good: each kiosk its own key
+    html(p.get(rating_link(other_sec, "kiosk-rate-b", "20261202-0005", SVC, when)), 200, "服务评价")
+    # a messenger's own parameter is ignored
+    html(p.get(rating_link(sec, "kiosk-rate-a", "20261202-0006", SVC, when, **{"from": "singlemessage"})), 200)
+
+    # a transaction rated at the kiosk cannot be rated again through its link
+    rec = record(kind="rating", payload={"transaction": "20261202-0007", "level": "satisfied", "code": "2",
+                                         "scheme": "gbt39046", "reasons": [], "anonymous": True})
+    check(statuses(p.post("/v1/records", batch(rec))) == ["accepted"], "rating record")
+    l7 = rating_link(sec, "kiosk-rate-a", "20261202-0007", SVC, when)
+    html(p.get(l7), 409, "already_rated: by kiosk")
+    html(p.post("/rate", form(l7, "very_satisfied"), ctype="application/x-www-form-urlencoded"), 409,
+         "already_rated: by kiosk")
+    got = p.admin("/_admin/ratings")["ratings"]
+    check([g["via"] for g in got] == ["link", "link", "kiosk"] and got[2]["transaction"] == "20261202-0007"
+          and got[2]["level"] == "satisfied", f"kiosk rating listed {got}")
+    s = p.stats()
+    check(s["ratings"] == 2 and s["devices"] == 2, f"stats {s}")
+    # a re-registration replaces the key (rotation); a reset keeps the devices
+    r = p.post("/_admin/devices", {"device_id": "kiosk-rate-b", "pubkey": base64.b64encode(pub).decode()})
+    check(r.json()["replaced"] is True, f"replaced {r}")
+    p.admin("/_admin/reset", {})
+    s = p.stats()
+    check(s["ratings"] == 0 and s["devices"] == 2, f"after reset {s}")
+
+
+# ---------------------------------------------------------------------------
 # TLS
 
 def spki_pin(der):
@@ -755,7 +948,8 @@ def main():
                          ("random faults", t_random_faults), ("down", t_down),
                          ("queue tickets", t_tickets), ("appointments", t_appointments),
                          ("progress", t_progress), ("certificates", t_certificates),
-                         ("admin", t_admin), ("fleet of 200", t_fleet)]:
+                         ("admin", t_admin), ("fleet of 200", t_fleet),
+                         ("Ed25519 against libsodium", t_ed25519), ("rating page", t_rating_page)]:
             run(name, fn, p)
         rc = p.stop()
         p = None

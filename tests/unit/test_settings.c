@@ -262,7 +262,7 @@ static void test_table(void **state)
 {
     static const char *const order[] = {"display", "fonts", "ui", "session",
                                         "catalog", "paths", "idcard", "input",
-                                        "outbox", "platform"};
+                                        "outbox", "platform", "rating"};
     size_t n = settings_key_count(), sec = 0;
     assert_true(n >= 26);
     assert_null(settings_key_at(n));
@@ -277,9 +277,9 @@ static void test_table(void **state)
         assert_true(*k->help);
         assert_true(strlen(k->help) < 160);
         if (!current || strcmp(current, k->section)) {
-            while (sec < 10 && strcmp(order[sec], k->section))
+            while (sec < 11 && strcmp(order[sec], k->section))
                 sec++;
-            assert_true(sec < 10); /* known, and never back to an earlier one */
+            assert_true(sec < 11); /* known, and never back to an earlier one */
             current = k->section;
             fprintf(f, "[%s]\n", k->section);
         }
@@ -389,7 +389,7 @@ static void test_unknown_section(void **state)
     /* The keys under it are not reported one by one. */
     expect_one("[network]\nproxy = x\nport = 8080\n",
                "kiosk.conf:1: unknown section [network] (known sections: display, fonts, "
-               "ui, session, catalog, paths, idcard, input, outbox, platform, printer.NAME)");
+               "ui, session, catalog, paths, idcard, input, outbox, platform, rating, printer.NAME)");
 }
 
 /* ---- [printer.NAME] ---- */
@@ -1260,6 +1260,273 @@ static void test_equal(void **state)
     settings_free(&b);
 }
 
+/* ---- [rating] ---- */
+
+static void test_rating_defaults(void **state)
+{
+    settings s;
+    assert_true(settings_defaults(&s, "/base"));
+    assert_string_equal(s.rating_url, "{endpoint}/rate?txn={txn}&item={item}&t={time}&dev={device}");
+    assert_int_equal(s.rating_code_scheme, RATING_SCHEME_GBT39046);
+    assert_string_equal(s.rating_codes, "");
+    assert_string_equal(s.rating_channel_code, "5");
+    assert_string_equal(s.rating_source_code, "");
+    assert_string_equal(s.rating_region_code, "330106");
+    assert_false(s.rating_after_guide);
+    assert_int_equal(s.rating_max_age_days, 30);
+    static const char *const ids[] = {"attitude", "efficiency", "materials", "system",
+                                      "waiting", "other"};
+    static const char *const zh[] = {"服务态度", "办事效率", "材料要求不清", "系统故障",
+                                     "等候时间长", "其他"};
+    static const char *const en[] = {"Staff attitude", "Efficiency",
+                                     "Unclear material requirements", "System fault",
+                                     "Long wait", "Other"};
+    static const char *const codes[] = {"L01", "L02", "L03", "L04", "L05", "L99"};
+    assert_int_equal(settings_rating_reason_count(&s), 6);
+    for (int i = 0; i < 6; i++) {
+        assert_string_equal(settings_rating_reason_id(&s, i), ids[i]);
+        assert_string_equal(settings_rating_reason_label(&s, i, "zh"), zh[i]);
+        assert_string_equal(settings_rating_reason_label(&s, i, "en"), en[i]);
+        /* a language without a label: the fallback language's */
+        assert_string_equal(settings_rating_reason_label(&s, i, "fr"), zh[i]);
+        assert_string_equal(settings_rating_reason_label(&s, i, NULL), zh[i]);
+        assert_string_equal(settings_rating_reason_code(&s, i), codes[i]);
+        assert_int_equal(settings_rating_reason_find(&s, ids[i]), i);
+    }
+    assert_string_equal(settings_rating_reason_id(&s, 6), "");
+    assert_string_equal(settings_rating_reason_label(&s, -1, "zh"), "");
+    assert_string_equal(settings_rating_reason_code(&s, 6), "");
+    assert_int_equal(settings_rating_reason_find(&s, "parking"), -1);
+    assert_int_equal(settings_rating_reason_find(&s, NULL), -1);
+    rating_codes c;
+    settings_rating_codes(&s, &c);
+    assert_string_equal(rating_code(&c, RATING_VERY_SATISFIED), "1");
+    assert_string_equal(rating_code(&c, RATING_VERY_DISSATISFIED), "5");
+    settings_free(&s);
+}
+
+static const char rating_changed[] =
+    "[ui]\n"
+    "languages = zh, en, fr\n"
+    "[rating]\n"
+    /* labels before the list they belong to: read once the file is */
+    "reason.parking.zh = 停车难\n"
+    "reason.parking.fr = Stationnement\n"
+    "url = https://pj.example.gov.cn/r?v=1&n={txn}&s={item}&w={time}&k={device}&q={sig}\n"
+    "scheme = provincial\n"
+    "codes = A, B, C, D, E\n"
+    "channel_code = 3\n"
+    "source_code = ZJ-ZWFW.01\n"
+    "region_code = 330106003\n"
+    "after_guide = yes\n"
+    "max_age_days = 7\n"
+    "reasons = other, parking, attitude\n"
+    "reason.parking.code = P-1\n"
+    "reason.attitude.zh = 工作人员态度\n"
+    "reason.other.code = X99\n";
+
+static void test_rating_keys(void **state)
+{
+    settings s;
+    expect_ok(&s, rating_changed);
+    assert_string_equal(s.rating_url,
+                        "https://pj.example.gov.cn/r?v=1&n={txn}&s={item}&w={time}&k={device}&q={sig}");
+    assert_int_equal(s.rating_code_scheme, RATING_SCHEME_PROVINCIAL);
+    assert_string_equal(s.rating_channel_code, "3");
+    assert_string_equal(s.rating_source_code, "ZJ-ZWFW.01");
+    assert_string_equal(s.rating_region_code, "330106003");
+    assert_true(s.rating_after_guide);
+    assert_int_equal(s.rating_max_age_days, 7);
+    rating_codes c;
+    settings_rating_codes(&s, &c);
+    assert_true(c.overridden);
+    assert_string_equal(rating_code(&c, RATING_VERY_SATISFIED), "A");
+    assert_string_equal(rating_code(&c, RATING_VERY_DISSATISFIED), "E");
+    assert_int_equal(settings_rating_reason_count(&s), 3);
+    assert_string_equal(settings_rating_reason_id(&s, 0), "other");
+    assert_string_equal(settings_rating_reason_code(&s, 0), "X99");
+    assert_string_equal(settings_rating_reason_label(&s, 0, "en"), "Other");
+    assert_string_equal(settings_rating_reason_id(&s, 1), "parking");
+    assert_string_equal(settings_rating_reason_code(&s, 1), "P-1");
+    assert_string_equal(settings_rating_reason_label(&s, 1, "fr"), "Stationnement");
+    assert_string_equal(settings_rating_reason_label(&s, 1, "en"), "停车难");
+    assert_string_equal(settings_rating_reason_label(&s, 2, "zh"), "工作人员态度");
+    assert_string_equal(settings_rating_reason_label(&s, 2, "en"), "Staff attitude");
+    assert_string_equal(settings_rating_reason_code(&s, 2), "L01");
+    assert_int_equal(settings_rating_reason_find(&s, "efficiency"), -1);
+    settings_free(&s);
+    /* the scheme alone */
+    expect_ok(&s, "[rating]\nscheme = provincial\nurl = http://127.0.0.1:8443/rate?"
+                  "txn={txn}&item={item}&t={time}&dev={device}\n");
+    settings_rating_codes(&s, &c);
+    assert_false(c.overridden);
+    assert_string_equal(rating_code(&c, RATING_VERY_SATISFIED), "5");
+    settings_free(&s);
+}
+
+static void test_rating_errors(void **state)
+{
+    expect_one("[rating]\nurl = {endpoint}/rate?item={item}&t={time}&dev={device}\n",
+               "kiosk.conf:2: [rating] url has no {txn}: the link must carry the transaction "
+               "number, e.g. &txn={txn}");
+    expect_one("[rating]\nurl = http://pj.example.gov.cn/rate?txn={txn}&item={item}&t={time}&dev={device}\n",
+               "kiosk.conf:2: [rating] url must start with https:// or {endpoint} (plain http:// "
+               "only to 127.0.0.1, localhost or [::1])");
+    expect_one("[rating]\nurl = https://x.cn/rate/{txn}?item={item}&t={time}&dev={device}\n",
+               "kiosk.conf:2: [rating] url has a placeholder before the '?'; each goes in a "
+               "parameter of its own, e.g. ?txn={txn}");
+    expect_one("[rating]\nurl = https://x.cn/r?txn={txn}&item={item}&t={time}&dev={device}&u={user}\n",
+               "kiosk.conf:2: [rating] url has an unknown placeholder in parameter 'u' (known: "
+               "{endpoint}, {txn}, {item}, {time}, {device}, {sig})");
+    expect_one("[rating]\nurl = https://x.cn/r?txn=T{txn}&item={item}&t={time}&dev={device}\n",
+               "kiosk.conf:2: [rating] url has a placeholder inside parameter 'txn'; a placeholder "
+               "must be the whole value, as in txn={txn}");
+    expect_one("[rating]\nurl = https://x.cn/r?txn={txn}&item={item}&t={time}&dev={device}&txn={txn}\n",
+               "kiosk.conf:2: [rating] url has parameter 'txn' twice");
+    expect_one("[rating]\nurl = https://x.cn/r?txn={txn}&item={item}&t={time}&dev={device}&sig=1\n",
+               "kiosk.conf:2: [rating] url has a parameter 'sig', which is kept for the signature: "
+               "write sig={sig}, or rename it");
+    expect_one("[rating]\nurl = https://x.cn/r\n",
+               "kiosk.conf:2: [rating] url has no query: the placeholders go in parameters, e.g. "
+               "?txn={txn}&item={item}&t={time}&dev={device}");
+    expect_one("[rating]\nurl =\n", "kiosk.conf:2: [rating] url: must not be empty");
+    expect_one("[rating]\nscheme = national\n",
+               "kiosk.conf:2: [rating] scheme = national: must be one of: gbt39046, provincial");
+    expect_one("[rating]\ncodes = 1, 2, 3\n",
+               "kiosk.conf:2: [rating] codes = 1, 2, 3: must list 5 codes separated by commas, one "
+               "per level from very_satisfied to very_dissatisfied (found 3)");
+    expect_one("[rating]\ncodes = 1, 2, 3, 4, 1\n",
+               "kiosk.conf:2: [rating] codes = 1, 2, 3, 4, 1: codes 1 and 5 are both '1': each "
+               "level needs a code of its own");
+    expect_one("[rating]\nchannel_code = 政务大厅\n",
+               "kiosk.conf:2: [rating] channel_code = 政务大厅: must be 1 to 8 letters, digits, "
+               "'-', '_' or '.', e.g. 5");
+    expect_one("[rating]\nchannel_code =\n",
+               "kiosk.conf:2: [rating] channel_code: must be 1 to 8 letters, digits, '-', '_' or "
+               "'.', e.g. 5");
+    expect_one("[rating]\nsource_code = a b\n",
+               "kiosk.conf:2: [rating] source_code = a b: must be empty or up to 32 letters, "
+               "digits, '-', '_' or '.', e.g. ZWFW-01");
+    expect_one("[rating]\nregion_code = 33010\n",
+               "kiosk.conf:2: [rating] region_code = 33010: must be 6 to 9 digits, e.g. 330106");
+    expect_one("[rating]\nregion_code = 3301O6\n",
+               "kiosk.conf:2: [rating] region_code = 3301O6: must be 6 to 9 digits, e.g. 330106");
+    expect_one("[rating]\nregion_code = 3301060031\n",
+               "kiosk.conf:2: [rating] region_code = 3301060031: must be 6 to 9 digits, e.g. 330106");
+    expect_one("[rating]\nmax_age_days = 0\n",
+               "kiosk.conf:2: [rating] max_age_days = 0: must be a whole number of days from 1 to 365");
+    expect_one("[rating]\nafter_guide = sometimes\n",
+               "kiosk.conf:2: [rating] after_guide = sometimes: must be yes or no (true/false, "
+               "on/off and 1/0 also work)");
+}
+
+static void test_rating_reason_errors(void **state)
+{
+    expect_one("[rating]\nreasons = attitude, Parking\n",
+               "kiosk.conf:2: [rating] reasons = attitude, Parking: entry 2 'Parking' is not a "
+               "reason id (1 to 24 lowercase letters, digits or '_')");
+    expect_one("[rating]\nreasons = attitude, other, attitude\n",
+               "kiosk.conf:2: [rating] reasons = attitude, other, attitude: 'attitude' is listed twice");
+    expect_one("[rating]\nreasons = attitude,, other\n",
+               "kiosk.conf:2: [rating] reasons = attitude,, other: entry 2 is empty (a stray comma?)");
+    expect_one("[rating]\nreasons = attitude, other,\n",
+               "kiosk.conf:2: [rating] reasons = attitude, other,: entry 3 is empty (a stray comma?)");
+    expect_one("[rating]\nreasons =\n",
+               "kiosk.conf:2: [rating] reasons: must list at least one reason, e.g. other");
+    expect_one("[rating]\nreasons = a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13\n",
+               "kiosk.conf:2: [rating] reasons = a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a1...: "
+               "at most 12 reasons");
+    /* a label for a reason not listed: the built-in list lacks it */
+    expect_one("[rating]\nreason.parking.zh = 停车难\n",
+               "kiosk.conf:2: [rating] reason.parking.zh = 停车难: 'parking' is not in [rating] "
+               "reasons; add it there");
+    /* listed later in the file still counts; dropped from the list does not */
+    expect_one("[rating]\nreason.waiting.zh = 排队久\nreasons = attitude, other\n",
+               "kiosk.conf:2: [rating] reason.waiting.zh = 排队久: 'waiting' is not in [rating] "
+               "reasons; add it there");
+    expect_one("[rating]\nreason.attitude.fr = Attitude\n",
+               "kiosk.conf:2: [rating] reason.attitude.fr: fr is not one of [ui] languages (zh, en)");
+    expect_one("[rating]\nreason.attitude.ZH = 态度\n",
+               "kiosk.conf:2: [rating] reason.attitude.ZH = 态度: 'ZH' after the reason id is "
+               "neither 'code' nor a language code (a language code is 2 or 3 lower-case letters, "
+               "optionally '-' and a region or script (e.g. zh, en, yue, zh-Hant, pt-BR))");
+    expect_one("[rating]\nreason.attitude = 态度\n",
+               "kiosk.conf:2: [rating] reason.attitude = 态度: a reason's key is reason.ID.code or "
+               "reason.ID.LANG, e.g. reason.attitude.zh");
+    expect_one("[rating]\nreason.attitude.zh =\n",
+               "kiosk.conf:2: [rating] reason.attitude.zh: must not be empty");
+    expect_one("[rating]\nreason.attitude.code = L 01\n",
+               "kiosk.conf:2: [rating] reason.attitude.code = L 01: must be 1 to 16 letters, "
+               "digits, '-', '_' or '.', e.g. L01");
+    expect_one("[rating]\nreason.attitude.zh = 态度\nreason.attitude.zh = 服务态度\n",
+               "kiosk.conf:3: [rating] reason.attitude.zh is set twice; the first is on line 2");
+    expect_one("[rating]\nreason.other.code = L01\n",
+               "kiosk.conf:2: [rating] reasons 'attitude' and 'other' both have code L01; each "
+               "reason needs its own");
+    /* a new reason needs a code and a label */
+    settings s;
+    diag_list errors = DIAG_LIST_INIT;
+    assert_false(parse(&s, "[rating]\n\nreasons = attitude, parking\n", &errors));
+    assert_errors(&errors,
+                  "kiosk.conf:3: [rating] reason 'parking' has no indicator code: add "
+                  "reason.parking.code = ...",
+                  "kiosk.conf:3: [rating] reason 'parking' has no label: add reason.parking.zh = "
+                  "... (one line per language)",
+                  NULL);
+    settings_free(&s);
+    diag_clear(&errors);
+    /* a refused list keeps the built-in one */
+    assert_false(parse(&s, "[rating]\nreasons = Bad\n", &errors));
+    assert_int_equal(settings_rating_reason_count(&s), 6);
+    settings_free(&s);
+    diag_clear(&errors);
+    /* a refused code list keeps the scheme's */
+    assert_false(parse(&s, "[rating]\nscheme = provincial\ncodes = 1,1,1,1,1\n", &errors));
+    assert_string_equal(s.rating_codes, "");
+    rating_codes c;
+    settings_rating_codes(&s, &c);
+    assert_string_equal(rating_code(&c, RATING_VERY_SATISFIED), "5");
+    settings_free(&s);
+    diag_clear(&errors);
+}
+
+static void test_rating_write(void **state)
+{
+    round_trip(rating_changed);
+    settings s;
+    expect_ok(&s, "");
+    char *w = write_to_string(&s);
+    assert_non_null(strstr(w, "\n[rating]\n"));
+    assert_non_null(strstr(w, "\nurl = {endpoint}/rate?txn={txn}&item={item}&t={time}&dev={device}\n"));
+    assert_non_null(strstr(w, "\nscheme = gbt39046\n"));
+    assert_non_null(strstr(w, "\ncodes =\n"));
+    assert_non_null(strstr(w, "\nreasons = attitude, efficiency, materials, system, waiting, other\n"));
+    assert_non_null(strstr(w, "\nreason.materials.code = L03\n"));
+    assert_non_null(strstr(w, "\nreason.materials.zh = 材料要求不清\n"));
+    assert_non_null(strstr(w, "\nreason.other.en = Other\n"));
+    free(w);
+    settings_free(&s);
+}
+
+static void test_rating_equal(void **state)
+{
+    settings a, b;
+    expect_ok(&a, rating_changed);
+    expect_ok(&b, rating_changed);
+    assert_true(settings_equal(&a, &b));
+    strcpy(b.reasons[1].code, "P-2");
+    assert_false(settings_equal(&a, &b));
+    strcpy(b.reasons[1].code, "P-1");
+    free(b.reasons[1].labels[0].text);
+    b.reasons[1].labels[0].text = strdup("停车");
+    assert_false(settings_equal(&a, &b));
+    settings_free(&b);
+    expect_ok(&b, "[ui]\nlanguages = zh, en, fr\n");
+    assert_false(settings_equal(&a, &b));
+    settings_free(&a);
+    settings_free(&b);
+}
+
 /* ---- the files shipped in the tree ---- */
 
 static void load_shipped(const char *path)
@@ -1342,6 +1609,12 @@ int main(void)
         cmocka_unit_test(test_write_round_trip),
         cmocka_unit_test(test_write_awkward_paths),
         cmocka_unit_test(test_equal),
+        cmocka_unit_test(test_rating_defaults),
+        cmocka_unit_test(test_rating_keys),
+        cmocka_unit_test(test_rating_errors),
+        cmocka_unit_test(test_rating_reason_errors),
+        cmocka_unit_test(test_rating_write),
+        cmocka_unit_test(test_rating_equal),
         cmocka_unit_test(test_shipped_config),
         cmocka_unit_test(test_e2e_configs),
     };
