@@ -202,18 +202,22 @@ static int levels(ui *u, int x, int y, int w, bool draw)
     return row ? bh + th->gap : RATING_LEVELS * (bh + th->gap);
 }
 
-/* Skipping, and that the receipt's QR code still works. */
-static int skip_part(ui *u, int x, int y, int w, bool draw)
+/* That skipping is fine: the receipt's QR code still works. */
+static int skip_note(ui *u, int x, int y, int w, bool draw)
 {
     const theme *th = &u->th;
-    int y0 = y;
-    y += para(u, tr("rating.skip_note"), x, y, w, th->text_body, TEXT_REGULAR, th->muted, draw) +
-         th->gap / 2;
-    int bw = w < 6 * th->target ? w : 6 * th->target;
-    if (draw)
-        ui_button(u, (SDL_Rect){x, y, bw, th->target}, tr("rating.skip"), UI_SECONDARY, ACT_SKIP,
-                  0);
-    return y - y0 + th->target + th->gap;
+    return para(u, tr("rating.skip_note"), x, y, w, th->text_body, TEXT_REGULAR, th->muted,
+                draw) + th->gap;
+}
+
+/* "Not now" along the bottom, in view whatever the page's length, in the
+ * quiet style: offered, never urged. Returns the rect left above it. */
+static SDL_Rect skip_bar(ui *u, SDL_Rect c)
+{
+    const theme *th = &u->th;
+    ui_button(u, (SDL_Rect){c.x, c.y + c.h - th->target, c.w, th->target}, tr("rating.skip"),
+              UI_SECONDARY, ACT_SKIP, 0);
+    return (SDL_Rect){c.x, c.y, c.w, c.h - th->target - th->gap};
 }
 
 static int choose_page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
@@ -224,7 +228,7 @@ static int choose_page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     y += about(a, s, u, x, y, w, draw);
     y += para(u, tr("rating.ask"), x, y, w, th->text_title, TEXT_BOLD, th->text, draw) + th->gap;
     y += levels(u, x, y, w, draw) + th->gap;
-    y += skip_part(u, x, y, w, draw);
+    y += skip_note(u, x, y, w, draw);
     return y - y0;
 }
 
@@ -295,7 +299,7 @@ static int poor_page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     y += th->target + th->gap;
     y += para(u, tr("rating.confidential"), x, y, w, th->text_small, TEXT_REGULAR, th->muted,
               draw) + th->gap;
-    y += skip_part(u, x, y, w, draw);
+    y += skip_note(u, x, y, w, draw);
     return y - y0;
 }
 
@@ -408,10 +412,10 @@ static void rating_draw(app *a, void *st, ui *u)
     SDL_Rect c = app_chrome(a, u, tr("rating.title"), s->phase != RT_SAVING);
     switch (s->phase) {
     case RT_CHOOSE:
-        online_ui_scrolled(a, s, u, &s->scroll, c, choose_page);
+        online_ui_scrolled(a, s, u, &s->scroll, skip_bar(u, c), choose_page);
         return;
     case RT_POOR: {
-        SDL_Rect view = online_ui_nav(u, c, tr("rating.relevel"), ACT_RELEVEL,
+        SDL_Rect view = online_ui_nav(u, skip_bar(u, c), tr("rating.relevel"), ACT_RELEVEL,
                                       tr("rating.submit"), ACT_SUBMIT);
         online_ui_scrolled(a, s, u, &s->scroll, view, poor_page);
         return;

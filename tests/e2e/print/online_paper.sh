@@ -4,8 +4,9 @@
 # printers).
 #  1. online_printed.kiosk, [printer.receipt] -> receipt, [printer.a4] ->
 #     a4: the ticket's and the booking's receipts reach the sink as ESC/POS
-#     whose QR codes scan (zbarimg) to the progress links of the numbers
-#     the kiosk kept (the ticket printed once, though shown twice); the
+#     whose QR codes scan (zbarimg) to signed rating links for the numbers
+#     the kiosk kept, which `kioskctl rating verify` accepts with this
+#     kiosk's key (the ticket printed once, though shown twice); the
 #     certificate reaches it as a PDF whose text (pdftotext) holds the
 #     certificate and whose QR code (pdftoppm, zbarimg) is the platform's
 #     verification link;
@@ -14,9 +15,9 @@
 #     for a reprint.
 # Afterwards the kiosk's logs, kept receipts and data hold none of the
 # demo resident's name, ID number or the phone typed.
-# Usage: online_paper.sh KIOSK ESCPOS_PNG CONF SCRIPT_DIR SHOTS WORKDIR SOURCE_DIR
+# Usage: online_paper.sh KIOSK KIOSKCTL ESCPOS_PNG CONF SCRIPT_DIR SHOTS WORKDIR SOURCE_DIR
 set -u
-kiosk=$1 escpos_png=$2 conf=$3 dir=$4 shots=$5 work=$6 src=$7
+kiosk=$1 kioskctl=$2 escpos_png=$3 conf=$4 dir=$5 shots=$6 work=$7 src=$8
 rm -rf "$work" "$shots"
 mkdir -p "$work"
 fail() { echo "online_paper: FAIL: $*"; cupsd_log; cupsd_stop; refplat_stop; exit 1; }
@@ -60,8 +61,14 @@ for n in 1 2; do
 "
 done
 for no in "$ticket_no" "$booking_no"; do
-    echo "$scans" | grep -qx -- "$endpoint/progress/$no" ||
-        fail "printed: no receipt scans to $endpoint/progress/$no (scanned: $scans)"
+    url=$(echo "$scans" | grep -- "^$endpoint/rate?txn=$no&") ||
+        fail "printed: no receipt scans to a rating link for $no (scanned: $scans)"
+    "$kioskctl" rating verify "$url" --config "$work/good.conf" --data-dir "$work/data1" \
+        >"$work/verify.out" 2>&1 || fail "printed: the link of $no does not verify: $(cat "$work/verify.out")"
+    # a link for another transaction, with this one's signature, does not
+    bad=$(echo "$url" | sed "s/txn=$no/txn=${no}9/")
+    if "$kioskctl" rating verify "$bad" --config "$work/good.conf" --data-dir "$work/data1" \
+        >"$work/verify.out" 2>&1; then fail "printed: a changed link verifies"; fi
 done
 pdf=$(sink_job 3)
 head -c 5 "$pdf" | grep -q '%PDF-' || fail "printed: job 3 is not a PDF"
