@@ -32,6 +32,7 @@ typedef struct job {
     char title[64];
     uint64_t deadline_ms;       /* counted from the hand-over */
     uint64_t next_check_ms;
+    uint64_t handed_ns, accepted_ns;    /* printer_done's latency figures */
     print_job pj;
     struct job *next;
 } job;
@@ -60,6 +61,15 @@ static void job_drop_data(job *j)
     j->data = NULL;
     certificate_doc_free(j->cert);
     j->cert = NULL;
+}
+
+/* CLOCK_MONOTONIC for the latency figures only: every decision goes by
+ * the kiosk clock. */
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void job_free(job *j)
@@ -118,6 +128,7 @@ static int printer_for(const char *which, const char *dflt, char *why, size_t wh
 static uint64_t hand_over(job *j, int i, char *why, size_t why_size)
 {
     j->printer = i;
+    j->handed_ns = mono_ns();
     pthread_mutex_lock(&pr.mu);
     if (!pr.running) {
         pthread_mutex_unlock(&pr.mu);
@@ -239,6 +250,9 @@ static void answer(const job *j)
     if (!d)
         return; /* the hub cannot be told either: the screen's own timer ends its wait */
     d->ticket = j->ticket;
+    d->job_id = j->pj.job_id;
+    d->handed_ns = j->handed_ns;
+    d->accepted_ns = j->accepted_ns;
     snprintf(d->printer, sizeof d->printer, "%s", p->name);
     d->reason_key = ok ? NULL : j->pj.reason_key;
     snprintf(d->detail, sizeof d->detail, "%s", ok ? "" : j->pj.detail);
@@ -292,6 +306,88 @@ static void report_no_cups(const char *why)
     }
 }
 
+/* ---- purging -------------------------------------------------------------- */
+
+/* Finished jobs whose purge waits: for cupsd to answer again, or for a
+ * cancelled job's backend to stop (cups_job_purge's CUPS_ERR_BUSY), when
+ * the thread tries again at retry_ms. The thread's own: no lock. */
+typedef struct purge_list {
+    struct {
+        int printer;
+        int job_id;
+    } jobs[PRINTER_MAX_UNPURGED];
+    int n;
+    uint64_t retry_ms;          /* kiosk clock; 0: at the next look anyway */
+} purge_list;
+
+static void purge_later(purge_list *l, int i, int job_id)
+{
+    if (l->n == PRINTER_MAX_UNPURGED) {
+        /* the oldest gives way; cupsd's own PreserveJobFiles is the
+         * backstop (config/cups/cupsd-kiosk.conf) */
+        const settings_printer *p = &pr.cfg->printers[l->jobs[0].printer];
+        fprintf(stderr, "printer %s: job %s-%d left in CUPS's spool: %d more jobs wait for "
+                "their purge\n", p->name, p->destination, l->jobs[0].job_id,
+                PRINTER_MAX_UNPURGED);
+        memmove(l->jobs, l->jobs + 1, sizeof l->jobs[0] * (PRINTER_MAX_UNPURGED - 1));
+        l->n--;
+    }
+    l->jobs[l->n].printer = i;
+    l->jobs[l->n].job_id = job_id;
+    l->n++;
+}
+
+/* Has cupsd forget job_id of printer i. False when cupsd did not answer:
+ * the job waits on later, as does one whose backend is still stopping
+ * (tried again PRINTER_JOB_POLL_MS later). Any other refusal is logged and
+ * not retried (it would be refused again). */
+static bool purge(cups_conn *c, int i, int job_id, purge_list *later)
+{
+    const settings_printer *p = &pr.cfg->printers[i];
+    char why[300];
+    cups_err e = cups_job_purge(c, p->destination, job_id, why, sizeof why);
+    if (e == CUPS_ERR_SERVER || e == CUPS_ERR_BUSY) {
+        purge_later(later, i, job_id);
+        if (e == CUPS_ERR_BUSY && !later->retry_ms)
+            later->retry_ms = clock_now_ms() + PRINTER_JOB_POLL_MS;
+        return e != CUPS_ERR_SERVER;
+    }
+    if (e != CUPS_OK)
+        fprintf(stderr, "printer %s: job %s-%d not purged from CUPS's spool: %s\n", p->name,
+                p->destination, job_id, why);
+    return true;
+}
+
+/* The purges that waited, oldest first, until cupsd fails to answer. */
+static void purge_waiting(cups_conn *c, purge_list *later)
+{
+    purge_list todo = *later;
+    later->n = 0;
+    later->retry_ms = 0;
+    bool reachable = true;
+    for (int k = 0; k < todo.n; k++) {
+        if (reachable)
+            reachable = purge(c, todo.jobs[k].printer, todo.jobs[k].job_id, later);
+        else
+            purge_later(later, todo.jobs[k].printer, todo.jobs[k].job_id);
+    }
+}
+
+/* A job is over: the answer first (the resident waits for it), then
+ * nothing of it may stay with cupsd. A job whose cupsd stopped answering
+ * is not asked about again on this connection (each call would wait the
+ * whole timeout): its purge waits for a new one. */
+static void finish(job *j, cups_conn *c, purge_list *later)
+{
+    answer(j);
+    if (j->pj.job_id <= 0)
+        return;
+    if (!c || j->pj.server_lost)
+        purge_later(later, j->printer, j->pj.job_id);
+    else
+        purge(c, j->printer, j->pj.job_id, later);
+}
+
 static void *run(void *arg)
 {
     (void)arg;
@@ -311,6 +407,7 @@ static void *run(void *arg)
     }
     cups_conn *c = NULL;
     job *out = NULL;                    /* submitted, being watched */
+    purge_list later = {.n = 0, .retry_ms = 0};
     uint64_t next_poll = clock_now_ms();
     pthread_mutex_lock(&pr.mu);
     while (!pr.stop) {
@@ -318,6 +415,8 @@ static void *run(void *arg)
         for (job *j = out; j; j = j->next)
             if (j->next_check_ms < wake_at)
                 wake_at = j->next_check_ms;
+        if (c && later.retry_ms && later.retry_ms < wake_at)
+            wake_at = later.retry_ms;
         while (!pr.stop && !pr.inbox && clock_now_ms() < wake_at)
             clock_cond_wait_until(&pr.cv, &pr.mu, wake_at);
         if (pr.stop)
@@ -330,6 +429,8 @@ static void *run(void *arg)
         char why[300] = "";
         if (!c && !(c = cups_conn_open(PRINTER_CUPS_TIMEOUT_MS, why, sizeof why)))
             report_no_cups(why);
+        if (c && later.n)
+            purge_waiting(c, &later);
         bool answered = false;
         /* new jobs, in the order they were handed over */
         while (in) {
@@ -346,11 +447,13 @@ static void *run(void *arg)
             } else {
                 print_job_start(&j->pj, c, p->destination, j->title, j->format, j->data, j->len,
                                 j->deadline_ms);
+                if (j->pj.job_id > 0)
+                    j->accepted_ns = mono_ns();
             }
             /* the bytes are CUPS's now, or will never be needed */
             job_drop_data(j);
             if (j->pj.outcome != PRINT_WAITING) {
-                answer(j);
+                finish(j, c, &later);
                 job_free(j);
                 answered = true;
                 continue;
@@ -379,7 +482,7 @@ static void *run(void *arg)
                 continue;
             }
             *pj = j->next;
-            answer(j);
+            finish(j, c, &later);
             job_free(j);
             answered = true;
         }
@@ -404,7 +507,7 @@ static void *run(void *arg)
     for (job *j = out, *next; j; j = next) {
         next = j->next;
         print_job_abandon(&j->pj, c, "printer.timeout", "the kiosk is shutting down");
-        answer(j);
+        finish(j, c, &later);
         job_free(j);
     }
     for (job *j = in, *next; j; j = next) {
@@ -413,6 +516,20 @@ static void *run(void *arg)
         answer(j);
         job_free(j);
     }
+    /* a job cancelled just now is only stopped: a few short tries for
+     * cupsd to let it go (retry_ms says one is waiting for that) */
+    for (int tries = 0; c && later.n && tries < 5; tries++) {
+        if (tries) {
+            struct timespec pause = {0, 100 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
+        purge_waiting(c, &later);
+        if (!later.retry_ms)
+            break;
+    }
+    if (later.n)
+        fprintf(stderr, "printer: %d finished jobs not purged from CUPS (cupsd did not answer, "
+                "or was still stopping them)\n", later.n);
     cups_conn_close(c);
     clock_thread_exit(pr.clk);
     return NULL;

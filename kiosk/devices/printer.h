@@ -19,6 +19,13 @@
  *                      complete whatever the printer does;
  *   PRINTER_EV_STATUS  no payload: a printer's status changed (redraw).
  *
+ * Once a job is over -- completed, cancelled or failed -- and the answer
+ * is posted, the thread has cupsd purge it (cups_job_purge): its document
+ * leaves CUPS's spool and its history goes, so no certificate or receipt
+ * stays on the kiosk's disk after it printed. When cupsd cannot be reached
+ * the purge waits (up to PRINTER_MAX_UNPURGED jobs) until it answers again;
+ * a job cancelled while printing is purged again once cupsd has stopped it.
+ *
  * Status: each printer reports as "printer.NAME" in the XFS4IoT states
  * (printer_state.h has the table): online, with a warning key for
  * technicians when paper runs low; hardwareError for paper out, jam,
@@ -47,6 +54,9 @@
 #define PRINTER_CUPS_TIMEOUT_MS 5000
 /* jobs handed over and not answered yet, all printers together */
 #define PRINTER_MAX_JOBS 8
+/* finished jobs whose purge waits (cupsd not answering, or still stopping
+ * a job it was printing) */
+#define PRINTER_MAX_UNPURGED 32
 
 enum { PRINTER_EV_DONE = 1, PRINTER_EV_FAILED = 2, PRINTER_EV_STATUS = 3 };
 
@@ -55,6 +65,12 @@ typedef struct printer_done {
     char printer[SETTINGS_PRINTER_NAME_MAX + 1];/* NAME of [printer.NAME] */
     const char *reason_key;                     /* FAILED: i18n key for the resident */
     char detail[320];                           /* FAILED: for technicians (no personal data) */
+    int job_id;                                 /* CUPS's, 0 when no job was created */
+    /* Latency figures (bench_print), CLOCK_MONOTONIC nanoseconds: real
+     * time even under the virtual clock, as cupsd runs in real time. The
+     * job was handed over at handed_ns and cupsd accepted its document at
+     * accepted_ns (0: never); the event's posted_ns is the answer. */
+    uint64_t handed_ns, accepted_ns;
 } printer_done;
 
 /* which: a printer's NAME, else a kind ("receipt", "a4": the first printer

@@ -6,6 +6,8 @@
  *     printer's width, and waited for with the printer's own deadline
  *     exactly as print-test does; exit 1 with the reason when the job did
  *     not complete (it is then cancelled) or no such receipt is kept.
+ *     Either way the job is then purged from CUPS's spool, as the kiosk
+ *     purges its own (print/cups_job.h: cups_job_purge).
  * kioskctl receipt list [--config FILE] [--data-dir DIR]
  *     number, time, service of every receipt kept (masked texts only).
  *
@@ -28,6 +30,8 @@
 #include "print/receipt_store.h"
 
 #define CHECK_EVERY_MS 200
+/* a job cancelled while printing is purged once its backend stopped */
+#define PURGE_TRIES 25
 
 static int usage(void)
 {
@@ -105,6 +109,20 @@ static int reprint(const settings_printer *p, const receipt_stored *r)
         cmd_print_reason(j.reason_key, words, sizeof words);
         printf("%s: FAILED after %.1f s: %s: %s\n", p->name, secs, words, j.detail);
         rc = 1;
+    }
+    /* the resident's receipt: nothing of it stays in CUPS's spool */
+    if (j.job_id > 0) {
+        cups_err e = CUPS_ERR_SERVER;
+        snprintf(why, sizeof why, "cupsd did not answer");
+        if (!j.server_lost)
+            e = cups_job_purge(c, p->destination, j.job_id, why, sizeof why);
+        for (int i = 1; i < PURGE_TRIES && e == CUPS_ERR_BUSY; i++) {
+            clock_sleep_until(clock_now_ms() + CHECK_EVERY_MS);
+            e = cups_job_purge(c, p->destination, j.job_id, why, sizeof why);
+        }
+        if (e != CUPS_OK)
+            printf("%s: job %s-%d is left in CUPS's spool: %s\n", p->name, p->destination,
+                   j.job_id, why);
     }
     cups_conn_close(c);
     return rc;

@@ -157,8 +157,9 @@ cups_err cups_job_submit(cups_conn *c, const char *destination, const char *titl
         e = failed(c, what, why, why_size);
 done:
     if (e != CUPS_OK && id > 0 && e != CUPS_ERR_SERVER) {
-        /* a job created without its document would wait forever */
-        cupsCancelDestJob(c->http, dest, id);
+        /* a job created without its document would wait forever; purged
+         * rather than cancelled, so no part of a document stays behind */
+        cupsCancelJob2(c->http, destination, id, 1);
         id = 0;
     }
     if (e == CUPS_ERR_SERVER)
@@ -220,6 +221,35 @@ cups_err cups_job_cancel(cups_conn *c, const char *destination, int job_id, char
     if (st <= IPP_STATUS_OK_CONFLICTING || st == IPP_STATUS_ERROR_NOT_POSSIBLE)
         return CUPS_OK;
     return failed(c, what, why, why_size);
+}
+
+cups_err cups_job_purge(cups_conn *c, const char *destination, int job_id, char *why,
+                        size_t why_size)
+{
+    char what[200];
+    snprintf(what, sizeof what, "purge job %s-%d", destination, job_id);
+    /* cupsCancelJob2 with purge sends Cancel-Job with purge-job true, which
+     * cupsd 2.x honours on a job that already ended too. (Debian 12's
+     * `cancel -x` sends purge-jobs instead and is refused for such a job.) */
+    if (cupsCancelJob2(c->http, destination, job_id, 1) > IPP_STATUS_OK_CONFLICTING) {
+        cups_err e = failed(c, what, why, why_size);
+        /* not found: already forgotten (PreserveJobHistory ran out, or a
+         * purge whose answer was lost) */
+        if (e != CUPS_ERR_NO_QUEUE)
+            return e;
+    }
+    /* A job whose backend was running is only stopped: cupsd (2.4) keeps
+     * it, without its document, until the backend is gone, and later
+     * saves its history again. Only a job it no longer knows is gone. */
+    cups_job_info info;
+    cups_err e = cups_job_query(c, destination, job_id, &info, why, why_size);
+    if (e == CUPS_ERR_NO_JOB)
+        return CUPS_OK;
+    if (e == CUPS_OK) {
+        snprintf(why, why_size, "%s: its document is gone, cupsd still stops the job", what);
+        return CUPS_ERR_BUSY;
+    }
+    return e;
 }
 
 cups_err cups_printer_query(cups_conn *c, const char *destination, cups_printer_info *out,

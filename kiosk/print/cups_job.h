@@ -14,6 +14,8 @@
  *   - cups_job_query: a job's job-state (3 pending .. 9 completed) and
  *     job-state-reasons (IPP Get-Job-Attributes);
  *   - cups_job_cancel: cupsCancelDestJob;
+ *   - cups_job_purge: cupsd forgets a job, its documents and its history
+ *     (Cancel-Job with purge-job);
  *   - cups_printer_query: a queue's printer-state (3 idle, 4 processing,
  *     5 stopped), printer-state-reasons and message (Get-Printer-Attributes).
  *
@@ -44,7 +46,8 @@ typedef enum cups_err {
     CUPS_ERR_SERVER,    /* cupsd not reachable: not running, refused, timed out */
     CUPS_ERR_NO_QUEUE,  /* no such destination */
     CUPS_ERR_REFUSED,   /* the queue refused the job (not accepting, format, ...) */
-    CUPS_ERR_NO_JOB     /* no such job (purged) */
+    CUPS_ERR_NO_JOB,    /* no such job (purged) */
+    CUPS_ERR_BUSY       /* not yet: ask again a moment later (cups_job_purge) */
 } cups_err;
 
 typedef struct cups_conn cups_conn;
@@ -63,8 +66,8 @@ const char *cups_conn_server(const cups_conn *c);
 
 /* Submits len bytes of format (PRINT_FORMAT_*) as one job called title
  * (no personal data: it shows in lpstat) to destination. The job's id in
- * *job_id. On failure *job_id is 0, nothing stays queued, and why says
- * what CUPS answered. */
+ * *job_id. On failure *job_id is 0, nothing stays queued or spooled (unless
+ * cupsd itself stopped answering), and why says what CUPS answered. */
 cups_err cups_job_submit(cups_conn *c, const char *destination, const char *title,
                          const char *format, const void *data, size_t len, int *job_id,
                          char *why, size_t why_size);
@@ -89,6 +92,24 @@ cups_err cups_job_query(cups_conn *c, const char *destination, int job_id, cups_
 /* Cancels job_id on destination. A job that already ended is CUPS_OK. */
 cups_err cups_job_cancel(cups_conn *c, const char *destination, int job_id, char *why,
                          size_t why_size);
+
+/* Has cupsd forget job_id on destination: cancelled if it is still going,
+ * its document files (the spool's d<id>-NNN) and its history (c<id>)
+ * removed whatever PreserveJobFiles and PreserveJobHistory say. CUPS keeps
+ * a printed document a day and a job's history with no time limit by
+ * default, and a certificate's PDF carries its holder's name and ID
+ * number. The job's owner may do this under cupsd's default policy
+ * (Cancel-Job is @OWNER). Call it only once the job's outcome is known:
+ * afterwards its state cannot be asked.
+ *
+ * CUPS_OK once cupsd no longer knows the job (asked afterwards: a job it
+ * never knew, or no longer did, is CUPS_OK too). CUPS_ERR_BUSY when the
+ * job's backend was still running (a job cancelled while printing): cupsd
+ * removed the document at once but keeps the job until the backend has
+ * stopped, and would write its history back to the spool later -- purge
+ * it again a moment later. */
+cups_err cups_job_purge(cups_conn *c, const char *destination, int job_id, char *why,
+                        size_t why_size);
 
 #define CUPS_QUEUE_IDLE 3
 #define CUPS_QUEUE_PROCESSING 4

@@ -69,6 +69,7 @@ print_outcome print_job_start(print_job *j, cups_conn *c, const char *destinatio
         return fail(j, "printer.refused", why);
     }
     printer_state_judge_error(destination, e, why, &j->printer);
+    j->server_lost = e == CUPS_ERR_SERVER;
     return fail(j, j->printer.reason_key, why);
 }
 
@@ -82,6 +83,7 @@ print_outcome print_job_check(print_job *j, cups_conn *c, uint64_t now_ms)
         /* the job is spooled on disk and a restarted cupsd may still print
          * it, but nobody can say when: the resident is told now */
         printer_state_judge_error(j->destination, e, why, &j->printer);
+        j->server_lost = true;
         return fail(j, j->printer.reason_key, why);
     }
     if (e != CUPS_OK)
@@ -113,8 +115,10 @@ print_outcome print_job_check(print_job *j, cups_conn *c, uint64_t now_ms)
         printer_state_judge(j->destination, &p, &j->printer);
     else
         printer_state_judge_error(j->destination, e, why, &j->printer);
-    if (e == CUPS_ERR_SERVER)
+    if (e == CUPS_ERR_SERVER) {
+        j->server_lost = true;
         return fail(j, j->printer.reason_key, why);
+    }
     if (j->printer.blocks) {
         snprintf(text, sizeof text, "job %.60s-%d %s and will not print: %.200s", j->destination,
                  j->job_id, job_state_name(st), j->printer.detail);

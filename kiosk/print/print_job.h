@@ -38,6 +38,8 @@ typedef struct print_job {
     uint64_t deadline_ms;
     print_outcome outcome;
     bool cancelled;             /* a job this module cancelled */
+    bool server_lost;           /* FAILED because cupsd did not answer: the job
+                                 * may still be in its spool */
     const char *reason_key;     /* static i18n key when FAILED */
     char detail[320];           /* for technicians, when FAILED */
     cups_job_info last;         /* the job as last seen */

@@ -8,7 +8,6 @@
 
 #include "i18n/i18n.h"
 #include "print/certificate.h"
-#include "print/pdf_raster.h"
 
 void test_page_qr_text(const test_page *t, char *out, size_t size)
 {
@@ -46,38 +45,6 @@ raster *test_page_receipt(const test_page *t, const receipt_format *f, char *why
         .hotline = t->hotline,
     };
     return receipt_render(&rc, f, NULL, why, why_size);
-}
-
-raster *test_page_a4(const test_page *t, int dpi, char *why, size_t why_size)
-{
-    if (dpi < 100 || dpi > 600) {
-        snprintf(why, why_size, "test page: %d dpi is outside 100..600", dpi);
-        return NULL;
-    }
-    /* whole bytes a row, as every raster */
-    int page_w = (int)(PDF_A4_WIDTH_MM / 25.4 * dpi) / 8 * 8;
-    int page_h = (int)(PDF_A4_HEIGHT_MM / 25.4 * dpi);
-    int margin = (int)(15.0 / 25.4 * dpi);          /* 15 mm: inside any printer's margins */
-    int col = (page_w - 2 * margin) / 8 * 8;
-    if (col > 2048)
-        col = 2048;                                 /* receipt_render's widest */
-    receipt_format f = {col, dpi};
-    raster *body = test_page_receipt(t, &f, why, why_size);
-    if (!body)
-        return NULL;
-    raster *page = raster_new(page_w, page_h);
-    if (!page) {
-        raster_free(body);
-        snprintf(why, why_size, "test page: out of memory");
-        return NULL;
-    }
-    int x0 = (page_w - col) / 2 / 8 * 8;            /* byte-aligned: rows copy whole */
-    int rows = body->height < page_h - 2 * margin ? body->height : page_h - 2 * margin;
-    for (int y = 0; y < rows; y++)
-        memcpy(page->bits + (size_t)(margin + y) * page->stride + x0 / 8,
-               body->bits + (size_t)y * body->stride, (size_t)body->stride);
-    raster_free(body);
-    return page;
 }
 
 unsigned char *test_page_a4_pdf(const test_page *t, const char *kiosk_id, size_t *len,

@@ -9,9 +9,8 @@
  * technician's phone -- or a test -- scans back. The A4 page is the
  * certificate layout (print/certificate.h: vector PDF with cairo and
  * pango) filled with test data, so the technician sees exactly what a
- * resident's certificate will look like; test_page_a4 is the older
- * raster page (the receipt centred on an A4 raster). No personal data on
- * any of them: the test certificate's holder is a specimen, masked.
+ * resident's certificate will look like. No personal data on either: the
+ * test certificate's holder is a specimen, masked.
  *
  * UI-thread rules as for receipt_render: TTF_Init, text_init and the
  * strings (i18n_load) with t->lang among them.
@@ -41,10 +40,6 @@ void test_page_qr_text(const test_page *t, char *out, size_t size);
 /* The test receipt at format f; NULL with why. */
 raster *test_page_receipt(const test_page *t, const receipt_format *f, char *why,
                           size_t why_size);
-
-/* The test A4 page at dpi (100..600), one raster of the whole sheet;
- * NULL with why. */
-raster *test_page_a4(const test_page *t, int dpi, char *why, size_t why_size);
 
 /* The test A4 page as a certificate (PDF, *len bytes, released with
  * certificate_free) from kiosk kiosk_id; NULL with why. Needs the strings

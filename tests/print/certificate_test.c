@@ -5,17 +5,21 @@
  *      rendered here, submitted as application/pdf, completed, and the
  *      sink's bytes are exactly that PDF; pdftotext reads its Chinese text
  *      and zbarimg scans its QR code, rendered by pdftoppm, as verify_url;
+ *      The test purges that job itself (cups_job_purge), as the printer
+ *      service does with each of its own;
  *   2. the printer service (printer_print_certificate): the English
- *      certificate handed over in microseconds, rendered on the printer
- *      thread, PRINTER_EV_DONE, and the sink's bytes are the same PDF a
- *      render here makes; cairo and pango were loaded when the service
- *      started, since an A4 printer is configured;
+ *      certificate handed over (the time is printed, never judged: the
+ *      render is the thread's), rendered on the printer thread,
+ *      PRINTER_EV_DONE, and the sink's bytes are the same PDF a render
+ *      here makes; cairo and pango were loaded when the service started,
+ *      since an A4 printer is configured;
  *   3. refusals: a receipt printer, a certificate without a title (at
  *      once), and fields too long for the page (on the thread:
  *      PRINTER_EV_FAILED with certificate.render_failed, nothing at the
  *      sink).
  * Nothing here prints a holder's name or ID number; certificate_test.sh
- * checks that CUPS's logs do not have them either.
+ * checks that CUPS's logs do not have them either, and that CUPS's spool
+ * holds nothing of any job afterwards (the service purged its own).
  * Usage: certificate_test CONFIG SINK_DIR WORK_DIR   (certificate_test.sh)
  */
 #include <stdio.h>
@@ -163,6 +167,7 @@ static void through_print_job(void)
         print_job_check(&j, c, clock_now_ms());
     }
     CHECK(j.outcome == PRINT_DONE, "print_job: %s", j.detail);
+    CHECK(cups_job_purge(c, "a4", j.job_id, why, sizeof why) == CUPS_OK, "purge: %s", why);
     cups_conn_close(c);
     unsigned char *got = sink_job(1, &got_len);
     CHECK(got && got_len == len && !memcmp(got, pdf, len),
@@ -186,9 +191,9 @@ static void through_service(void)
     clock_gettime(CLOCK_MONOTONIC, &b);
     double us = (double)(b.tv_sec - a.tv_sec) * 1e6 + (double)(b.tv_nsec - a.tv_nsec) / 1e3;
     CHECK(last.ticket > 0, "printer_print_certificate: %s", why);
-    /* a frame is 16 ms; copying the data is a small part of one (the
-     * render is the thread's) */
-    CHECK(us < 5000, "handing a certificate over took %.0f us", us);
+    /* the data is copied and the render is the thread's: the answer comes
+     * later, through the hub */
+    CHECK(!last.answered, "the certificate was answered before the hand-over returned");
     CHECK(wait_answer(30000), "no answer for the certificate");
     CHECK(last.kind == PRINTER_EV_DONE, "certificate: %s %s", last.reason, last.detail);
     size_t len = 0, got_len = 0;

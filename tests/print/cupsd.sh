@@ -1,6 +1,7 @@
 # A private CUPS for the print tests, sourced by the test scripts:
 #   . tests/print/cupsd.sh
-#   cupsd_start SOURCE_DIR OUT_DIR     # exports CUPS_SERVER, sets SINK_DIR
+#   cupsd_start SOURCE_DIR OUT_DIR [CONF]  # exports CUPS_SERVER, sets SINK_DIR;
+#                                          # CONF: more cupsd.conf lines
 #   ...
 #   cupsd_stop
 #
@@ -34,10 +35,19 @@
 # Printcap must name a file (an empty value is refused in cups-files.conf):
 # a private one. No FileDevice: no queue prints to a file: URI.
 # As another user cupsd simply runs everything as that user.
+#
+# Job files: this cupsd keeps every job's document (RequestRoot/dNNNNN-001)
+# and history (cNNNNN) after it printed, as a stock cupsd keeps documents
+# for a day (PreserveJobFiles 86400) and history without limit. So a
+# document that is gone from the spool was purged by whoever printed it:
+# print.service checks that the printer service purges each of its jobs.
+# (A kiosk's own cupsd keeps them for less: config/cups/cupsd-kiosk.conf,
+# which print.cupsd_conf passes as CONF; its lines come last and win.)
 
 cupsd_start() {
     _src=$1
     _out=$2
+    _conf=${3:-}
     CUPS_ROOT=$(mktemp -d /tmp/kiosk-cupsd.XXXXXX) || return 1
     chmod 755 "$CUPS_ROOT"
     SINK_DIR=$_out/sink
@@ -87,6 +97,8 @@ EOF
     cat >"$CUPS_ROOT/conf/cupsd.conf" <<EOF
 Listen 127.0.0.1:$CUPS_PORT
 LogLevel info
+PreserveJobFiles Yes
+PreserveJobHistory Yes
 Browsing No
 WebInterface No
 DefaultAuthType None
@@ -100,6 +112,9 @@ DefaultAuthType None
   </Limit>
 </Policy>
 EOF
+    if [ -n "$_conf" ]; then
+        cat "$_conf" >>"$CUPS_ROOT/conf/cupsd.conf" || return 1
+    fi
     cupsd -f -c "$CUPS_ROOT/conf/cupsd.conf" -s "$CUPS_ROOT/conf/cups-files.conf" \
         >"$CUPS_ROOT/log/stdout" 2>&1 &
     CUPSD_PID=$!

@@ -24,7 +24,7 @@ destination = empty
 destination = nowhere
 deadline = 5
 EOF2
-"$bin" "$work/kiosk.conf" "$CUPSD_PID" "$SINK_DIR"
+"$bin" "$work/kiosk.conf" "$CUPSD_PID" "$SINK_DIR" "$CUPS_ROOT/spool"
 rc=$?
 [ $rc -eq 0 ] || cupsd_log
 CUPSD_PID=    # the test stopped it

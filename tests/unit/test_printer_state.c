@@ -1,8 +1,7 @@
 /*
  * printer_state: what a CUPS queue's printer-state and printer-state-reasons
  * mean for the kiosk (the table in kiosk/print/printer_state.h), row by row,
- * with the precedence between reasons; and pdf_raster, the one-page PDF an
- * A4 printer is sent (its cross-reference table must point at its objects).
+ * with the precedence between reasons.
  * No cupsd here: tests/print/ drives a real one.
  */
 #include <setjmp.h>
@@ -15,7 +14,6 @@
 
 #include <cmocka.h>
 
-#include "print/pdf_raster.h"
 #include "print/printer_state.h"
 
 static cups_printer_info info(int state, bool accepting, const char *reasons)
@@ -117,50 +115,12 @@ static void test_detail_and_errors(void **state)
     assert_string_equal(printer_state_name(9), "unknown");
 }
 
-/* The PDF: header, an image of the raster's size, and an xref whose every
- * offset lands on "N 0 obj". */
-static void test_pdf(void **state)
-{
-    (void)state;
-    raster *r = raster_new(64, 10);
-    raster_set(r, 0, 0, true);
-    size_t len;
-    unsigned char *pdf = pdf_raster_page(r, PDF_A4_WIDTH_MM, PDF_A4_HEIGHT_MM, &len);
-    assert_non_null(pdf);
-    char *text = malloc(len + 1);
-    memcpy(text, pdf, len);
-    text[len] = '\0';
-    assert_memory_equal(text, "%PDF-1.4\n", 9);
-    assert_non_null(strstr(text, "/MediaBox [0 0 595.28 841.89]"));
-    assert_non_null(strstr(text, "/Width 64 /Height 10 "));
-    assert_non_null(strstr(text, "/Length 80 >>\nstream\n\x80"));
-    /* the image's zero bytes end any str* search: look from the end */
-    const char *sx = NULL;
-    for (size_t i = len - 10; i > 0 && !sx; i--)
-        if (!memcmp(text + i, "startxref\n", 10))
-            sx = text + i;
-    assert_non_null(sx);
-    size_t xref = strtoul(sx + 10, NULL, 10);
-    assert_memory_equal(text + xref, "xref\n0 6\n", 9);
-    for (int i = 1; i <= 5; i++) {
-        size_t off = strtoul(text + xref + 9 + 20 * (size_t)i, NULL, 10);
-        char want[16];
-        snprintf(want, sizeof want, "%d 0 obj\n", i);
-        assert_memory_equal(text + off, want, strlen(want));
-    }
-    assert_memory_equal(text + len - 6, "%%EOF\n", 6);
-    free(text);
-    free(pdf);
-    raster_free(r);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_detail_and_errors),
-        cmocka_unit_test(test_pdf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
