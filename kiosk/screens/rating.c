@@ -77,6 +77,7 @@ typedef struct rating_state {
     uint64_t ticket;        /* outbox_submit's, while saving */
     uint64_t done_ms;       /* when the thanks came */
     ui_scroll scroll;
+    float poor_offset;      /* where the reasons page was, while typing */
 } rating_state;
 
 static const catalog_service *service(app *a, rating_state *s)
@@ -154,10 +155,10 @@ static int about(app *a, rating_state *s, ui *u, int x, int y, int w, bool draw)
     const theme *th = &u->th;
     char line[160];
     int y0 = y;
-    y += para(u, ltext_get(&service(a, s)->name, app_lang(a)), x, y, w, th->text_heading,
+    y += para(u, ltext_get(&service(a, s)->name, app_lang(a)), x, y, w, th->text_body,
               TEXT_BOLD, th->muted, draw);
     i18n_format(line, sizeof line, "rating.txn", "number", s->txn, (char *)NULL);
-    y += para(u, line, x, y, w, th->text_body, TEXT_REGULAR, th->muted, draw);
+    y += para(u, line, x, y, w, th->text_small, TEXT_REGULAR, th->muted, draw);
     return y - y0 + th->gap;
 }
 
@@ -166,12 +167,16 @@ static int about(app *a, rating_state *s, ui *u, int x, int y, int w, bool draw)
 static int levels(ui *u, int x, int y, int w, bool draw)
 {
     const theme *th = &u->th;
-    bool row = w >= 5 * 3 * th->target;
+    /* a row when each of the five gets at least two targets of width (its
+     * words in body text, at most two lines), else a column */
+    bool row = w - 4 * th->gap >= 5 * 2 * th->target;
     int bw = row ? (w - 4 * th->gap) / 5 : w;
-    int lh_star = text_line_height(th->text_title, TEXT_REGULAR);
-    int lh_word = text_line_height(th->text_heading, TEXT_BOLD);
-    int bh = row ? lh_star + 2 * lh_word + 2 * th->pad : (lh_star > lh_word ? lh_star : lh_word) +
-                                                           th->pad;
+    int star_px = row ? th->text_heading : th->text_title;
+    int word_px = row ? th->text_body : th->text_heading;
+    int lh_star = text_line_height(star_px, TEXT_REGULAR);
+    int lh_word = text_line_height(word_px, TEXT_BOLD);
+    int bh = row ? lh_star + 2 * lh_word + th->pad * 3 / 2
+                 : (lh_star > lh_word ? lh_star : lh_word) + th->pad;
     if (bh < th->target)
         bh = th->target;
     for (int i = 0; draw && i < RATING_LEVELS; i++) {
@@ -185,17 +190,15 @@ static int levels(ui *u, int x, int y, int w, bool draw)
         const char *words = tr(level_key((rating_level)i));
         if (row) {
             int sy = r.y + th->pad / 2;
-            ui_text(u, st, r.x, sy, r.w, th->text_title, TEXT_REGULAR, th->primary, UI_CENTER,
-                    false);
-            ui_paragraph(u, words, r.x + th->pad / 2, sy + lh_star + th->pad / 2,
-                         r.w - th->pad, th->text_heading, TEXT_BOLD, th->text, UI_CENTER, true);
+            ui_text(u, st, r.x, sy, r.w, star_px, TEXT_REGULAR, th->primary, UI_CENTER, false);
+            ui_paragraph(u, words, r.x + th->pad / 4, sy + lh_star + th->pad / 2,
+                         r.w - th->pad / 2, word_px, TEXT_BOLD, th->text, UI_CENTER, true);
         } else {
-            int sw = text_width(st, strlen(st), th->text_title, TEXT_REGULAR);
-            ui_text(u, st, r.x + th->pad, r.y + (r.h - lh_star) / 2, sw, th->text_title,
-                    TEXT_REGULAR, th->primary, UI_LEFT, false);
+            int sw = text_width(st, strlen(st), star_px, TEXT_REGULAR);
+            ui_text(u, st, r.x + th->pad, r.y + (r.h - lh_star) / 2, sw, star_px, TEXT_REGULAR,
+                    th->primary, UI_LEFT, false);
             ui_text(u, words, r.x + 2 * th->pad + sw, r.y + (r.h - lh_word) / 2,
-                    r.w - 3 * th->pad - sw, th->text_heading, TEXT_BOLD, th->text, UI_LEFT,
-                    true);
+                    r.w - 3 * th->pad - sw, word_px, TEXT_BOLD, th->text, UI_LEFT, true);
         }
         ui_target_add(u, r, ACT_LEVEL, i, words);
     }
@@ -248,7 +251,8 @@ static int entry_row(ui *u, const char *label, const char *value, const char *em
         int lh = text_line_height(th->text_body, TEXT_REGULAR);
         ui_text(u, *value ? value : empty, r.x + th->pad, r.y + (r.h - lh) / 2, r.w - 2 * th->pad,
                 th->text_body, TEXT_REGULAR, *value ? th->text : th->primary, UI_LEFT, true);
-        ui_target_add(u, r, action, 0, label);
+        /* the label and its box are one target: either opens the entry */
+        ui_target_add(u, (SDL_Rect){x, y0, w, y - y0 + th->target}, action, 0, label);
     }
     return y - y0 + th->target + th->gap;
 }
@@ -293,14 +297,20 @@ static int poor_page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
         y += entry_row(u, tr("rating.phone"), masked, tr("rating.phone_add"), ACT_PHONE, x, y, w,
                        draw);
     }
-    snprintf(line, sizeof line, "%s %s", s->anonymous ? "☑" : "☐", tr("rating.anonymous"));
+    /* a toggle like the reasons: ✓ and the filled style when on */
+    snprintf(line, sizeof line, "%s%s", s->anonymous ? "✓ " : "", tr("rating.anonymous"));
     if (draw)
-        ui_button(u, (SDL_Rect){x, y, w, th->target}, line, UI_SECONDARY, ACT_ANON, 0);
+        ui_button(u, (SDL_Rect){x, y, w, th->target}, line,
+                  s->anonymous ? UI_PRIMARY : UI_SECONDARY, ACT_ANON, 0);
     y += th->target + th->gap;
     y += para(u, tr("rating.confidential"), x, y, w, th->text_small, TEXT_REGULAR, th->muted,
               draw) + th->gap;
     y += skip_note(u, x, y, w, draw);
-    return y - y0;
+    /* not now, at the end of the page: the bottom belongs to sending */
+    if (draw)
+        ui_button(u, (SDL_Rect){x, y, w, th->target}, tr("rating.skip"), UI_SECONDARY, ACT_SKIP,
+                  0);
+    return y - y0 + th->target + th->gap;
 }
 
 static int result_page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
@@ -415,7 +425,7 @@ static void rating_draw(app *a, void *st, ui *u)
         online_ui_scrolled(a, s, u, &s->scroll, skip_bar(u, c), choose_page);
         return;
     case RT_POOR: {
-        SDL_Rect view = online_ui_nav(u, skip_bar(u, c), tr("rating.relevel"), ACT_RELEVEL,
+        SDL_Rect view = online_ui_nav(u, c, tr("rating.relevel"), ACT_RELEVEL,
                                       tr("rating.submit"), ACT_SUBMIT);
         online_ui_scrolled(a, s, u, &s->scroll, view, poor_page);
         return;
@@ -560,6 +570,7 @@ static bool phone_ok(app *a)
 
 static void start_entry(app *a, rating_state *s, rt_phase phase)
 {
+    s->poor_offset = s->scroll.offset;
     s->phase = phase;
     s->phone_error = false;
     s->scroll.offset = 0;
@@ -626,7 +637,7 @@ static void rating_action(app *a, void *st, int action, intptr_t arg)
         }
         s->phase = RT_POOR;
         ime_reset(IME_PINYIN);      /* nothing of this resident's typing stays */
-        s->scroll.offset = 0;
+        s->scroll.offset = s->poor_offset;
         return;
     case ACT_ENTRY_BACK:
         if (s->phase == RT_COMMENT || s->phase == RT_PHONE) {
@@ -634,7 +645,7 @@ static void rating_action(app *a, void *st, int action, intptr_t arg)
                 session_set(app_session(a), PHONE_KEY, NULL, SESSION_VISIT);
             s->phase = RT_POOR;
             ime_reset(IME_PINYIN);
-            s->scroll.offset = 0;
+            s->scroll.offset = s->poor_offset;
         }
         return;
     case ACT_RELEVEL:
