@@ -550,10 +550,13 @@ static void dispatch_action(app *a, int action, intptr_t arg)
     const screen_class *top = app_top(a);
     switch (action) {
     case ACT_BACK:
-        app_pop(a);
-        return;
     case ACT_HOME:
-        app_go_home(a);
+        if (top && top->leaving && top->leaving(a, top_state(a), action == ACT_HOME))
+            return;
+        if (action == ACT_HOME)
+            app_go_home(a);
+        else
+            app_pop(a);
         return;
     case ACT_LANG:
         if (arg >= 0 && arg < a->cfg->n_langs)
@@ -689,7 +692,8 @@ void app_handle_event(app *a, const SDL_Event *ev)
             if (ev->key.keysym.sym == SDLK_ESCAPE && a->dialog.kind != DIALOG_IDLE)
                 app_dialog_close(a);
         } else if (ev->key.keysym.sym == SDLK_ESCAPE) {
-            app_pop(a);
+            if (!top || !top->leaving || !top->leaving(a, top_state(a), false))
+                app_pop(a);
         } else if (top && top->key) {
             top->key(a, top_state(a), ev->key.keysym.sym);
         }

@@ -50,6 +50,11 @@ typedef struct screen_class {
      * source's own handlers saw it. A screen that keeps the payload sets
      * ev->payload to NULL; otherwise the hub drops (wipes) it. */
     void (*event)(struct app *a, void *st, struct hub_event *ev);
+    /* The resident asked to leave (the header's back or home, Escape):
+     * true when the screen took over -- it opens something first, as a
+     * finished transaction opens its rating -- false lets the app go back
+     * (home false) or home (home true). */
+    bool (*leaving)(struct app *a, void *st, bool home);
     bool is_root;           /* the home screen: bottom of the stack */
     bool no_idle_warning;   /* home and attract: idle goes straight on */
 } screen_class;

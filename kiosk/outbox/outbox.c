@@ -190,7 +190,10 @@ static void write_one(outbox_store *s, item *it)
         d->reason_key = outbox_reason_key(r);
         hub_post(ob.source, OUTBOX_EV_FAILED, d, free);
         fprintf(stderr, "outbox: transaction not stored (%s): %s\n", outbox_result_name(r), why);
-        report(s, r, why);
+        /* a duplicate (a second rating of one transaction) or a bad
+         * request says nothing about the disk: the status stays */
+        if (r != OUTBOX_ERR_DUPLICATE && r != OUTBOX_ERR_INVALID)
+            report(s, r, why);
     }
 }
 

@@ -715,6 +715,13 @@ static void appoint_relayout(app *a, void *st)
     s->scroll.offset = 0;
 }
 
+/* Leaving a booking by the header opens its rating first. */
+static bool appoint_leaving(app *a, void *st, bool home)
+{
+    appoint_state *s = st;
+    return s->phase == AP_DONE && rating_prompt_leave(a, &s->rate, home);
+}
+
 const screen_class screen_appoint = {
     .name = "appoint",
     .state_size = sizeof(appoint_state),
@@ -727,5 +734,6 @@ const screen_class screen_appoint = {
     .event = appoint_event,
     .wake_at = appoint_wake_at,
     .tick = appoint_tick,
+    .leaving = appoint_leaving,
     .relayout = appoint_relayout,
 };

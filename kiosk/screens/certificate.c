@@ -323,6 +323,12 @@ static void certificate_relayout(app *a, void *st)
     s->scroll.offset = 0;
 }
 
+/* Leaving after printing by the header opens the rating first. */
+static bool certificate_leaving(app *a, void *st, bool home)
+{
+    return rating_prompt_leave(a, &((certificate_state *)st)->rate, home);
+}
+
 const screen_class screen_certificate = {
     .name = "certificate",
     .state_size = sizeof(certificate_state),
@@ -333,5 +339,6 @@ const screen_class screen_certificate = {
     .event = certificate_event,
     .wake_at = certificate_wake_at,
     .tick = certificate_tick,
+    .leaving = certificate_leaving,
     .relayout = certificate_relayout,
 };

@@ -1032,6 +1032,13 @@ static void form_relayout(app *a, void *st)
         set_keyboard(a, &form(a, s)->fields[s->cur]);
 }
 
+/* Leaving a finished transaction by the header opens its rating first. */
+static bool form_leaving(app *a, void *st, bool home)
+{
+    form_state *s = st;
+    return s->phase == PH_DONE && rating_prompt_leave(a, &s->rate, home);
+}
+
 const screen_class screen_form = {
     .name = "form",
     .state_size = sizeof(form_state),
@@ -1040,6 +1047,7 @@ const screen_class screen_form = {
     .action = form_action,
     .text = form_text,
     .key = form_key,
+    .leaving = form_leaving,
     .relayout = form_relayout,
     .event = form_event,
     .wake_at = form_wake_at,

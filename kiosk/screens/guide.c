@@ -6,12 +6,21 @@
  * the resident can do next: apply here (a form), see a certificate the
  * platform issues for them, or -- for a service handled at a window
  * ("kiosk": false) -- take a queue number or book a visit.
+ *
+ * With [rating] after_guide, reading a guide counts as a service (咨询):
+ * leaving it by the header's back or home opens the rating first, for a
+ * consultation number of its own (ZX + date + a random part). Going on to
+ * a transaction from the guide drops that: the transaction asks for
+ * itself.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "app/app.h"
+#include "common/clock.h"
 #include "i18n/i18n.h"
+#include "outbox/outbox_crypt.h"
+#include "screens/rating_prompt.h"
 #include "screens/screens.h"
 #include "ui/doc.h"
 
@@ -22,6 +31,7 @@ typedef struct guide_state {
     doc d;
     ui_scroll scroll;
     bool built;
+    rating_prompt rate;     /* [rating] after_guide: the consultation's */
 } guide_state;
 
 static void build(app *a, guide_state *s)
@@ -95,6 +105,21 @@ static void guide_enter(app *a, void *st, intptr_t arg)
     guide_state *s = st;
     s->index = (arg >= 0 && (size_t)arg < a->cat->n_services) ? (size_t)arg : 0;
     build(a, s);
+    if (a->cfg->rating_after_guide) {
+        char uuid[OUTBOX_UUID_SIZE], day[16], number[40];
+        time_t now = clock_wall();
+        struct tm tm;
+        localtime_r(&now, &tm);
+        strftime(day, sizeof day, "%Y%m%d", &tm);
+        outbox_uuid(uuid);
+        snprintf(number, sizeof number, "ZX%s-%.8s", day, uuid);
+        rating_prompt_arm(a, &s->rate, s->index, number);
+    }
+}
+
+static bool guide_leaving(app *a, void *st, bool home)
+{
+    return rating_prompt_leave(a, &((guide_state *)st)->rate, home);
 }
 
 static void guide_leave(app *a, void *st)
@@ -174,6 +199,8 @@ static void guide_action(app *a, void *st, int action, intptr_t arg)
 {
     guide_state *s = st;
     (void)arg;
+    if (action != ACT_SIGNIN)
+        rating_prompt_disarm(&s->rate);     /* the transaction asks for itself */
     if (action == ACT_SIGNIN)
         app_push(a, &screen_signin, (intptr_t)s->index);
     else if (action == ACT_APPLY)
@@ -194,4 +221,5 @@ const screen_class screen_guide = {
     .draw = guide_draw,
     .relayout = guide_relayout,
     .action = guide_action,
+    .leaving = guide_leaving,
 };

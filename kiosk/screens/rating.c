@@ -67,7 +67,7 @@ typedef struct rating_state {
     size_t index;           /* the service */
     char id[65];            /* its id (the service-item code) */
     char txn[64];
-    bool then_home;         /* opened by "finish": home afterwards */
+    rating_then then;       /* where to go afterwards */
     rt_phase phase;
     rating_level level;
     bool picked[SETTINGS_MAX_REASONS];
@@ -103,7 +103,7 @@ static void rating_enter(app *a, void *st, intptr_t arg)
     s->index = (arg >= 0 && (size_t)arg < a->cat->n_services) ? (size_t)arg : 0;
     snprintf(s->id, sizeof s->id, "%s", service(a, s)->id);
     snprintf(s->txn, sizeof s->txn, "%s", rating_prompt_txn(a));
-    s->then_home = rating_prompt_then_home(a);
+    s->then = rating_prompt_then(a);
     forget_entries(a);
     s->phase = rating_prompt_rated(a, s->txn) ? RT_ALREADY : RT_CHOOSE;
 }
@@ -114,12 +114,17 @@ static void rating_leave(app *a, void *st)
     forget_entries(a);      /* a comment not sent is not kept */
 }
 
-/* Back to the page that finished the transaction, or home. */
+/* Back to the page that finished the transaction, further back, or home:
+ * where the resident was going when the rating opened. */
 static void close_rating(app *a, rating_state *s)
 {
-    if (s->then_home)
+    if (s->then == RATING_THEN_HOME) {
         app_go_home(a);
-    else
+        return;
+    }
+    bool further = s->then == RATING_THEN_BACK;
+    app_pop(a);
+    if (further)
         app_pop(a);
 }
 
@@ -438,8 +443,9 @@ static void rating_draw(app *a, void *st, ui *u)
         online_ui_scrolled(a, s, u, &s->scroll, c, result_page);
         return;
     default: {
-        SDL_Rect view = online_ui_nav(u, c, NULL, 0, tr(s->then_home ? "form.finish"
-                                                                     : "rating.close"),
+        SDL_Rect view = online_ui_nav(u, c, NULL, 0, tr(s->then == RATING_THEN_HOME
+                                                              ? "form.finish"
+                                                              : "rating.close"),
                                       ACT_CLOSE);
         online_ui_scrolled(a, s, u, &s->scroll, view, result_page);
         return;
@@ -703,6 +709,20 @@ static void rating_relayout(app *a, void *st)
     s->scroll.offset = 0;
 }
 
+/* The header's back is "not now" (or, while typing, back to the reasons);
+ * home is home. */
+static bool rating_leaving(app *a, void *st, bool home)
+{
+    rating_state *s = st;
+    if (home || s->phase == RT_SAVING)
+        return false;
+    if (s->phase == RT_COMMENT || s->phase == RT_PHONE)
+        rating_action(a, s, ACT_ENTRY_BACK, 0);
+    else
+        close_rating(a, s);
+    return true;
+}
+
 const screen_class screen_rating = {
     .name = "rating",
     .state_size = sizeof(rating_state),
@@ -715,5 +735,6 @@ const screen_class screen_rating = {
     .event = rating_event,
     .wake_at = rating_wake_at,
     .tick = rating_tick,
+    .leaving = rating_leaving,
     .relayout = rating_relayout,
 };

@@ -57,14 +57,16 @@ uint64_t rating_prompt_wake_at(rating_prompt *p, bool settled)
     return p->armed && p->settled_ms ? p->settled_ms + RATING_OPEN_AFTER_MS : 0;
 }
 
-static void open_rating(app *a, rating_prompt *p, bool then_home)
+static bool open_rating(app *a, rating_prompt *p, rating_then then)
 {
+    static const char *const names[] = {"stay", "back", "home"};
     p->armed = false;
     session *s = app_session(a);
     if (!session_set(s, TXN_KEY, p->txn, SESSION_VISIT) ||
-        !session_set(s, THEN_KEY, then_home ? "home" : "back", SESSION_VISIT))
-        return;
+        !session_set(s, THEN_KEY, names[then], SESSION_VISIT))
+        return false;
     app_push(a, &screen_rating, (intptr_t)p->service);
+    return true;
 }
 
 bool rating_prompt_tick(app *a, rating_prompt *p, bool settled)
@@ -72,16 +74,22 @@ bool rating_prompt_tick(app *a, rating_prompt *p, bool settled)
     uint64_t due = rating_prompt_wake_at(p, settled);
     if (!due || clock_now_ms() < due)
         return false;
-    open_rating(a, p, false);
-    return true;
+    return open_rating(a, p, RATING_THEN_STAY);
 }
 
 bool rating_prompt_finish(app *a, rating_prompt *p)
 {
-    if (!p->armed)
-        return false;
-    open_rating(a, p, true);
-    return true;
+    return p->armed && open_rating(a, p, RATING_THEN_HOME);
+}
+
+bool rating_prompt_leave(app *a, rating_prompt *p, bool home)
+{
+    return p->armed && open_rating(a, p, home ? RATING_THEN_HOME : RATING_THEN_BACK);
+}
+
+void rating_prompt_disarm(rating_prompt *p)
+{
+    p->armed = false;
 }
 
 const char *rating_prompt_txn(app *a)
@@ -90,10 +98,12 @@ const char *rating_prompt_txn(app *a)
     return t ? t : "";
 }
 
-bool rating_prompt_then_home(app *a)
+rating_then rating_prompt_then(app *a)
 {
     const char *t = session_get(app_session(a), THEN_KEY);
-    return t && !strcmp(t, "home");
+    return !t ? RATING_THEN_STAY : !strcmp(t, "home") ? RATING_THEN_HOME
+                                 : !strcmp(t, "back") ? RATING_THEN_BACK
+                                                      : RATING_THEN_STAY;
 }
 
 bool rating_prompt_link(app *a, const catalog_service *svc, const char *txn, time_t when,

@@ -57,6 +57,15 @@ bool rating_prompt_tick(app *a, rating_prompt *p, bool settled);
  * true when it did. False (nothing to rate): the caller goes home. */
 bool rating_prompt_finish(app *a, rating_prompt *p);
 
+/* For the page's screen_class.leaving (the header's back or home): opens
+ * the rating now, then goes where the resident was going; true when it
+ * did. */
+bool rating_prompt_leave(app *a, rating_prompt *p, bool home);
+
+/* Forgets p: the page will not ask (the resident went on to a
+ * transaction, which asks for itself). */
+void rating_prompt_disarm(rating_prompt *p);
+
 /* Was txn rated in this visit? And marks it so. */
 bool rating_prompt_rated(app *a, const char *txn);
 void rating_prompt_mark_rated(app *a, const char *txn);
@@ -70,7 +79,14 @@ bool rating_prompt_link(app *a, const catalog_service *svc, const char *txn, tim
 /* What the rating screen is about: set by the prompt before it pushes the
  * screen (session entries "rating.txn", "rating.then"). */
 const char *rating_prompt_txn(app *a);
-bool rating_prompt_then_home(app *a);
+
+/* Where the resident goes once the rating is done or skipped. */
+typedef enum rating_then {
+    RATING_THEN_STAY,   /* back to the page that finished the transaction */
+    RATING_THEN_BACK,   /* and one further back: the resident asked for it */
+    RATING_THEN_HOME
+} rating_then;
+rating_then rating_prompt_then(app *a);
 
 extern const app_service rating_service;
 

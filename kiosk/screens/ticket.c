@@ -255,6 +255,12 @@ static void ticket_relayout(app *a, void *st)
     s->scroll.offset = 0;
 }
 
+/* Leaving with a ticket by the header opens its rating first. */
+static bool ticket_leaving(app *a, void *st, bool home)
+{
+    return rating_prompt_leave(a, &((ticket_state *)st)->rate, home);
+}
+
 const screen_class screen_ticket = {
     .name = "ticket",
     .state_size = sizeof(ticket_state),
@@ -265,5 +271,6 @@ const screen_class screen_ticket = {
     .event = ticket_event,
     .wake_at = ticket_wake_at,
     .tick = ticket_tick,
+    .leaving = ticket_leaving,
     .relayout = ticket_relayout,
 };

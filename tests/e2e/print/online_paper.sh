@@ -47,9 +47,9 @@ endpoint="http://127.0.0.1:$REFPLAT_PORT"
 "$kiosk" --headless --config "$work/good.conf" --script "$dir/online_printed.kiosk" \
     --shots "$shots/printed" --data-dir "$work/data1" 2>"$work/kiosk1.log" ||
     { tail -n 40 "$work/kiosk1.log"; fail "online_printed.kiosk failed"; }
-wait_jobs 3 printed
+wait_jobs 4 printed
 sleep 0.3
-[ "$(jobs)" -eq 3 ] || fail "printed: $(jobs) jobs at the sink, expected 3 (a ticket, a booking, a certificate)"
+[ "$(jobs)" -eq 4 ] || fail "printed: $(jobs) jobs at the sink, expected 4 (a ticket, a booking, a certificate twice)"
 kept=$(ls "$work/data1/receipts" | sed -n 's/\.json$//p' | sort)
 ticket_no=$(echo "$kept" | grep -- '-A013$') || fail "printed: no ticket receipt kept ($kept)"
 booking_no=$(echo "$kept" | grep '^YY') || fail "printed: no booking receipt kept ($kept)"
@@ -85,7 +85,7 @@ refplat_reset || fail "cannot reset the reference platform"
 "$kiosk" --headless --config "$work/empty.conf" --script "$dir/online_paper_out.kiosk" \
     --shots "$shots/paper_out" --data-dir "$work/data2" 2>"$work/kiosk2.log" ||
     { tail -n 40 "$work/kiosk2.log"; fail "online_paper_out.kiosk failed"; }
-[ "$(jobs)" -eq 3 ] || fail "paper out: the sink got a job from the empty queue"
+[ "$(jobs)" -eq 4 ] || fail "paper out: the sink got a job from the empty queue"
 ls "$work/data2/receipts" | grep -q -- '-A013\.json$' ||
     fail "paper out: the ticket's receipt was not kept for a reprint"
 

@@ -19,6 +19,9 @@ fail() { echo "rating: FAIL: $*"; refplat_stop; exit 1; }
 . "$src/tests/support/refplat.sh"
 refplat_start "$src" "$work" || fail "the reference platform did not start"
 refplat_config "$conf" "$work/kiosk.conf" "backoff_max = 30" "online_deadline = 5"
+# "# rating-conf: KEY = VALUE" lines of the script go to [rating]
+extra=$(sed -n 's/^# rating-conf: *//p' "$script")
+[ -z "$extra" ] || printf '\n[rating]\n%s\n' "$extra" >>"$work/kiosk.conf"
 "$kiosk" --headless --config "$work/kiosk.conf" --script "$script" --shots "$shots" \
     --data-dir "$work/data" >"$work/kiosk.log" 2>&1 || {
     tail -n 60 "$work/kiosk.log"; fail "the script failed"; }
