@@ -106,6 +106,7 @@ static void rating_enter(app *a, void *st, intptr_t arg)
     s->then = rating_prompt_then(a);
     forget_entries(a);
     s->phase = rating_prompt_rated(a, s->txn) ? RT_ALREADY : RT_CHOOSE;
+    rating_prompt_mark_asked(a, s->txn);
 }
 
 static void rating_leave(app *a, void *st)

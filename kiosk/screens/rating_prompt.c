@@ -17,28 +17,47 @@
 /* The device's signing key, from the service's start to its stop. */
 static rating_key *device_key;
 
-static bool rated_key(const char *txn, char *key, size_t size)
+/* The session's note about txn: "asked" once the rating was shown,
+ * "rated" once a rating of it is stored (rated.<txn>). */
+static const char *note_of(app *a, const char *txn)
 {
-    return snprintf(key, size, "rated.%s", txn) < (int)size;
+    char key[SESSION_KEY_MAX];
+    if (snprintf(key, sizeof key, "rated.%s", txn) >= (int)sizeof key)
+        return NULL;
+    return session_get(app_session(a), key);
+}
+
+static void set_note(app *a, const char *txn, const char *value)
+{
+    char key[SESSION_KEY_MAX];
+    const char *old = note_of(a, txn);
+    if (old && !strcmp(old, "rated"))
+        return;     /* rated stays rated */
+    if (snprintf(key, sizeof key, "rated.%s", txn) < (int)sizeof key)
+        session_set(app_session(a), key, value, SESSION_VISIT);
 }
 
 bool rating_prompt_rated(app *a, const char *txn)
 {
-    char key[SESSION_KEY_MAX];
-    return rated_key(txn, key, sizeof key) && session_get(app_session(a), key) != NULL;
+    const char *n = note_of(a, txn);
+    return n && !strcmp(n, "rated");
 }
 
 void rating_prompt_mark_rated(app *a, const char *txn)
 {
-    char key[SESSION_KEY_MAX];
-    if (rated_key(txn, key, sizeof key))
-        session_set(app_session(a), key, "1", SESSION_VISIT);
+    set_note(a, txn, "rated");
+}
+
+void rating_prompt_mark_asked(app *a, const char *txn)
+{
+    set_note(a, txn, "asked");
 }
 
 void rating_prompt_arm(app *a, rating_prompt *p, size_t service, const char *txn)
 {
     memset(p, 0, sizeof *p);
-    if (!txn || !*txn || strlen(txn) >= sizeof p->txn || rating_prompt_rated(a, txn))
+    /* asked once per visit: skipped is an answer too */
+    if (!txn || !*txn || strlen(txn) >= sizeof p->txn || note_of(a, txn))
         return;
     p->armed = true;
     p->service = service;

@@ -10,7 +10,7 @@
  * after the page settled (its receipt printed or shown: the resident takes
  * the paper first), or at once when the resident taps "finish". It opens
  * once: whether the resident rates or skips, the page does not ask again,
- * and a transaction rated in this visit is never offered again.
+ * and a transaction rated or skipped in this visit is not offered again.
  *
  * The service "rating" holds the device's Ed25519 key (rating/rating_sign.h,
  * made on the kiosk's first start in data_dir/keys/rating.key) from start
@@ -66,9 +66,12 @@ bool rating_prompt_leave(app *a, rating_prompt *p, bool home);
  * transaction, which asks for itself). */
 void rating_prompt_disarm(rating_prompt *p);
 
-/* Was txn rated in this visit? And marks it so. */
+/* Was txn rated in this visit? And marks it so. A transaction whose
+ * rating was shown (rated or skipped) is not offered again in the visit:
+ * rating_prompt_mark_asked. */
 bool rating_prompt_rated(app *a, const char *txn);
 void rating_prompt_mark_rated(app *a, const char *txn);
+void rating_prompt_mark_asked(app *a, const char *txn);
 
 /* The receipt's QR text for txn of svc made at when: the signed rating
  * link of [rating] url when the device key and the template allow one;
