@@ -6,6 +6,7 @@
 #include "platform/online.h"
 #include "platform/uploader.h"
 #include "screens/rating_prompt.h"
+#include "screens/receipt_ui.h"
 #include "screens/screens.h"
 
 /* Every device and service thread of the kiosk, started in this order and
@@ -16,6 +17,7 @@ static const app_service *const services[] = {
     &uploader_service,
     &online_service,
     &printer_service,
+    &receipt_service,
     &rating_service,
 };
 

@@ -2,6 +2,7 @@
  * receipt_ui: one receipt path for every transaction (receipt_ui.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/clock.h"
@@ -36,6 +37,139 @@ static bool printed_before(app *a, const char *number, bool mark)
         session_set(s, key, "1", SESSION_VISIT);
     return session_get(s, key) != NULL;
 }
+
+/* ---- drawing the receipt after the page -------------------------------------
+ *
+ * Drawing a receipt takes tens of milliseconds on the UI thread (it needs
+ * the fonts there), a few frames on a slow kiosk. So the page that
+ * finished the transaction is drawn first, "printing" on it, and the
+ * receipt is drawn and handed to the printer in the next round of the
+ * loop: receipt_ui_issue posts a copy of it to the hub (source
+ * "receipt"), whose handler draws it (printer_print_receipt) and posts the
+ * printer's ticket back for the page (RECEIPT_EV_HANDED). The handler
+ * runs whichever screen is on top, so a resident who leaves at once still
+ * gets the paper. */
+
+enum { RECEIPT_EV_RENDER = 1, RECEIPT_EV_HANDED = 2 };
+
+/* A receipt copied into one block, strings after the struct. */
+typedef struct render_job {
+    receipt rc;
+    size_t size;
+    const char *materials[RECEIPT_UI_MAX_MATERIALS];
+} render_job;
+
+typedef struct handed {
+    char number[64];
+    uint64_t ticket;    /* 0: not handed over */
+} handed;
+
+static int source = -1;
+
+static void render_free(void *p)
+{
+    if (p) {
+        explicit_bzero(p, ((render_job *)p)->size);  /* masked, but a resident's */
+        free(p);
+    }
+}
+
+static const char *put(char **c, const char *str)
+{
+    if (!str)
+        return NULL;
+    size_t n = strlen(str) + 1;
+    memcpy(*c, str, n);
+    const char *out = *c;
+    *c += n;
+    return out;
+}
+
+static size_t len0(const char *str)
+{
+    return str ? strlen(str) + 1 : 0;
+}
+
+static render_job *render_copy(const receipt *rc)
+{
+    size_t n = sizeof(render_job) + len0(rc->lang) + len0(rc->site_name) +
+               len0(rc->service_name) + len0(rc->transaction_no) + len0(rc->masked_name) +
+               len0(rc->masked_id_number) + len0(rc->code) + len0(rc->next_steps) +
+               len0(rc->qr_text) + len0(rc->hotline);
+    for (size_t i = 0; i < rc->n_materials; i++)
+        n += len0(rc->materials[i]);
+    render_job *j = calloc(1, n);
+    if (!j)
+        return NULL;
+    j->size = n;
+    char *c = (char *)(j + 1);
+    j->rc = *rc;
+    j->rc.lang = put(&c, rc->lang);
+    j->rc.site_name = put(&c, rc->site_name);
+    j->rc.service_name = put(&c, rc->service_name);
+    j->rc.transaction_no = put(&c, rc->transaction_no);
+    j->rc.masked_name = put(&c, rc->masked_name);
+    j->rc.masked_id_number = put(&c, rc->masked_id_number);
+    j->rc.code = put(&c, rc->code);
+    j->rc.next_steps = put(&c, rc->next_steps);
+    j->rc.qr_text = put(&c, rc->qr_text);
+    j->rc.hotline = put(&c, rc->hotline);
+    for (size_t i = 0; i < rc->n_materials && i < RECEIPT_UI_MAX_MATERIALS; i++)
+        j->materials[i] = put(&c, rc->materials[i]);
+    j->rc.materials = j->materials;
+    j->rc.n_materials = rc->n_materials < RECEIPT_UI_MAX_MATERIALS ? rc->n_materials
+                                                                   : RECEIPT_UI_MAX_MATERIALS;
+    return j;
+}
+
+/* The hub's handler, on the UI thread a round after the page was drawn. */
+static void on_render(void *user, hub_event *ev)
+{
+    (void)user;
+    if (ev->kind != RECEIPT_EV_RENDER || !ev->payload)
+        return;
+    const render_job *j = ev->payload;
+    handed *h = calloc(1, sizeof *h);
+    if (!h)
+        return;
+    snprintf(h->number, sizeof h->number, "%s", j->rc.transaction_no);
+    char why[300];
+    h->ticket = printer_print_receipt("receipt", &j->rc, why, sizeof why);
+    if (!h->ticket)
+        fprintf(stderr, "receipt: not printed: %s\n", why);
+    hub_post(source, RECEIPT_EV_HANDED, h, free);
+}
+
+static bool post_render(const receipt *rc)
+{
+    if (source < 0)
+        return false;   /* the service did not start: the receipt on screen */
+    render_job *j = render_copy(rc);
+    return j && hub_post(source, RECEIPT_EV_RENDER, j, render_free);
+}
+
+static bool receipt_start(app *a)
+{
+    (void)a;
+    source = hub_source("receipt");
+    if (source >= 0 && hub_on(source, on_render, NULL))
+        return true;
+    source = -1;
+    fprintf(stderr, "receipt: no room on the event hub: receipts are shown, not printed\n");
+    return false;
+}
+
+static void receipt_stop(app *a)
+{
+    (void)a;
+    source = -1;
+}
+
+const app_service receipt_service = {
+    .name = "receipt",
+    .start = receipt_start,
+    .stop = receipt_stop,
+};
 
 void receipt_ui_issue(app *a, receipt_ui *r, const receipt_ui_facts *f)
 {
@@ -91,19 +225,27 @@ void receipt_ui_issue(app *a, receipt_ui *r, const receipt_ui_facts *f)
         r->why = RECEIPT_UI_NO_PRINTER;
     } else if (printed_before(a, r->number, false)) {
         r->why = RECEIPT_UI_PRINTED_BEFORE;
+    } else if (post_render(&rc)) {
+        r->print = RECEIPT_UI_PRINTING;     /* drawn and handed over next round */
     } else {
-        r->ticket = printer_print_receipt("receipt", &rc, why, sizeof why);
-        if (r->ticket) {
-            r->print = RECEIPT_UI_PRINTING;
-        } else {
-            fprintf(stderr, "receipt: not printed: %s\n", why);
-            r->why = RECEIPT_UI_FAILED;
-        }
+        r->why = RECEIPT_UI_FAILED;
     }
 }
 
 bool receipt_ui_take(app *a, receipt_ui *r, const hub_event *ev)
 {
+    if (source >= 0 && ev->source == source) {
+        const handed *h = ev->payload;
+        if (ev->kind != RECEIPT_EV_HANDED || !h || r->print != RECEIPT_UI_PRINTING ||
+            r->ticket || strcmp(h->number, r->number))
+            return false;
+        r->ticket = h->ticket;
+        if (!r->ticket) {
+            r->print = RECEIPT_UI_SCREEN;
+            r->why = RECEIPT_UI_FAILED;
+        }
+        return true;
+    }
     const printer_done *pd = printer_event_done(ev);
     if (!pd || r->print != RECEIPT_UI_PRINTING || pd->ticket != r->ticket ||
         (ev->kind != PRINTER_EV_DONE && ev->kind != PRINTER_EV_FAILED))

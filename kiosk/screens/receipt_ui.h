@@ -9,7 +9,9 @@
  * module adds the rest (the site, the time, the signed-in resident masked,
  * the QR code, the hotline), keeps the receipt for a reprint
  * (receipt_store), hands it to the receipt printer (printer_print_receipt:
- * a hand-over, never a wait) and follows the printer's answer on the hub.
+ * a hand-over, never a wait; drawn in the loop's next round, after the
+ * page, since drawing takes a few frames on a slow kiosk) and follows the
+ * printer's answer on the hub.
  *
  * Never stuck on a printer: whatever the printer does, the transaction is
  * complete. While printing the page says so; when the printer fails (out
@@ -32,6 +34,7 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "app/service.h"
 #include "print/receipt.h"
 
 typedef enum receipt_ui_print {
@@ -93,5 +96,9 @@ int receipt_ui_on_screen(app *a, ui *u, const receipt_ui *r, int x, int y, int w
 
 /* Wipes r (the masked identity included). */
 void receipt_ui_clear(receipt_ui *r);
+
+/* The service "receipt": draws each receipt and hands it to the printer a
+ * round of the main loop after the page that made it was drawn. */
+extern const app_service receipt_service;
 
 #endif
