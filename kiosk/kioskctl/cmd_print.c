@@ -31,6 +31,7 @@
 #include "print/escpos.h"
 #include "print/print_job.h"
 #include "print/printer_state.h"
+#include "platform/platform.h"
 #include "print/test_page.h"
 #include "settings/settings.h"
 #include "ui/text.h"
@@ -139,10 +140,10 @@ static unsigned char *test_document(const settings *s, const settings_printer *p
     } else {
         /* the certificate layout with test data, as vector PDF: what a
          * resident's certificate will look like on this printer */
-        char host[64] = "";
-        const char *kiosk_id = s->platform_device_id && *s->platform_device_id
-                                   ? s->platform_device_id
-                                   : (gethostname(host, sizeof host - 1) == 0 ? host : "-");
+        /* the id the platform knows this kiosk by, as on a resident's
+         * certificate */
+        char kiosk_id[80];
+        platform_config_device_id(s, kiosk_id, sizeof kiosk_id);
         doc = test_page_a4_pdf(&t, kiosk_id, len, why, why_size);
         if (!doc)
             return NULL;
