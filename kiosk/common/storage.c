@@ -189,3 +189,47 @@ bool storage_path(const char *name, char *buf, size_t size)
     }
     return true;
 }
+
+static void sync_dir_of(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return;
+    *slash = '\0';
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+}
+
+bool storage_create_once(const char *path, const void *bytes, size_t len, const char *what,
+                         char *why, size_t wsize)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        snprintf(why, wsize, "%s %s cannot be created: %s", what, path, strerror(errno));
+        return false;
+    }
+    bool ok = write(fd, bytes, len) == (ssize_t)len && fsync(fd) == 0;
+    int werr = errno;
+    close(fd);
+    if (!ok) {
+        unlink(tmp);
+        snprintf(why, wsize, "%s %s cannot be written: %s", what, path, strerror(werr));
+        return false;
+    }
+    if (link(tmp, path) != 0 && errno != EEXIST) {
+        werr = errno;
+        unlink(tmp);
+        snprintf(why, wsize, "%s %s cannot be created: %s", what, path, strerror(werr));
+        return false;
+    }
+    unlink(tmp);
+    sync_dir_of(path);
+    return true;
+}

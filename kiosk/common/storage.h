@@ -44,6 +44,16 @@ const char *storage_dir(void);
  * created (errno tells why). */
 bool storage_path(const char *name, char *buf, size_t size);
 
+/* Puts len bytes in a new file at path (a storage_path), mode 0600, unless
+ * one is there already -- a key made on the first start: written to a
+ * temporary name (O_EXCL, O_NOFOLLOW), fsync'd, linked into place and the
+ * directory fsync'd, so the name is durable before anything depends on it.
+ * link, not rename: when two processes start together the second's link
+ * fails with EEXIST and both then read back the first's file (true). what
+ * names the file in messages ("device key"). False with why filled. */
+bool storage_create_once(const char *path, const void *bytes, size_t len, const char *what,
+                         char *why, size_t wsize);
+
 /* Forgets the data directory (tests; the kiosk keeps it until exit). */
 void storage_close(void);
 

@@ -61,7 +61,7 @@ static int read_key(const char *path, outbox_key *k, char *why, size_t wsize)
 
 outbox_key *outbox_key_load(char *why, size_t wsize)
 {
-    char path[4096], tmp[4200];
+    char path[4096];
     if (!storage_path("keys/device.key", path, sizeof path)) {
         snprintf(why, wsize, "no place for the device key under the data directory: %s",
                  strerror(errno));
@@ -82,43 +82,11 @@ outbox_key *outbox_key_load(char *why, size_t wsize)
     if (r < 0)
         goto fail;
 
-    /* First start: a private temporary file, synced, then linked into
-     * place. link() fails with EEXIST when another process won the race;
-     * then its key is the one. */
+    /* First start (storage_create_once: durable before any row depends on
+     * it; a process that lost the race reads back the winner's key) */
     randombytes_buf(k->bytes, sizeof k->bytes);
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        snprintf(why, wsize, "device key %s cannot be created: %s", path, strerror(errno));
+    if (!storage_create_once(path, k->bytes, sizeof k->bytes, "device key", why, wsize))
         goto fail;
-    }
-    bool ok = write(fd, k->bytes, sizeof k->bytes) == (ssize_t)sizeof k->bytes && fsync(fd) == 0;
-    int werr = errno;
-    close(fd);
-    if (!ok) {
-        unlink(tmp);
-        snprintf(why, wsize, "device key %s cannot be written: %s", path, strerror(werr));
-        goto fail;
-    }
-    if (link(tmp, path) != 0 && errno != EEXIST) {
-        werr = errno;
-        unlink(tmp);
-        snprintf(why, wsize, "device key %s cannot be created: %s", path, strerror(werr));
-        goto fail;
-    }
-    unlink(tmp);
-    /* the directory entry must be durable before any row depends on it */
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash) {
-        *slash = '\0';
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-    }
     /* read back what is in place: ours, or the winner's */
     if (read_key(path, k, why, wsize) == 1)
         return k;

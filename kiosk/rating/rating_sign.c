@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/hex.h"
 #include "common/storage.h"
 
 #define SEED_BYTES crypto_sign_SEEDBYTES
@@ -68,53 +69,13 @@ static int read_seed(const char *path, unsigned char *seed, char *why, size_t ws
     return 1;
 }
 
-static void sync_dir_of(const char *path)
-{
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        return;
-    *slash = '\0';
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-}
-
 /* A fresh seed in place at path, unless another process put one there
  * first. False with why filled. */
 static bool make_seed(const char *path, unsigned char *seed, char *why, size_t wsize)
 {
-    char tmp[4200];
     randombytes_buf(seed, SEED_BYTES);
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        snprintf(why, wsize, "rating key %s cannot be created: %s", path, strerror(errno));
-        return false;
-    }
-    bool ok = write(fd, seed, SEED_BYTES) == (ssize_t)SEED_BYTES && fsync(fd) == 0;
-    int werr = errno;
-    close(fd);
-    if (!ok) {
-        unlink(tmp);
-        snprintf(why, wsize, "rating key %s cannot be written: %s", path, strerror(werr));
-        return false;
-    }
-    /* link, not rename: when two processes start together, the second's
-     * link fails with EEXIST and both read back the first's key */
-    if (link(tmp, path) != 0 && errno != EEXIST) {
-        werr = errno;
-        unlink(tmp);
-        snprintf(why, wsize, "rating key %s cannot be created: %s", path, strerror(werr));
-        return false;
-    }
-    unlink(tmp);
-    /* the name must be durable before a link signed with it is printed */
-    sync_dir_of(path);
-    return true;
+    /* the name is durable before a link signed with it is printed */
+    return storage_create_once(path, seed, SEED_BYTES, "rating key", why, wsize);
 }
 
 rating_key *rating_key_load(bool create, bool *created, char *why, size_t wsize)
@@ -325,17 +286,6 @@ static const char *field_what(rating_field f)
     return "fixed in the template";
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes s[0..n) into out (size bytes, NUL-terminated). False for
  * a '%' not followed by two hex digits, a decoded NUL, or no room. '+' is
  * itself: no value of ours has a space. */
@@ -347,7 +297,8 @@ static bool pct_decode(const char *s, size_t n, char *out, size_t size)
         if (c == '%') {
             if (i + 2 >= n)
                 return false;
-            int hi = hexval(s[i + 1]), lo = hi >= 0 ? hexval(s[i + 2]) : -1;
+            int hi = hex_digit((unsigned char)s[i + 1]),
+                lo = hi >= 0 ? hex_digit((unsigned char)s[i + 2]) : -1;
             if (hi < 0 || lo < 0)
                 return false;
             c = (char)(hi * 16 + lo);
