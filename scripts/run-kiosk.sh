@@ -26,14 +26,19 @@ if [ "$offline" = yes ]; then
     exec "$root/build/kiosk" --windowed --config "$root/config/kiosk.conf" --data-dir "$var" "$@"
 fi
 
-# The reference platform: certificates made once (openssl), a free port.
+# The reference platform: certificates made once (openssl), a free port,
+# and this kiosk's rating key registered, so the QR code on a receipt opens
+# the platform's rating page (kioskctl device pubkey makes the key as the
+# kiosk's first start would).
 plat="$var/platform"
 mkdir -p "$plat"
 sh "$root/platform/make_certs.sh" "$plat/certs" >/dev/null
+"$root/build/kioskctl" device pubkey --config "$root/config/kiosk.conf" --data-dir "$var" |
+    sed -n 's/^device_id: //p; s/^pubkey: //p' | paste -d ' ' - - >"$plat/device-keys"
 rm -f "$plat/port"
 python3 "$root/platform/refplat.py" --port 0 --port-file "$plat/port" --db "$plat/platform.db" \
     --tls-cert "$plat/certs/server.pem" --tls-key "$plat/certs/server.key" \
-    --client-ca "$plat/certs/ca.pem" 2>"$plat/platform.log" &
+    --client-ca "$plat/certs/ca.pem" --device-keys "$plat/device-keys" 2>"$plat/platform.log" &
 plat_pid=$!
 trap 'kill "$plat_pid" 2>/dev/null || true' EXIT INT TERM
 i=0

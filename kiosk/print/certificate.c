@@ -19,7 +19,6 @@
 #include <malloc.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
-#include <qrencode.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include "common/dynlib.h"
 #include "common/utf8.h"
 #include "i18n/i18n.h"
+#include "ui/qr.h"
 #include "idcard/idcard_card.h"
 
 /* ---- the libraries, on first use ----------------------------------------- */
@@ -826,7 +826,7 @@ unsigned char *certificate_render(const certificate_doc *d, const certificate_op
     if (!check_doc(d, why, why_size) || !load(why, why_size))
         return NULL;
     words *w = calloc(1, sizeof *w);
-    QRcode *q = QRcode_encodeString(d->verify_url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    QRcode *q = qr_encode(d->verify_url);
     if (!w || !q) {
         snprintf(why, why_size, !w ? "certificate: out of memory"
                                    : "certificate: the verification link cannot be made a "

@@ -1,10 +1,11 @@
 #include "raster.h"
 
 #include <png.h>
-#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ui/qr.h"
 
 raster *raster_new(int width, int height)
 {
@@ -92,15 +93,6 @@ raster *raster_from_surface(SDL_Surface *s, int threshold)
     if (c != s)
         SDL_FreeSurface(c);
     return r;
-}
-
-/* Case-sensitive 8-bit mode: links and codes are printed exactly as given,
- * and UTF-8 text survives as bytes. */
-static QRcode *qr_encode(const char *text)
-{
-    if (!text || !*text)
-        return NULL;
-    return QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 }
 
 static bool qr_fit(const QRcode *qr, int max_side, int *module, int *side)

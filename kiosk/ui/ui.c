@@ -1,13 +1,13 @@
 #include "ui.h"
 
 #include <math.h>
-#include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/clock.h"
 #include "common/utf8.h"
 #include "ui/linebreak.h"
+#include "ui/qr.h"
 
 #define ELLIPSIS "\xE2\x80\xA6"
 
@@ -475,10 +475,10 @@ static SDL_Texture *qr_texture(ui *u, const char *text, int *modules)
             *modules = qr_cache[i].size;
             return qr_cache[i].tex;
         }
-    QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    QRcode *qr = qr_encode(text);
     if (!qr)
         return NULL;
-    int quiet = 4, n = qr->width + 2 * quiet;
+    int quiet = QR_QUIET_MODULES, n = qr->width + 2 * quiet;
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, n, n, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s) {
         QRcode_free(qr);
