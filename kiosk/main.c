@@ -6,6 +6,10 @@
  *   kiosk --check-config [FILE]                validate config and catalogue
  *   kiosk --headless --script FILE --shots DIR [--config FILE]
  *                                              run a scripted session headless
+ *
+ * Exit status: 0 stopped normally, 1 invalid config or catalogue (or
+ * another start-up failure), 2 usage error or a file that could not be
+ * read, 3 no display (app/display.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +17,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/display.h"
 #include "common/clock.h"
 #include "catalog/catalog.h"
 #include "registry/registry.h"
@@ -134,10 +139,14 @@ int main(int argc, char **argv)
     setup.cat = cat;
     setup.headless = headless;
     if (!app_init(&a, &setup)) {
+        /* No display is not a config problem: the session may just not be
+         * up yet, and systemd restarts the kiosk on this status (see
+         * app/display.h and config/kiosk.service). */
+        int status = a.no_display ? DISPLAY_EXIT_NONE : 1;
         app_shutdown(&a);
         script_free(&sc);
         settings_free(&cfg);
-        return 1;
+        return status;
     }
     int rc = script_path ? script_run(&sc, &a, shots) : app_run(&a);
     app_shutdown(&a);

@@ -3,12 +3,14 @@
  */
 #include "idcard_sim.h"
 #include "common/clock.h"
+#include "common/textfile.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -304,9 +306,13 @@ int idcard_sim_place_card_err(idcard_sim *sim, const char *fixture_path,
         err = dummy;
         err_size = sizeof dummy;
     }
-    FILE *f = fopen(fixture_path, "rb");
+    char why[200];
+    int fd = textfile_open(fixture_path, 0, NULL, why, sizeof why);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (!f) {
-        snprintf(err, err_size, "%s: %s", fixture_path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        snprintf(err, err_size, "%s: %s", fixture_path, why);
         return -1;
     }
     char buf[8192];

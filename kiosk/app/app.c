@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/display.h"
 #include "app/service.h"
 #include "common/clock.h"
 #include "common/storage.h"
@@ -90,7 +91,6 @@ bool app_init(app *a, const app_setup *setup)
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");   /* see app_run */
     if (headless) {
-        SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     } else if (cfg->renderer == RENDERER_SOFTWARE) {
         /* Software rendering presents through the window's framebuffer;
@@ -100,23 +100,14 @@ bool app_init(app *a, const app_setup *setup)
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     }
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        fprintf(stderr,
-                "kiosk: no display available (%s).\n"
-                "kiosk: on a machine without a screen run the headless mode:\n"
-                "kiosk:   kiosk --headless --script FILE --shots DIR [--config FILE]\n",
-                SDL_GetError());
+    if (SDL_Init(SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "kiosk: SDL: %s\n", SDL_GetError());
         return false;
     }
-    /* Without a display SDL falls back to its offscreen driver and the
-     * kiosk would run where nobody can see it: say so and stop instead. */
-    const char *driver = SDL_GetCurrentVideoDriver();
-    if (!headless && driver && (!strcmp(driver, "offscreen") || !strcmp(driver, "dummy"))) {
-        fprintf(stderr,
-                "kiosk: no display found (SDL video driver '%s').\n"
-                "kiosk: to run without a screen use the headless mode:\n"
-                "kiosk:   kiosk --headless --script FILE --shots DIR [--config FILE]\n",
-                driver);
+    /* The video driver is chosen by display_open, which says which display
+     * was tried and what to check when none opens. */
+    if (!display_open(headless, stderr)) {
+        a->no_display = true;
         return false;
     }
     if (TTF_Init() != 0) {

@@ -86,6 +86,7 @@ typedef struct app {
      * transaction, receipt, rating (guarded memory, session/session.h) */
     session *sess;
     bool services_started;
+    bool no_display;     /* app_init failed for want of a display (exit 3) */
 } app;
 
 /* Creates the window and renderer, loads strings and fonts, opens the

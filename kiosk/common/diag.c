@@ -58,12 +58,35 @@ void diag_format(const diag *d, char *buf, size_t size)
         snprintf(buf, size, "%s: %s", d->file, d->msg);
 }
 
+/* 9980 -> "9,980": the count a technician reads at a glance. */
+static void format_count(size_t n, char *buf, size_t size)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%zu", n);
+    size_t o = 0;
+    for (int i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+}
+
 void diag_print(const diag_list *list, FILE *out)
 {
     char buf[1400];
-    for (size_t i = 0; i < list->count; i++) {
+    size_t shown = list->count < DIAG_PRINT_MAX ? list->count : DIAG_PRINT_MAX;
+    for (size_t i = 0; i < shown; i++) {
         diag_format(&list->items[i], buf, sizeof buf);
         fprintf(out, "%s\n", buf);
+    }
+    if (shown < list->count) {
+        char n[40];
+        format_count(list->count - shown, n, sizeof n);
+        /* No FILE: prefix, so tools reading FILE:LINE: lines skip it. */
+        fprintf(out, "... and %s more problem%s not shown (at most %d are "
+                "listed); fix the ones above and check again\n", n,
+                list->count - shown == 1 ? "" : "s", DIAG_PRINT_MAX);
     }
 }
 

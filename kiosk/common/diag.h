@@ -33,7 +33,16 @@ typedef struct diag_list {
 void diag_add(diag_list *list, const char *file, int line, int col,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Writes "FILE:LINE:COL: msg" (LINE/COL left out when 0), one per line. */
+/* At most this many problems are printed by diag_print; the rest are
+ * counted in one last line ("... and 9,980 more problems not shown").
+ * A file with thousands of problems (a wrong file, a generated one gone
+ * wrong) must not scroll the first, useful ones out of the terminal or
+ * flood the journal; a technician fixes the first ones and checks again. */
+#define DIAG_PRINT_MAX 20
+
+/* Writes "FILE:LINE:COL: msg" (LINE/COL left out when 0), one per line,
+ * the first DIAG_PRINT_MAX of them, then how many more there are. The list
+ * itself keeps every problem (the unit tests read them all). */
 void diag_print(const diag_list *list, FILE *out);
 
 /* Formats item i the same way into buf (always NUL-terminated). */

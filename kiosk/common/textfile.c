@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,56 +21,64 @@ static void format_size(size_t n, char *buf, size_t size)
         snprintf(buf, size, "%zu bytes", n);
 }
 
-char *textfile_read(const char *path, size_t max_size, const char *what,
-                    size_t *len, diag_list *errors)
+int textfile_open(const char *path, int extra_flags, struct stat *st,
+                  char *why, size_t why_size)
 {
-    *len = 0;
+    struct stat own;
+    if (!st)
+        st = &own;
     /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
-     * writer; fstat below then refuses it without reading. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+     * writer, forever; fstat below then refuses it without reading. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | extra_flags);
     if (fd < 0) {
-        diag_add(errors, path, 0, 0, "cannot open: %s", strerror(errno));
-        return NULL;
+        int e = errno;
+        snprintf(why, why_size, "cannot open: %s", strerror(e));
+        errno = e;
+        return -1;
     }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        diag_add(errors, path, 0, 0, "cannot read: %s", strerror(errno));
+    int e = 0;
+    if (fstat(fd, st) != 0) {
+        e = errno;
+        snprintf(why, why_size, "cannot read: %s", strerror(e));
+    } else if (S_ISDIR(st->st_mode)) {
+        e = EISDIR;
+        snprintf(why, why_size, "cannot read: %s", strerror(e));
+    } else if (!S_ISREG(st->st_mode)) {
+        e = EINVAL;
+        snprintf(why, why_size, "cannot read: not a regular file (a FIFO, device "
+                 "or socket); name a regular file");
+    }
+    /* Regular files never block; blocking mode keeps read()'s short counts
+     * and stdio simple for the callers. */
+    int fl = e ? -1 : fcntl(fd, F_GETFL);
+    if (fl >= 0 && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+        e = errno;
+        snprintf(why, why_size, "cannot read: %s", strerror(e));
+    }
+    if (e) {
         close(fd);
-        return NULL;
+        errno = e;
+        return -1;
     }
-    if (S_ISDIR(st.st_mode)) {
-        diag_add(errors, path, 0, 0, "cannot read: %s", strerror(EISDIR));
-        close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        diag_add(errors, path, 0, 0,
-                 "cannot read: not a regular file (a FIFO, device or socket)");
-        close(fd);
-        return NULL;
-    }
-    /* Regular files never block; reading in blocking mode keeps read()'s
-     * short counts simple. */
-    int fl = fcntl(fd, F_GETFL);
-    if (fl >= 0)
-        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    return fd;
+}
 
+/* Reads fd to its end, keeping at most max_size bytes (one more is read to
+ * tell "exactly the limit" from "more"). size_hint: the size fstat gave,
+ * 0 when unknown (a pipe). name is the file, or "standard input". */
+static char *read_bounded(int fd, const char *name, size_t max_size, const char *what,
+                          size_t size_hint, size_t *len, diag_list *errors)
+{
     char limit[32];
     format_size(max_size, limit, sizeof limit);
-    if ((unsigned long long)st.st_size > (unsigned long long)max_size) {
-        diag_add(errors, path, 0, 0, "file is larger than %s; is this really %s?",
-                 limit, what ? what : "the right file");
-        close(fd);
-        return NULL;
-    }
     /* The size may change while reading (a file being replaced): read up
      * to one byte past the limit and judge what actually arrived. */
-    size_t cap = (size_t)st.st_size + 1 < max_size + 1 ? (size_t)st.st_size + 1
-                                                      : max_size + 1;
+    size_t cap = size_hint + 1 < max_size + 1 ? size_hint + 1 : max_size + 1;
+    if (cap < 4096 && max_size + 1 >= 4096)
+        cap = 4096;
     char *buf = malloc(cap + 1);
     if (!buf) {
-        diag_add(errors, path, 0, 0, "out of memory reading the file");
-        close(fd);
+        diag_add(errors, name, 0, 0, "out of memory reading the file");
         return NULL;
     }
     size_t n = 0;
@@ -81,8 +90,7 @@ char *textfile_read(const char *path, size_t max_size, const char *what,
             char *nb = realloc(buf, ncap + 1);
             if (!nb) {
                 free(buf);
-                diag_add(errors, path, 0, 0, "out of memory reading the file");
-                close(fd);
+                diag_add(errors, name, 0, 0, "out of memory reading the file");
                 return NULL;
             }
             buf = nb;
@@ -94,24 +102,54 @@ char *textfile_read(const char *path, size_t max_size, const char *what,
         if (got < 0) {
             int e = errno;
             free(buf);
-            close(fd);
-            diag_add(errors, path, 0, 0, "cannot read: %s", strerror(e));
+            diag_add(errors, name, 0, 0, "cannot read: %s", strerror(e));
             return NULL;
         }
         if (got == 0)
             break;
         n += (size_t)got;
     }
-    close(fd);
     if (n > max_size) {
         free(buf);
-        diag_add(errors, path, 0, 0, "file is larger than %s; is this really %s?",
-                 limit, what ? what : "the right file");
+        diag_add(errors, name, 0, 0, "%s than %s; is this really %s?",
+                 strcmp(name, "standard input") ? "file is larger" : "more", limit,
+                 what ? what : "the right file");
         return NULL;
     }
     buf[n] = '\0';
     *len = n;
     return buf;
+}
+
+char *textfile_read(const char *path, size_t max_size, const char *what,
+                    size_t *len, diag_list *errors)
+{
+    *len = 0;
+    struct stat st;
+    char why[256];
+    int fd = textfile_open(path, 0, &st, why, sizeof why);
+    if (fd < 0) {
+        diag_add(errors, path, 0, 0, "%s", why);
+        return NULL;
+    }
+    if ((unsigned long long)st.st_size > (unsigned long long)max_size) {
+        char limit[32];
+        format_size(max_size, limit, sizeof limit);
+        diag_add(errors, path, 0, 0, "file is larger than %s; is this really %s?",
+                 limit, what ? what : "the right file");
+        close(fd);
+        return NULL;
+    }
+    char *buf = read_bounded(fd, path, max_size, what, (size_t)st.st_size, len, errors);
+    close(fd);
+    return buf;
+}
+
+char *textfile_read_stdin(size_t max_size, const char *what, size_t *len,
+                          diag_list *errors)
+{
+    *len = 0;
+    return read_bounded(STDIN_FILENO, "standard input", max_size, what, 0, len, errors);
 }
 
 void textfile_position(const char *text, size_t off, int *line, int *col)

@@ -20,6 +20,21 @@
 
 #include "common/diag.h"
 
+struct stat;
+
+/* Opens path for reading the one careful way every reader of an outside
+ * file uses (config, catalogue, strings, keys, models, fixtures, dumps):
+ * O_NONBLOCK so a FIFO cannot block open() waiting for a writer, O_NOCTTY
+ * so a terminal named by mistake does not become ours, O_CLOEXEC, plus
+ * extra_flags (O_NOFOLLOW for key files); then fstat and refuse anything
+ * but a regular file before a byte is read; then back to blocking reads.
+ * Returns the descriptor, *st filled when st is not NULL; or -1 with errno
+ * set (ENOENT when missing, so callers may treat that as absent) and why
+ * filled with the reason, without the path: "cannot open: ...", "is a
+ * directory", "not a regular file (a FIFO, device or socket)". */
+int textfile_open(const char *path, int extra_flags, struct stat *st,
+                  char *why, size_t why_size);
+
 /* Reads FILE whole into a new NUL-terminated buffer (free with free()),
  * setting *len. what names the file for the size message ("a service
  * catalogue", "kiosk.conf"). Returns NULL with one problem appended to
@@ -28,6 +43,13 @@
  * bytes. The text may hold NUL bytes: see textfile_check. */
 char *textfile_read(const char *path, size_t max_size, const char *what,
                     size_t *len, diag_list *errors);
+
+/* Standard input read like a file, for a command that documents "-": at
+ * most max_size bytes are kept; more is "standard input is larger than
+ * LIMIT; is this really WHAT?" (read stops there, so a 64 MiB pipe costs
+ * max_size + 1 bytes, never the whole input). */
+char *textfile_read_stdin(size_t max_size, const char *what, size_t *len,
+                          diag_list *errors);
 
 enum {
     TEXTFILE_ALLOW_BOM = 1,     /* a UTF-8 byte order mark is tolerated */

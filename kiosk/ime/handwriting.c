@@ -7,11 +7,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <zinnia.h>
 
 #include "common/dynlib.h"
+#include "common/textfile.h"
 #include "common/utf8.h"
 
 #define PACKAGE "tegaki-zinnia-simplified-chinese"
@@ -85,14 +87,16 @@ handwriting *handwriting_open(const char *model_path, char *err, size_t err_size
         return NULL;
     }
     /* zinnia's own message for a missing file is a bare "no such file";
-     * checking first lets us name errno's reason and the package. */
-    FILE *f = fopen(model_path, "rb");
-    if (!f) {
+     * checking first lets us name errno's reason and the package -- and
+     * refuse a FIFO or device, which zinnia would block on or read. */
+    char why[200];
+    int fd = textfile_open(model_path, 0, NULL, why, sizeof why);
+    if (fd < 0) {
         set_err(err, err_size, "handwriting model %s: %s (install the Debian package %s)",
-                model_path, strerror(errno));
+                model_path, why);
         return NULL;
     }
-    fclose(f);
+    close(fd);
 
     if (!load_zinnia(err, err_size))
         return NULL;

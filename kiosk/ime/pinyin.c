@@ -8,6 +8,7 @@
 #include <rime_api.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -54,7 +55,11 @@ static bool make_dir(const char *path, char *err, size_t err_size)
 static bool write_if_changed(const char *path, const char *text, size_t len, char *err,
                              size_t err_size)
 {
-    FILE *f = fopen(path, "rb");
+    char why[200];
+    int fd = textfile_open(path, 0, NULL, why, sizeof why);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (fd >= 0 && !f)
+        close(fd);
     if (f) {
         char *old = malloc(len + 2);
         size_t got = old ? fread(old, 1, len + 1, f) : 0;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/storage.h"
+#include "common/textfile.h"
 #include "idcard/idcard_card.h"
 
 struct outbox_key {
@@ -39,16 +40,16 @@ static bool read_exact(int fd, unsigned char *buf, size_t n)
 /* Reads an existing key file; 1 done, 0 missing, -1 bad (why set). */
 static int read_key(const char *path, outbox_key *k, char *why, size_t wsize)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    char reason[200];
+    int fd = textfile_open(path, O_NOFOLLOW, &st, reason, sizeof reason);
     if (fd < 0) {
         if (errno == ENOENT)
             return 0;
-        snprintf(why, wsize, "device key %s cannot be read: %s", path, strerror(errno));
+        snprintf(why, wsize, "device key %s %s", path, reason);
         return -1;
     }
-    struct stat st;
-    bool ok = fstat(fd, &st) == 0 && st.st_size == OUTBOX_KEY_BYTES &&
-              read_exact(fd, k->bytes, OUTBOX_KEY_BYTES);
+    bool ok = st.st_size == OUTBOX_KEY_BYTES && read_exact(fd, k->bytes, OUTBOX_KEY_BYTES);
     close(fd);
     if (!ok) {
         /* a wrong-sized key is never replaced: rows sealed under it would

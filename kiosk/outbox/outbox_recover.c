@@ -9,6 +9,7 @@
  * frames of a 24-byte header (page number, salts) and one page image.
  */
 #include "outbox/outbox_recover.h"
+#include "common/textfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -427,11 +428,12 @@ static bool slurp(const char *path, unsigned char **buf, size_t *len)
 {
     *buf = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    char why[200];
+    int fd = textfile_open(path, 0, &st, why, sizeof why);
     if (fd < 0)
         return errno == ENOENT;
-    struct stat st;
-    bool ok = fstat(fd, &st) == 0;
+    bool ok = true;
     if (ok && st.st_size > 0) {
         *buf = malloc((size_t)st.st_size);
         ok = *buf != NULL;

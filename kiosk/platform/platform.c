@@ -2,6 +2,7 @@
  * platform: see platform.h.
  */
 #include "platform/platform.h"
+#include "common/textfile.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -9,6 +10,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -44,8 +46,11 @@ static char *dup_or_null(const char *s)
  * and the machine id itself never leaves the kiosk. */
 static void derive_device_id(char *out, size_t size)
 {
-    char id[128] = "";
-    FILE *f = fopen("/etc/machine-id", "r");
+    char id[128] = "", why[200];
+    int fd = textfile_open("/etc/machine-id", 0, NULL, why, sizeof why);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (fd >= 0 && !f)
+        close(fd);
     if (f) {
         if (!fgets(id, sizeof id, f))
             id[0] = '\0';
@@ -66,9 +71,13 @@ static void derive_device_id(char *out, size_t size)
 /* The token: the first line of the file, surrounding blanks trimmed. */
 static bool read_token(const char *path, char *out, size_t size, char *why, size_t wsize)
 {
-    FILE *f = fopen(path, "r");
+    char reason[200];
+    int fd = textfile_open(path, 0, NULL, reason, sizeof reason);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
     if (!f) {
-        snprintf(why, wsize, "[platform] token_file %s cannot be read", path);
+        if (fd >= 0)
+            close(fd);
+        snprintf(why, wsize, "[platform] token_file %s %s", path, reason);
         return false;
     }
     char line[2048] = "";

@@ -20,11 +20,12 @@ const char *preflight_default_path(void)
 }
 
 /* The catalogue the kiosk would load; false after printing why. */
-static bool check_catalog(const settings *s, FILE *out, FILE *err)
+static bool check_catalog(const settings *s, bool reported, FILE *out, FILE *err)
 {
-    /* An unreadable catalogue was already reported against [catalog] path;
-     * saying it again from catalog_load would only add noise. */
-    if (!s->catalog_path || access(s->catalog_path, R_OK) != 0)
+    /* A catalogue the config check already refused at [catalog] path
+     * (missing, unreadable, a FIFO or device) is not opened again: saying it
+     * twice is noise, and a FIFO must never be read at all. */
+    if (!s->catalog_path || reported)
         return false;
     diag_list errors = DIAG_LIST_INIT;
     ltext_set_fallback(s->fallback_lang);
@@ -95,10 +96,13 @@ int preflight_check_all(const char *config_path, const char *data_dir,
     diag_print(&errors, err);
     /* A data_dir the config parser already refused (no parent, not a
      * directory) is not probed again. */
-    bool data_dir_reported = false;
+    bool data_dir_reported = false, catalog_reported = false;
     int dl = settings_key_line(&s, "paths", "data_dir");
-    for (size_t i = 0; i < errors.count; i++)
+    for (size_t i = 0; i < errors.count; i++) {
         data_dir_reported |= dl > 0 && errors.items[i].line == dl;
+        /* by message, not line: a default path has no line of its own */
+        catalog_reported |= !strncmp(errors.items[i].msg, "[catalog] path:", 15);
+    }
     diag_clear(&errors);
     if (!s.path) { /* not read at all; the diag above says why */
         settings_free(&s);
@@ -106,7 +110,7 @@ int preflight_check_all(const char *config_path, const char *data_dir,
     }
     if (config_ok)
         fprintf(out, "%s: OK\n", config_path);
-    bool catalog_ok = check_catalog(&s, out, err);
+    bool catalog_ok = check_catalog(&s, catalog_reported, out, err);
     bool strings_ok = check_strings(&s, out, err);
     bool data_ok = data_dir_reported && !data_dir ? false
                    : check_data_dir(&s, config_path, data_dir, out, err);

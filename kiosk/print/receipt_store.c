@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/storage.h"
+#include "common/textfile.h"
 
 /* Transaction numbers (20261122-000001-E33F) and keys (UUIDs) only: the
  * name becomes a file name. */
@@ -108,10 +109,21 @@ static const char *get_str(json_t *o, const char *k)
     return v ? v : "";
 }
 
+/* A stored receipt is well under a kilobyte of JSON; anything this big in
+ * the receipts directory is not one of ours. */
+#define RECEIPT_MAX_FILE_SIZE (64u * 1024u)
+
 /* Reads path into out; false when it is not a receipt. */
 static bool load_file(const char *path, receipt_stored *out)
 {
-    json_t *o = json_load_file(path, 0, NULL);
+    /* Through textfile_read, so a FIFO or a huge file dropped into the
+     * directory is refused instead of blocking or filling memory. */
+    diag_list errors = DIAG_LIST_INIT;
+    size_t len;
+    char *text = textfile_read(path, RECEIPT_MAX_FILE_SIZE, "a stored receipt", &len, &errors);
+    diag_clear(&errors);
+    json_t *o = text ? json_loadb(text, len, 0, NULL) : NULL;
+    free(text);
     if (!json_is_object(o) || !*get_str(o, "transaction_no")) {
         json_decref(o);
         return false;

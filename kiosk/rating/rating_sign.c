@@ -17,6 +17,7 @@
 
 #include "common/hex.h"
 #include "common/storage.h"
+#include "common/textfile.h"
 
 #define SEED_BYTES crypto_sign_SEEDBYTES
 #define KEY_NAME "keys/rating.key"
@@ -48,16 +49,16 @@ static bool read_exact(int fd, unsigned char *buf, size_t n)
 /* Reads the seed; 1 done, 0 missing, -1 bad (why set). */
 static int read_seed(const char *path, unsigned char *seed, char *why, size_t wsize)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    char reason[200];
+    int fd = textfile_open(path, O_NOFOLLOW, &st, reason, sizeof reason);
     if (fd < 0) {
         if (errno == ENOENT)
             return 0;
-        snprintf(why, wsize, "rating key %s cannot be read: %s", path, strerror(errno));
+        snprintf(why, wsize, "rating key %s %s", path, reason);
         return -1;
     }
-    struct stat st;
-    bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == SEED_BYTES &&
-              read_exact(fd, seed, SEED_BYTES);
+    bool ok = st.st_size == SEED_BYTES && read_exact(fd, seed, SEED_BYTES);
     close(fd);
     if (!ok) {
         snprintf(why, wsize, "rating key %s is damaged (not %d bytes); it is not replaced, "

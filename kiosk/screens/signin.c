@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "common/textfile.h"
 #include "devices/idreader.h"
 #include "i18n/i18n.h"
 #include "screens/screens.h"
@@ -59,7 +60,15 @@ static void load_demo_cards(app *a, signin_state *s)
     closedir(d);
     qsort(s->demo_path, (size_t)s->n_demo, sizeof s->demo_path[0], demo_order);
     for (int i = 0; i < s->n_demo; i++) {
-        json_t *root = json_load_file(s->demo_path[i], 0, NULL);
+        /* A demo card is a few hundred bytes; textfile_read refuses a FIFO
+         * or a huge file in the folder instead of blocking the UI thread. */
+        diag_list errors = DIAG_LIST_INIT;
+        size_t len;
+        char *text = textfile_read(s->demo_path[i], 64u * 1024u, "a demo card", &len,
+                                   &errors);
+        diag_clear(&errors);
+        json_t *root = text ? json_loadb(text, len, 0, NULL) : NULL;
+        free(text);
         /* "label": {"zh": ..., "en": ...}; a language without one shows the
          * fallback's, else the generic words from the strings file */
         json_t *label = json_object_get(root, "label");
