@@ -236,6 +236,15 @@ static void free_state(const screen_class *cls, void *st)
     free(st);
 }
 
+/* Another screen: the keypad focus starts again from its first target
+ * (the ring stays up for a keypad user). */
+static void forget_focus(app *a)
+{
+    ui_focus_clear(&a->ui);
+    memset(&a->focus_under_dialog, 0, sizeof a->focus_under_dialog);
+    a->focus_under_dialog.index = -1;
+}
+
 static void leave_top(app *a)
 {
     a->depth--;
@@ -269,6 +278,7 @@ void app_push(app *a, const screen_class *cls, intptr_t arg)
     a->depth++;
     /* the frame record points into the old screen's scroll states */
     ui_reset_input(&a->ui);
+    forget_focus(a);
     if (cls->enter)
         cls->enter(a, st, arg);
     a->dirty = true;
@@ -280,6 +290,7 @@ void app_pop(app *a)
         return;
     leave_top(a);
     ui_reset_input(&a->ui);
+    forget_focus(a);
     a->dirty = true;
 }
 
@@ -290,6 +301,7 @@ void app_go_home(app *a)
     if (a->depth == 0)
         app_push(a, a->home, 0);
     ui_reset_input(&a->ui);
+    forget_focus(a);
     a->dirty = true;
 }
 
@@ -404,6 +416,10 @@ void app_dialog_open(app *a, int kind, const char *title, const char *body,
                      const char *const *buttons, int n_buttons)
 {
     app_dialog *d = &a->dialog;
+    /* the dialog's buttons take the focus; the screen's waits for its close */
+    if (!d->open)
+        a->focus_under_dialog = a->ui.focus;
+    ui_focus_clear(&a->ui);
     memset(d, 0, sizeof *d);
     d->open = true;
     d->kind = kind;
@@ -421,6 +437,16 @@ void app_dialog_open(app *a, int kind, const char *title, const char *body,
 
 void app_dialog_close(app *a)
 {
+    if (a->dialog.open) {
+        /* back to the screen's focus, found again in the next frame --
+         * unless a touch closed the dialog: touch users see no ring */
+        bool shown = a->ui.focus.shown;
+        a->ui.focus = a->focus_under_dialog;
+        a->ui.focus.index = -1;
+        a->ui.focus.shown = shown;
+        if (!shown)
+            ui_focus_hide(&a->ui);
+    }
     memset(&a->dialog, 0, sizeof a->dialog);
     ui_reset_input(&a->ui);
     a->dirty = true;
@@ -610,6 +636,80 @@ static void take_actions(app *a)
 
 static SDL_FingerID active_finger = -1;
 
+/* Keys: a USB keypad (arrows, Enter, Help) or a keyboard. Navigation is
+ * the frame record's (ui/focus.h), so no screen handles arrows itself. A
+ * screen that takes typed text (it has .text) keeps Backspace, Space and
+ * '?' for its field; Enter with nothing focused goes to the screen too (a
+ * search field's "search"). With a key focused on the on-screen keyboard,
+ * Enter types that key: it is a target like any other. */
+static void handle_key(app *a, const SDL_Keysym *k)
+{
+    const screen_class *top = app_top(a);
+    ui *u = &a->ui;
+    bool text = !a->dialog.open && top && top->text;
+    bool shift = (k->mod & KMOD_SHIFT) != 0;
+    switch (k->sym) {
+    case SDLK_UP:
+    case SDLK_LEFT:
+        ui_focus_move(u, -1);
+        return;
+    case SDLK_DOWN:
+    case SDLK_RIGHT:
+        ui_focus_move(u, 1);
+        return;
+    case SDLK_TAB:
+        ui_focus_move(u, shift ? -1 : 1);
+        return;
+    case SDLK_SPACE:
+        if (text)
+            return;     /* typed as a space (SDL_TEXTINPUT) */
+        /* Space activates like Enter */
+        /* fall through */
+    case SDLK_RETURN:
+    case SDLK_RETURN2:
+    case SDLK_KP_ENTER:
+        if (ui_focus_activate(u))
+            return;
+        if (!a->dialog.open && top && top->key && k->sym != SDLK_SPACE)
+            top->key(a, top_state(a), k->sym);
+        else
+            ui_focus_move(u, 1);    /* show where Enter would act */
+        return;
+    case SDLK_F1:
+    case SDLK_HELP:
+        if (!a->dialog.open)
+            dispatch_action(a, ACT_HELP, 0);
+        return;
+    case SDLK_BACKSPACE:
+        if (text) {
+            if (top->key)
+                top->key(a, top_state(a), k->sym);
+            return;
+        }
+        /* with no field to delete from, Backspace is Back */
+        /* fall through */
+    case SDLK_ESCAPE:
+    case SDLK_AC_BACK:
+        if (a->dialog.open) {
+            if (a->dialog.kind != DIALOG_IDLE)
+                app_dialog_close(a);
+        } else {
+            dispatch_action(a, ACT_BACK, 0);
+        }
+        return;
+    default:
+        break;
+    }
+    bool question = k->sym == SDLK_QUESTION || (k->sym == SDLK_SLASH && shift);
+    if (question && !text) {
+        if (!a->dialog.open)
+            dispatch_action(a, ACT_HELP, 0);
+        return;
+    }
+    if (!a->dialog.open && top && top->key)
+        top->key(a, top_state(a), k->sym);
+}
+
 static void note_input(app *a)
 {
     /* While the idle countdown runs, only its button extends the session:
@@ -679,15 +779,7 @@ void app_handle_event(app *a, const SDL_Event *ev)
         break;
     case SDL_KEYDOWN:
         note_input(a);
-        if (a->dialog.open) {
-            if (ev->key.keysym.sym == SDLK_ESCAPE && a->dialog.kind != DIALOG_IDLE)
-                app_dialog_close(a);
-        } else if (ev->key.keysym.sym == SDLK_ESCAPE) {
-            if (!top || !top->leaving || !top->leaving(a, top_state(a), false))
-                app_pop(a);
-        } else if (top && top->key) {
-            top->key(a, top_state(a), ev->key.keysym.sym);
-        }
+        handle_key(a, &ev->key.keysym);
         a->dirty = true;
         break;
     default:
@@ -908,15 +1000,21 @@ static void draw_notice(app *a, ui *u)
 static void draw_frame(app *a)
 {
     ui *u = &a->ui;
-    ui_begin(u);
-    const screen_class *top = app_top(a);
-    if (top && top->draw)
-        top->draw(a, top_state(a), u);
-    if (a->notice[0])
-        draw_notice(a, u);
-    if (a->dialog.open)
-        draw_dialog(a, u);
-    ui_end(u);
+    /* a second pass when the keypad focus scrolled its target into view
+     * while the first one ended */
+    for (int pass = 0; pass < 2; pass++) {
+        ui_begin(u);
+        const screen_class *top = app_top(a);
+        if (top && top->draw)
+            top->draw(a, top_state(a), u);
+        if (a->notice[0])
+            draw_notice(a, u);
+        if (a->dialog.open)
+            draw_dialog(a, u);
+        ui_end(u);
+        if (!ui_focus_take_redraw(u))
+            break;
+    }
     SDL_RenderPresent(a->ren);
     a->dirty = false;
 }

@@ -64,6 +64,8 @@ typedef struct app {
     int depth;
 
     app_dialog dialog;
+    ui_focus focus_under_dialog;    /* the screen's keypad focus, back when
+                                       the dialog closes */
     bool large, contrast;
     bool dirty;             /* redraw needed */
     bool running;

@@ -18,7 +18,7 @@
 enum {
     OP_TAP_TEXT, OP_TAP_XY, OP_DRAG, OP_TYPE, OP_WAIT, OP_EXPECT, OP_EXPECT_NOT,
     OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING, OP_CATALOG,
-    OP_KEYBOARD, OP_STROKE, OP_STATUS,
+    OP_KEYBOARD, OP_STROKE, OP_STATUS, OP_KEY, OP_KEY_UNTIL, OP_EXPECT_FOCUS,
     OP_VERB     /* a verb a device or service adds (app/service.h) */
 };
 
@@ -46,7 +46,76 @@ static const struct {
     {"keyboard", "T", 0, OP_KEYBOARD},
     {"stroke", "T", 0, OP_STROKE},
     {"status", "T", 0, OP_STATUS},
+    {"key", "T", 0, OP_KEY},
+    {"key-until", "T", 0, OP_KEY_UNTIL},
+    {"expect-focus", "T", 0, OP_EXPECT_FOCUS},
 };
+
+/* `key NAME`: the keys of a keypad and a keyboard, by name. */
+static const struct {
+    const char *name;
+    SDL_Keycode sym;
+    Uint16 mod;
+} key_names[] = {
+    {"up", SDLK_UP, 0},         {"down", SDLK_DOWN, 0},
+    {"left", SDLK_LEFT, 0},     {"right", SDLK_RIGHT, 0},
+    {"tab", SDLK_TAB, 0},       {"shift-tab", SDLK_TAB, KMOD_LSHIFT},
+    {"enter", SDLK_RETURN, 0},  {"kp-enter", SDLK_KP_ENTER, 0},
+    {"space", SDLK_SPACE, 0},   {"escape", SDLK_ESCAPE, 0},
+    {"backspace", SDLK_BACKSPACE, 0},
+    {"f1", SDLK_F1, 0},         {"question", SDLK_SLASH, KMOD_LSHIFT},
+};
+
+static int key_index(const char *name)
+{
+    for (size_t i = 0; i < sizeof key_names / sizeof *key_names; i++)
+        if (!strcmp(name, key_names[i].name))
+            return (int)i;
+    return -1;
+}
+
+/* `key-until NAME TEXT`: the key's index, and TEXT in *text; -1 when
+ * malformed. */
+static int key_until_words(const char *line, const char **text)
+{
+    char name[16];
+    int used = 0;
+    if (sscanf(line, "%15s%n", name, &used) != 1)
+        return -1;
+    const char *rest = line + used;
+    while (*rest == ' ' || *rest == '\t')
+        rest++;
+    if (!*rest)
+        return -1;
+    *text = rest;
+    return key_index(name);
+}
+
+static void settle(app *a);
+static void fail(const script *s, const script_step *st, app *a, const char *shots_dir,
+                 const char *fmt, const char *arg);
+
+/* How many presses key-until tries: more than any screen has targets. */
+#define KEY_UNTIL_MAX 200
+
+static void press_key(const script *s, const script_step *st, app *a, int k)
+{
+    /* as a USB keypad delivers it: one key down (the up is ignored) */
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_KEYDOWN;
+    ev.key.state = SDL_PRESSED;
+    ev.key.keysym.sym = key_names[k].sym;
+    ev.key.keysym.scancode = SDL_GetScancodeFromKey(key_names[k].sym);
+    ev.key.keysym.mod = key_names[k].mod;
+    SDL_PushEvent(&ev);
+    app_pump(a);
+    settle(a);
+    /* the log reads like the voice will: where each key landed */
+    const char *f = ui_focus_label(&a->ui);
+    printf("%s:%d: key %s: %s%s%s\n", s->path, st->line, key_names[k].name, f ? "\"" : "",
+           f ? f : "(no focus)", f ? "\"" : "");
+}
 
 static int parse_ints(const char *s, int *out, int max)
 {
@@ -257,6 +326,18 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
                      "'status' takes a device name, an XFS4IoT state (online, offline, "
                      "powerOff, noDevice, hardwareError, userError, deviceBusy), "
                      "optionally the number of items waiting and ~TEXT in its detail");
+            return false;
+        }
+        if (st.op == OP_KEY && key_index(rest) < 0) {
+            diag_add(errors, s->path, lineno, 0,
+                     "'key' takes up, down, left, right, tab, shift-tab, enter, kp-enter, "
+                     "space, escape, backspace, f1 or question");
+            return false;
+        }
+        const char *until_text;
+        if (st.op == OP_KEY_UNTIL && key_until_words(rest, &until_text) < 0) {
+            diag_add(errors, s->path, lineno, 0,
+                     "'key-until' takes a key name and the text to stop at");
             return false;
         }
         if (st.op == OP_LARGE && strcmp(rest, "on") && strcmp(rest, "off")) {
@@ -593,6 +674,37 @@ int script_run(const script *s, app *a, const char *shots_dir)
                 p = q;
             }
             settle(a);
+            break;
+        }
+        case OP_KEY:
+            press_key(s, st, a, key_index(st->text));
+            break;
+        case OP_KEY_UNTIL: {
+            const char *want = NULL;
+            int k = key_until_words(st->text, &want);
+            int n = 0;
+            for (; n < KEY_UNTIL_MAX; n++) {
+                press_key(s, st, a, k);
+                const char *f = ui_focus_label(&a->ui);
+                if (f && strstr(f, want))
+                    break;
+            }
+            if (n == KEY_UNTIL_MAX) {
+                fail(s, st, a, shots_dir, "key-until: \"%s\" never focused", want);
+                return 1;
+            }
+            break;
+        }
+        case OP_EXPECT_FOCUS: {
+            app_pump(a);
+            const char *f = ui_focus_label(&a->ui);
+            if (!f || !strstr(f, st->text)) {
+                char got[600];
+                snprintf(got, sizeof got, "expect-focus: \"%s\" is not focused (focus: %s%s%s)",
+                         st->text, f ? "\"" : "", f ? f : "none", f ? "\"" : "");
+                fail(s, st, a, shots_dir, "%s", got);
+                return 1;
+            }
             break;
         }
         case OP_WAIT:

@@ -11,6 +11,13 @@
  *   expect TEXT | expect-not TEXT   TEXT is / is not visible on screen
  *   screen NAME                 the current screen is NAME
  *   shot NAME                   save DIR/NAME.png
+ *   key NAME                    press a key (up, down, left, right, tab,
+ *                               shift-tab, enter, kp-enter, space, escape,
+ *                               backspace, f1, question)
+ *   key-until NAME TEXT         press the key until the focus is on TEXT
+ *                               (fails after 200 presses)
+ *   expect-focus TEXT           the keypad focus is on a target whose label
+ *                               (what the voice reads) contains TEXT
  *   lang zh|en   large on|off   switch language / large-font mode
  *   VERB [ARG]                  a verb a device or service adds
  *                               (app/service.h); the ID-card reader adds

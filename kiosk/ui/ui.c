@@ -43,6 +43,8 @@ void ui_end(ui *u)
 {
     SDL_RenderSetClipRect(u->r, NULL);
     u->clipping = false;
+    ui_focus_refind(u);
+    ui_focus_draw(u);
 }
 
 static ui_scroll *fling;
@@ -257,6 +259,15 @@ void ui_round_border(ui *u, SDL_Rect r, int radius, int width, SDL_Color border,
     }
     /* fill once, then only the thin border on top */
     ui_round(u, r, radius, fill);
+    ui_ring(u, r, radius, width, border);
+}
+
+void ui_ring(ui *u, SDL_Rect r, int radius, int width, SDL_Color border)
+{
+    radius = clamp_radius(r, radius);
+    SDL_Texture *ring = radius > width && radius > 1 ? corner_texture(u, radius, width) : NULL;
+    if (!ring)
+        radius = 0;     /* square corners: the edges meet */
     SDL_Rect edges[4] = {
         {r.x + radius, r.y, r.w - 2 * radius, width},
         {r.x + radius, r.y + r.h - width, r.w - 2 * radius, width},
@@ -265,7 +276,8 @@ void ui_round_border(ui *u, SDL_Rect r, int radius, int width, SDL_Color border,
     };
     for (int i = 0; i < 4; i++)
         ui_fill(u, edges[i], border);
-    draw_corners(u, ring, r, radius, border);
+    if (ring)
+        draw_corners(u, ring, r, radius, border);
 }
 
 /* ----------------------------------------------------------------- text -- */
@@ -401,6 +413,7 @@ void ui_target_add(ui *u, SDL_Rect r, int action, intptr_t arg, const char *labe
         return;
     ui_target *t = &u->targets[u->n_targets++];
     t->rect = vis;
+    t->whole = r;
     t->action = action;
     t->arg = arg;
     t->layer = u->layer;
@@ -616,6 +629,7 @@ static bool in_rect(SDL_Rect r, int x, int y)
 
 bool ui_pointer_down(ui *u, int x, int y)
 {
+    ui_focus_hide(u);   /* touch users never see the ring */
     /* the writing pad takes its touches whole: a stroke is neither a tap
      * nor a scroll */
     if (u->has_pad && u->pad.layer == u->top_layer && in_rect(u->pad.rect, x, y)) {

@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "ime/ink.h"
+#include "ui/focus.h"
 #include "ui/text.h"
 #include "ui/theme.h"
 
@@ -35,6 +36,7 @@
 
 typedef struct ui_target {
     SDL_Rect rect;          /* visible part, screen coordinates */
+    SDL_Rect whole;         /* before clipping (scrolled out of its area in part) */
     int action;
     intptr_t arg;
     int layer;
@@ -102,12 +104,15 @@ typedef struct ui {
     struct { SDL_Rect rect; ink *k; int action; intptr_t arg; int layer; } pad, inking_pad;
     bool has_pad;
     bool inking;
+
+    ui_focus focus;         /* keypad navigation (ui/focus.h) */
 } ui;
 
 void ui_init(ui *u, SDL_Renderer *r);
 
 /* Starts a frame: clears the record and the screen. */
 void ui_begin(ui *u);
+/* Ends it: finds the keypad focus again and draws its ring on top. */
 void ui_end(ui *u);
 
 /* Forgets input state and the record (after a screen change, whose scroll
@@ -123,7 +128,9 @@ void ui_fill(ui *u, SDL_Rect r, SDL_Color c);
 void ui_round(ui *u, SDL_Rect r, int radius, SDL_Color c);
 void ui_round_border(ui *u, SDL_Rect r, int radius, int width, SDL_Color border,
                      SDL_Color fill);
-void ui_dim(ui *u);     /* darken everything drawn so far (under a dialog) */
+void ui_dim(ui *u);
+/* An outline of width px just inside r, with rounded corners. */
+void ui_ring(ui *u, SDL_Rect r, int radius, int width, SDL_Color c);     /* darken everything drawn so far (under a dialog) */
 
 /* One line; text wider than w is cut with an ellipsis ("…") when
  * ellipsis is true, else simply drawn (callers that cannot overflow).
