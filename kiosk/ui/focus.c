@@ -147,6 +147,8 @@ static bool scroll_into_view(ui *u, int t)
 
 /* ----------------------------------------------------------------- focus -- */
 
+static void update_spoken(ui *u);
+
 static void focus_target(ui *u, int t)
 {
     ui_focus *f = &u->focus;
@@ -158,6 +160,7 @@ static void focus_target(ui *u, int t)
     f->action = tg->action;
     f->arg = tg->arg;
     snprintf(f->label, sizeof f->label, "%s", tg->label);
+    update_spoken(u);
 }
 
 static void focus_area(ui *u, int i)
@@ -168,6 +171,7 @@ static void focus_area(ui *u, int i)
     f->index = -1;
     f->rect = u->scrolls[i].rect;
     f->label[0] = '\0';
+    update_spoken(u);
 }
 
 /* Position of the focused target in order, or -1. */
