@@ -231,6 +231,24 @@ static bool page(ui *u, int i, int dir)
     return true;
 }
 
+/* Focuses target t, coming from scroll area from (-1: none). Entering a
+ * scroll area starts at its start going forward (its end going back), so
+ * what was scrolled past is not skipped; the next record decides where
+ * the focus lands. */
+static void go_to(ui *u, int t, int dir, int from)
+{
+    int i = area_of(u, u->targets[t].rect);
+    if (i >= 0 && i != from && can_scroll(u, i, -dir)) {
+        scroll_by(u, i, dir > 0 ? -u->scrolls[i].s->offset
+                                : scroll_room(u->scrolls[i].s) - u->scrolls[i].s->offset);
+        focus_area(u, i);
+        u->focus.pending = dir;
+        return;
+    }
+    focus_target(u, t);
+    scroll_into_view(u, t);
+}
+
 bool ui_focus_move(ui *u, int dir)
 {
     ui_focus *f = &u->focus;
@@ -257,8 +275,7 @@ bool ui_focus_move(ui *u, int dir)
             pick = order[dir > 0 ? 0 : n - 1];
         if (pick < 0)
             return true;
-        focus_target(u, pick);
-        scroll_into_view(u, pick);
+        go_to(u, pick, dir, i);
         return true;
     }
     if (n == 0) {
@@ -267,9 +284,7 @@ bool ui_focus_move(ui *u, int dir)
     }
     int pos = position(u, order, n);
     if (pos < 0) {
-        int t = order[dir > 0 ? 0 : n - 1];
-        focus_target(u, t);
-        scroll_into_view(u, t);
+        go_to(u, order[dir > 0 ? 0 : n - 1], dir, -1);
         return true;
     }
     /* the last target of a scroll area with more beyond it: page on */
@@ -287,8 +302,7 @@ bool ui_focus_move(ui *u, int dir)
         focus_area(u, text);
         return true;
     }
-    focus_target(u, order[next]);
-    scroll_into_view(u, order[next]);
+    go_to(u, order[next], dir, area);
     return true;
 }
 

@@ -205,6 +205,35 @@ static void test_scroll_into_view_and_page(void **state)
     assert_string_equal(focused(), "Row3");
 }
 
+/* Entering a scroll area that was scrolled on starts at its start: what
+ * was scrolled past is not skipped (after wrapping round, say). */
+static void test_enter_area_at_start(void **state)
+{
+    (void)state;
+    ui_scroll sc = {.content = 2000, .view = 1000, .offset = 600};
+    frame_begin();
+    U->scrolls[0].s = &sc;
+    U->scrolls[0].rect = (SDL_Rect){0, 200, 1080, 1000};
+    U->n_scrolls = 1;
+    add(0, 0, 100, 100, 1, "Top");
+    add(0, 300, 1000, 300, 20, "Row4");
+    ui_focus_clear(U);
+    ui_focus_move(U, 1);
+    assert_string_equal(focused(), "Top");
+    ui_focus_move(U, 1);
+    assert_int_equal((int)sc.offset, 0);
+    /* the next frame: the first rows again */
+    frame_begin();
+    U->scrolls[0].s = &sc;
+    U->scrolls[0].rect = (SDL_Rect){0, 200, 1080, 1000};
+    U->n_scrolls = 1;
+    add(0, 0, 100, 100, 1, "Top");
+    add(0, 250, 1000, 300, 20, "Row1");
+    add(0, 600, 1000, 300, 20, "Row2");
+    ui_focus_refind(U);
+    assert_string_equal(focused(), "Row1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +243,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_top_layer_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_activate_and_hide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scroll_into_view_and_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_enter_area_at_start, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
