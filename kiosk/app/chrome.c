@@ -22,13 +22,15 @@ static int status_button(app *a, ui *u, int right, int y, int h, const char *lab
     if (w < min_w)
         w = min_w;
     SDL_Rect r = {right - w, y, w, h};
-    SDL_Color bg = th->on_primary;
-    bg.a = ui_is_pressed(u, action, arg) ? 110 : 40;
-    if (th->contrast)   /* outlined: a filled pill would vanish on black */
-        ui_round_border(u, r, h / 2, 2, th->border,
-                        ui_is_pressed(u, action, arg) ? th->pressed : th->bg);
-    else
-        ui_round(u, r, h / 2, bg);
+    /* An outlined pill in both themes: a white ring on the blue bar shows
+     * the shape (9:1), and the label stays on the bar's own colour -- a
+     * translucent white fill took it to 4.7:1. */
+    bool down = ui_is_pressed(u, action, arg);
+    SDL_Color ring = th->contrast ? th->border : th->on_primary;
+    SDL_Color fill = th->contrast ? (down ? th->pressed : th->bg)
+                                  : (down ? th->primary_pressed : th->primary);
+    int ring_w = (int)(2 * th->u + 0.5f);
+    ui_round_border(u, r, h / 2, ring_w < 2 ? 2 : ring_w, ring, fill);
     int lh = text_line_height(px, TEXT_BOLD);
     ui_text(u, label, r.x, r.y + (h - lh) / 2, r.w, px, TEXT_BOLD,
             th->contrast ? th->text : th->on_primary, UI_CENTER, false);

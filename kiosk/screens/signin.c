@@ -210,10 +210,16 @@ static void signin_draw(app *a, void *st, ui *u)
                                th->text_title, TEXT_BOLD, th->text, UI_LEFT, true) + th->pad / 2;
         }
         y += card_h + th->pad;
-        SDL_Rect b1 = {c.x, y, c.w, th->target};
+        /* landscape is short: the two buttons side by side, or in large
+         * text the second fell off the bottom of the screen */
+        SDL_Rect b1 = {c.x, y, c.w, th->target}, b2 = b1;
+        if (th->portrait) {
+            b2.y += th->target + th->gap;
+        } else {
+            b1.w = b2.w = (c.w - th->gap) / 2;
+            b2.x = c.x + c.w - b2.w;
+        }
         ui_button(u, b1, tr("signin.continue"), UI_PRIMARY, ACT_CONTINUE, 0);
-        y += th->target + th->gap;
-        SDL_Rect b2 = {c.x, y, c.w, th->target};
         ui_button(u, b2, tr("signin.sign_out"), UI_SECONDARY, ACT_SIGN_OUT, 0);
         return;
     }

@@ -5,24 +5,35 @@
 #include "common/utf8.h"
 #include "i18n/i18n.h"
 
-/* Tile icon colours: distinct hues that keep white text readable. */
-static const unsigned tile_colours[] = {
-    0x1659B8, 0x0F766E, 0xB45309, 0x7C3AED, 0xBE123C, 0x047857,
-    0x1D4ED8, 0x9A3412, 0x4D7C0F, 0x0E7490, 0xA21CAF, 0x374151,
-};
-
 #define TILE_NAME_LINES 3
 
 static bool tile_compact(const ui *u);
 static int tile_text_width(const ui *u, int w);
 
-int widget_tile_name_height(ui *u, int w, const char *name)
+/* A category's name at the heading size, or one step down when it needs
+ * more than TILE_NAME_LINES lines there ("Employment and Entrepreneurship"
+ * in a narrow tile: the long word alone is wider than a line), and one more
+ * step if need be: a name is what residents choose by, so it
+ * shrinks before it is cut. */
+static int tile_name_px(ui *u, int inner, const char *name)
 {
     const theme *th = &u->th;
+    const int sizes[3] = {th->text_heading, th->text_body, th->text_small};
+    for (int i = 0; i < 2; i++) {
+        int lh = text_line_height(sizes[i], TEXT_BOLD);
+        if (ui_paragraph(u, name, 0, 0, inner, sizes[i], TEXT_BOLD, th->text, UI_LEFT, false) <=
+            TILE_NAME_LINES * lh)
+            return sizes[i];
+    }
+    return sizes[2];
+}
+
+int widget_tile_name_height(ui *u, int w, const char *name)
+{
     int inner = tile_text_width(u, w);
-    int lh = text_line_height(th->text_heading, TEXT_BOLD);
-    int h = ui_paragraph(u, name, 0, 0, inner, th->text_heading, TEXT_BOLD, th->text,
-                         UI_LEFT, false);
+    int px = tile_name_px(u, inner, name);
+    int lh = text_line_height(px, TEXT_BOLD);
+    int h = ui_paragraph(u, name, 0, 0, inner, px, TEXT_BOLD, u->th.text, UI_LEFT, false);
     return h > TILE_NAME_LINES * lh ? TILE_NAME_LINES * lh : h;
 }
 
@@ -38,6 +49,14 @@ static int tile_text_width(const ui *u, int w)
     const theme *th = &u->th;
     int inner = w - 2 * th->pad;
     return tile_compact(u) ? inner - th->target - th->gap : inner;
+}
+
+/* Outline width of cards and tiles: two design units, at least 2 px, in
+ * every theme -- a hairline is lost on a bright panel. */
+static int widget_outline(const theme *th)
+{
+    int w = (int)(2 * th->u + 0.5f);
+    return w < 2 ? 2 : w;
 }
 
 int widget_tile_height(ui *u, int name_h)
@@ -56,7 +75,7 @@ void widget_tile(ui *u, SDL_Rect r, int index, const char *name, const char *sub
 {
     const theme *th = &u->th;
     bool pressed = ui_is_pressed(u, action, arg);
-    ui_round_border(u, r, th->radius, th->contrast ? 2 : 1, th->border,
+    ui_round_border(u, r, th->radius, widget_outline(th), th->border,
                     pressed ? th->pressed : th->surface);
     int inner = tile_text_width(u, r.w);
     int y = r.y + th->pad;
@@ -66,10 +85,7 @@ void widget_tile(ui *u, SDL_Rect r, int index, const char *name, const char *sub
         y = r.y + (r.h - th->target) / 2;
 
     /* icon: the category's first character on a coloured square */
-    unsigned rgb = tile_colours[index % (int)(sizeof tile_colours / sizeof *tile_colours)];
-    SDL_Color ic = {(Uint8)(rgb >> 16), (Uint8)(rgb >> 8), (Uint8)rgb, 255};
-    if (th->contrast)
-        ic = th->primary;
+    SDL_Color ic = theme_tile_colour(th, index);
     SDL_Rect icon = {r.x + th->pad, y, th->target, th->target};
     ui_round(u, icon, th->radius, ic);
     const char *p = name;
@@ -87,8 +103,8 @@ void widget_tile(ui *u, SDL_Rect r, int index, const char *name, const char *sub
     } else {
         y += th->target + th->gap / 2;
     }
-    ui_paragraph_max(u, name, tx, y, inner, th->text_heading, TEXT_BOLD, th->text, UI_LEFT,
-                     TILE_NAME_LINES);
+    ui_paragraph_max(u, name, tx, y, inner, tile_name_px(u, inner, name), TEXT_BOLD, th->text,
+                     UI_LEFT, TILE_NAME_LINES);
     y += name_h;
     ui_text(u, sub, tx, y, inner, th->text_small, TEXT_REGULAR, th->muted, UI_LEFT, true);
     ui_target_add(u, r, action, arg, name);
@@ -118,7 +134,19 @@ void widget_search_field(ui *u, SDL_Rect r, const char *text, int action)
     if (text_width(text, strlen(text), px, TEXT_REGULAR) > tw)
         px = th->text_small;
     int lh = text_line_height(px, TEXT_REGULAR);
-    ui_text(u, text, tx, r.y + (r.h - lh) / 2, tw, px, TEXT_REGULAR, th->muted, UI_LEFT, true);
+    /* then two lines when the field is tall enough (large text, a
+     * landscape row shared with other buttons), and only then cut */
+    if (text_width(text, strlen(text), px, TEXT_REGULAR) > tw &&
+        2 * lh <= r.h - 2 * (int)(3 * th->u + 0.5f)) {
+        int h = ui_paragraph(u, text, tx, 0, tw, px, TEXT_REGULAR, th->muted, UI_LEFT, false);
+        if (h > 2 * lh)
+            h = 2 * lh;
+        ui_paragraph_max(u, text, tx, r.y + (r.h - h) / 2, tw, px, TEXT_REGULAR, th->muted,
+                         UI_LEFT, 2);
+    } else {
+        ui_text(u, text, tx, r.y + (r.h - lh) / 2, tw, px, TEXT_REGULAR, th->muted, UI_LEFT,
+                true);
+    }
     ui_target_add(u, r, action, 0, text);
 }
 
@@ -142,17 +170,15 @@ static int badges(ui *u, int x, int y, int w, const catalog_service *svc, bool d
     const char *labels[2];
     SDL_Color fg[2], bg[2];
     int n = 0;
-    SDL_Color ok_bg = th->ok;
-    ok_bg.a = 40;
+    /* solid soft backgrounds from the theme: a translucent tint of the
+     * text colour took the ratio under 7:1 (4.3:1 for the green) */
     labels[n] = svc->kiosk ? tr("badge.kiosk") : tr("badge.window");
     fg[n] = svc->kiosk ? th->ok : th->muted;
-    bg[n++] = svc->kiosk ? ok_bg : th->surface_alt;
+    bg[n++] = svc->kiosk ? th->ok_soft : th->surface_alt;
     if (svc->needs_identity) {
-        SDL_Color id_bg = th->primary;
-        id_bg.a = 30;
         labels[n] = tr("badge.identity");
         fg[n] = th->contrast ? th->text : th->primary;
-        bg[n++] = id_bg;
+        bg[n++] = th->info_soft;
     }
     int lh = text_line_height(th->text_small, TEXT_BOLD);
     int bx = 0, by = 0;
@@ -190,7 +216,7 @@ int widget_service_row(ui *u, int x, int y, int w, const catalog_service *svc,
     if (!ui_visible(u, r))
         return h;
     bool pressed = ui_is_pressed(u, action, arg);
-    ui_round_border(u, r, th->radius, th->contrast ? 2 : 1, th->border,
+    ui_round_border(u, r, th->radius, widget_outline(th), th->border,
                     pressed ? th->pressed : th->surface);
     int ty = y + th->pad;
     ui_paragraph(u, name, x + th->pad, ty, inner, th->text_heading, TEXT_BOLD, th->text,

@@ -13,12 +13,13 @@
 #include "hub/hub.h"
 #include "i18n/i18n.h"
 #include "ime/ime.h"
+#include "ui/a11y.h"
 #include "status/status.h"
 
 enum {
     OP_TAP_TEXT, OP_TAP_XY, OP_DRAG, OP_TYPE, OP_WAIT, OP_EXPECT, OP_EXPECT_NOT,
     OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING, OP_CATALOG,
-    OP_KEYBOARD, OP_STROKE, OP_STATUS, OP_KEY, OP_KEY_UNTIL, OP_EXPECT_FOCUS,
+    OP_KEYBOARD, OP_STROKE, OP_STATUS, OP_KEY, OP_KEY_UNTIL, OP_EXPECT_FOCUS, OP_A11Y,
     OP_VERB     /* a verb a device or service adds (app/service.h) */
 };
 
@@ -49,6 +50,7 @@ static const struct {
     {"key", "T", 0, OP_KEY},
     {"key-until", "T", 0, OP_KEY_UNTIL},
     {"expect-focus", "T", 0, OP_EXPECT_FOCUS},
+    {"a11y", "", 0, OP_A11Y},
 };
 
 /* `key NAME`: the keys of a keypad and a keyboard, by name. */
@@ -740,6 +742,26 @@ int script_run(const script *s, app *a, const char *shots_dir)
                 snprintf(got, sizeof got, "%s is %s with %d waiting (%s)", w.name,
                          status_state_name(e.state), e.pending, e.detail);
                 fail(s, st, a, shots_dir, "status: %s", got);
+                return 1;
+            }
+            break;
+        }
+        case OP_A11Y: {
+            /* the current frame drawn once more, sampling the background
+             * under every text as it is drawn */
+            app_pump(a);
+            a->ui.sample_bg = true;
+            app_invalidate(a);
+            app_pump(a);
+            a->ui.sample_bg = false;
+            static char found[16384];
+            double mm = a11y_mm_per_px(a->cfg->panel_inches, a->w, a->h);
+            int n = a11y_check(&a->ui, mm, found, sizeof found);
+            if (n > 0) {
+                char head[64];
+                snprintf(head, sizeof head, "a11y: %d finding%s:\n", n, n == 1 ? "" : "s");
+                fprintf(stderr, "%s:%d: %s%s\n", s->path, st->line, head, found);
+                fail(s, st, a, shots_dir, "a11y: %s", "the findings above");
                 return 1;
             }
             break;

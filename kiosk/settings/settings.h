@@ -92,6 +92,7 @@ typedef struct settings {
     int display_index;
     bool show_cursor;
     renderer_mode renderer;
+    double panel_inches;    /* visible diagonal: millimetres per pixel for a11y */
 
     /* [fonts] -- NULL path means auto-detect from the Debian font paths */
     char *font_regular;  int font_regular_index;

@@ -50,6 +50,7 @@ const key_def settings_keys[] = {
     KEY_INT("display", "display_index", display_index, 0, 7, "0", NULL, "Which monitor to use when several are connected, 0 = the first (显示器编号)"),
     KEY_BOOL("display", "show_cursor", show_cursor, "no", "Show the mouse pointer (显示鼠标指针); no on a touch screen"),
     KEY_ENUM("display", "renderer", renderer, renderer_choices, "software", "How frames are drawn (渲染方式): software = CPU, same on every panel PC; accelerated = GPU driver, only with a real GPU"),
+    KEY_DOUBLE("display", "panel_inches", panel_inches, 10.0, 100.0, "21.5", "Visible diagonal of the panel in inches (屏幕尺寸); gives the pixel size the a11y check measures targets with"),
     KEY_PATH("fonts", "regular", font_regular, 0, PC_FILE, "", "Font file for body text (常规字体); empty = auto: Noto Sans CJK face 2, else WenQuanYi Micro Hei face 0"),
     KEY_INT("fonts", "regular_index", font_regular_index, 0, 15, "2", NULL, "Face inside the regular .ttc collection, used when regular is set (字体序号); 2 = Simplified Chinese in Noto Sans CJK"),
     KEY_PATH("fonts", "bold", font_bold, 0, PC_FILE, "", "Font file for headings (粗体); empty = auto: Noto Sans CJK Bold face 2, else the regular font"),

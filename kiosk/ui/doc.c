@@ -121,8 +121,9 @@ static int block(ui *u, const doc_block *b, int x, int y, int w, bool draw)
         if (draw) {
             int tw = text_width(b->text, strlen(b->text), px, TEXT_BOLD) + th->gap;
             SDL_Color fg = b->num ? th->ok : th->muted;
-            SDL_Color bg = b->num ? th->ok : th->surface_alt;
-            bg.a = b->num ? 40 : 255;
+            /* the theme's solid soft green: a translucent tint of ok
+             * over the page took the badge to 4.3:1 */
+            SDL_Color bg = b->num ? th->ok_soft : th->surface_alt;
             SDL_Rect r = {x, y, tw, lh};
             ui_round(u, r, lh / 4, bg);
             ui_text(u, b->text, x, y, tw, px, TEXT_BOLD, fg, UI_CENTER, false);

@@ -14,6 +14,7 @@
 /* ---------------------------------------------------------------- frame -- */
 
 static SDL_Rect clip_stack[8];
+static bool clip_stack_h[8];
 static int clip_depth;
 
 void ui_init(ui *u, SDL_Renderer *r)
@@ -115,16 +116,97 @@ bool ui_visible(const ui *u, SDL_Rect r)
     return visible_part(u, r, &dummy);
 }
 
-static void record_text(ui *u, SDL_Rect r, int group, const char *s, size_t len)
+static bool same_rect(SDL_Rect a, SDL_Rect b)
+{
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
+/* How the visible part vis of r was cut: along the scroll axis of the
+ * clipping scroll area (*scrolled: the resident scrolls to see the rest),
+ * or otherwise (*clipped: across that axis, by the screen's edge, or by a
+ * clip that does not scroll). */
+static void classify_cut(const ui *u, SDL_Rect r, SDL_Rect vis, bool *scrolled, bool *clipped)
+{
+    *scrolled = *clipped = false;
+    if (same_rect(r, vis))
+        return;
+    /* cut by the screen beyond what a scroll area cuts: a layout fault */
+    SDL_Rect in_clip;
+    if (!u->clipping || !SDL_IntersectRect(&r, &u->clip, &in_clip) || !same_rect(in_clip, vis)) {
+        *clipped = true;
+        return;
+    }
+    bool cut_x = vis.x > r.x || vis.x + vis.w < r.x + r.w;
+    bool cut_y = vis.y > r.y || vis.y + vis.h < r.y + r.h;
+    if (u->clip_horizontal ? !cut_y : !cut_x)
+        *scrolled = true;
+    else
+        *clipped = true;
+}
+
+/* The most common colour of the pixels in r (already on screen): what a
+ * text about to be drawn there sits on. False when they cannot be read. */
+static bool sample_background(ui *u, SDL_Rect r, SDL_Color *out)
+{
+    if (r.w <= 0 || r.h <= 0 || r.w > 4096 || r.h > 1024)
+        return false;
+    Uint32 *px = malloc((size_t)r.w * (size_t)r.h * sizeof *px);
+    if (!px)
+        return false;
+    if (SDL_RenderReadPixels(u->r, &r, SDL_PIXELFORMAT_ARGB8888, px, r.w * 4) != 0) {
+        free(px);
+        return false;
+    }
+    /* a small open-addressed count table: backgrounds have few colours,
+     * and anti-aliased edges that overflow it do not matter */
+    enum { SLOTS = 64 };
+    Uint32 key[SLOTS];
+    int count[SLOTS] = {0};
+    size_t n = (size_t)r.w * (size_t)r.h;
+    for (size_t i = 0; i < n; i++) {
+        Uint32 v = px[i] | 0xFF000000u;
+        unsigned h = (unsigned)((v * 2654435761u) >> 26) % SLOTS;
+        for (int k = 0; k < 8; k++, h = (h + 1) % SLOTS) {
+            if (count[h] == 0) {
+                key[h] = v;
+                count[h] = 1;
+                break;
+            }
+            if (key[h] == v) {
+                count[h]++;
+                break;
+            }
+        }
+    }
+    free(px);
+    int best = -1;
+    for (int i = 0; i < SLOTS; i++)
+        if (count[i] && (best < 0 || count[i] > count[best]))
+            best = i;
+    if (best < 0)
+        return false;
+    Uint32 v = key[best];
+    *out = (SDL_Color){(Uint8)(v >> 16), (Uint8)(v >> 8), (Uint8)v, 255};
+    return true;
+}
+
+static ui_textrec *record_text(ui *u, SDL_Rect r, int group, const char *s, size_t len,
+                               SDL_Color fg)
 {
     SDL_Rect vis;
     if (u->n_texts >= UI_MAX_TEXTS || !visible_part(u, r, &vis))
-        return;
+        return NULL;
     ui_textrec *t = &u->texts[u->n_texts++];
+    memset(t, 0, sizeof *t);
     t->rect = vis;
     t->group = group;
     t->layer = u->layer;
     t->text = arena_dup(u, s, len);
+    t->fg = fg;
+    classify_cut(u, r, vis, &t->scrolled, &t->clipped);
+    if (u->sample_bg)
+        t->bg_known = sample_background(u, vis, &t->bg);
+    return t;
 }
 
 /* -------------------------------------------------------------- drawing -- */
@@ -293,8 +375,10 @@ static int advance_cb(void *ctx, uint32_t cp)
     return text_advance(a->px, a->wt, cp);
 }
 
+/* Draws one line and records it; the record comes before the drawing so
+ * that a sampled background is what lies under the text, not the text. */
 static void draw_line(ui *u, const char *s, size_t len, int x, int y, int px,
-                      text_weight wt, SDL_Color c, int group)
+                      text_weight wt, SDL_Color c, int group, bool ellipsised, bool overflows)
 {
     int lh = text_line_height(px, wt);
     int box = text_ascent_box(px, wt);
@@ -302,8 +386,12 @@ static void draw_line(ui *u, const char *s, size_t len, int x, int y, int px,
     SDL_Rect r = {x, y, w, lh};
     if (!ui_visible(u, r))
         return;
+    ui_textrec *t = record_text(u, r, group, s, len, c);
+    if (t) {
+        t->ellipsised = ellipsised;
+        t->overflows = overflows;
+    }
     text_draw(u->r, s, len, x, y + (lh - box) / 2, px, wt, c);
-    record_text(u, r, group, s, len);
 }
 
 int ui_text(ui *u, const char *s, int x, int y, int w, int px, text_weight wt,
@@ -339,7 +427,7 @@ int ui_text(ui *u, const char *s, int x, int y, int w, int px, text_weight wt,
         dx = x + (w - tw) / 2;
     else if (align == UI_RIGHT)
         dx = x + w - tw;
-    draw_line(u, draw, len, dx, y, px, wt, c, u->next_group++);
+    draw_line(u, draw, len, dx, y, px, wt, c, u->next_group++, draw != s, tw > w);
     return tw;
 }
 
@@ -369,7 +457,8 @@ int ui_paragraph(ui *u, const char *s, int x, int y, int w, int px,
                 lx = x + (w - lines[i].width) / 2;
             else if (align == UI_RIGHT)
                 lx = x + w - lines[i].width;
-            draw_line(u, s + lines[i].start, lines[i].len, lx, ly, px, wt, c, group);
+            draw_line(u, s + lines[i].start, lines[i].len, lx, ly, px, wt, c, group, false,
+                      lines[i].width > w);
         }
     }
     if (lines != stack_lines)
@@ -397,7 +486,8 @@ int ui_paragraph_max(ui *u, const char *s, int x, int y, int w, int px,
             lx = x + (w - lines[i].width) / 2;
         else if (align == UI_RIGHT)
             lx = x + w - lines[i].width;
-        draw_line(u, s + lines[i].start, lines[i].len, lx, y + i * lh, px, wt, c, group);
+        draw_line(u, s + lines[i].start, lines[i].len, lx, y + i * lh, px, wt, c, group,
+                  false, lines[i].width > w);
     }
     ui_text(u, s + lines[max_lines - 1].start, x, y + (max_lines - 1) * lh, w, px, wt, c,
             align, true);
@@ -419,6 +509,9 @@ void ui_target_add(ui *u, SDL_Rect r, int action, intptr_t arg, const char *labe
     t->layer = u->layer;
     t->enabled = true;
     t->label = label ? arena_dup(u, label, strlen(label)) : "";
+    t->full = r;
+    bool clipped;
+    classify_cut(u, r, vis, &t->scrolled, &clipped);
 }
 
 bool ui_is_pressed(const ui *u, int action, intptr_t arg)
@@ -576,20 +669,27 @@ int ui_scroll_begin(ui *u, ui_scroll *s, SDL_Rect view, int content)
         u->scrolls[u->n_scrolls].layer = u->layer;
         u->n_scrolls++;
     }
-    if (clip_depth < 8)
+    if (clip_depth < 8) {
+        clip_stack_h[clip_depth] = u->clip_horizontal;
         clip_stack[clip_depth++] = u->clipping ? u->clip : screen_rect(u);
+    }
     SDL_Rect c = view;
     if (u->clipping)
         SDL_IntersectRect(&view, &u->clip, &c);
     u->clip = c;
     u->clipping = true;
+    u->clip_horizontal = s->horizontal;
     SDL_RenderSetClipRect(u->r, &c);
     return (int)(s->offset + 0.5f);
 }
 
 void ui_scroll_end(ui *u, ui_scroll *s, SDL_Rect view)
 {
-    SDL_Rect prev = clip_depth > 0 ? clip_stack[--clip_depth] : screen_rect(u);
+    SDL_Rect prev = screen_rect(u);
+    if (clip_depth > 0) {
+        prev = clip_stack[--clip_depth];
+        u->clip_horizontal = clip_stack_h[clip_depth];
+    }
     u->clip = prev;
     u->clipping = clip_depth > 0;
     SDL_RenderSetClipRect(u->r, u->clipping ? &u->clip : NULL);

@@ -42,6 +42,11 @@ typedef struct ui_target {
     int layer;
     bool enabled;
     const char *label;      /* in the frame arena; may be "" */
+    /* The whole rect as laid out, and whether only part shows because a
+     * scroll area's edge cuts it along its scrolling axis: such a target
+     * is as big as its full rect (a11y). */
+    SDL_Rect full;
+    bool scrolled;
 } ui_target;
 
 typedef struct ui_textrec {
@@ -49,6 +54,15 @@ typedef struct ui_textrec {
     int group;              /* lines of one paragraph share a group */
     int layer;
     const char *text;       /* in the frame arena */
+    /* For the accessibility check (ui/a11y.h). */
+    SDL_Color fg;           /* colour drawn with */
+    SDL_Color bg;           /* what was under it, sampled when u->sample_bg */
+    bool bg_known;
+    bool ellipsised;        /* cut with "…" to fit */
+    bool overflows;         /* wider than the box its caller gave it */
+    bool clipped;           /* cut by a clip rect or the screen across
+                               the way it scrolls (or with no scroll) */
+    bool scrolled;          /* partly out of a scroll area along its axis */
 } ui_textrec;
 
 /* Scroll state lives in the screen's own state so it survives frames. */
@@ -87,6 +101,11 @@ typedef struct ui {
     int next_group;
     SDL_Rect clip;
     bool clipping;
+    bool clip_horizontal;   /* the axis of the scroll area that clips */
+    /* When set, each line of text samples the pixels it is about to cover
+     * and records their most common colour as its background. Reading
+     * pixels back costs time: the a11y check sets it for one frame. */
+    bool sample_bg;
 
     /* input between frames */
     bool down;

@@ -194,6 +194,7 @@ static void test_defaults(void **state)
     assert_null(s.font_bold);
     assert_int_equal(s.font_bold_index, 2);
     assert_true(s.font_scale == 1.0);
+    assert_true(s.panel_inches == 21.5);
     assert_int_equal(s.n_langs, 2);
     assert_string_equal(s.langs[0], "zh");
     assert_string_equal(s.langs[1], "en");
@@ -371,6 +372,19 @@ static void test_ranges_edges(void **state)
     expect_ok(&s, "[fonts]\nscale = 1.5\n");
     assert_true(s.font_scale == 1.5);
     settings_free(&s);
+    /* the panel's diagonal: 10 to 100 inches */
+    expect_ok(&s, "[display]\npanel_inches = 10\n");
+    assert_true(s.panel_inches == 10.0);
+    settings_free(&s);
+    expect_ok(&s, "[display]\npanel_inches = 55.25\n");
+    assert_true(s.panel_inches == 55.25);
+    settings_free(&s);
+    expect_one("[display]\npanel_inches = 9.99\n",
+               "kiosk.conf:2: [display] panel_inches = 9.99: must be a number from 10.00 to 100.00 "
+               "with at most two decimals");
+    expect_one("[display]\npanel_inches = 0\n",
+               "kiosk.conf:2: [display] panel_inches = 0: must be a number from 10.00 to 100.00 "
+               "with at most two decimals");
     /* Leading zeros are still whole decimal numbers. */
     expect_ok(&s, "[session]\nidle_timeout = 0090\nidle_warning = 020\n");
     assert_int_equal(s.idle_timeout, 90);
