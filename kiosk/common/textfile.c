@@ -218,3 +218,17 @@ char *textfile_load(const char *path, size_t max_size, const char *what,
     }
     return text;
 }
+
+bool textfile_read_exact(int fd, void *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, (char *)buf + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        got += (size_t)r;
+    }
+    return true;
+}

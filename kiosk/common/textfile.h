@@ -35,6 +35,10 @@ struct stat;
 int textfile_open(const char *path, int extra_flags, struct stat *st,
                   char *why, size_t why_size);
 
+/* Reads exactly n bytes from fd (a key file of a known size), retrying
+ * after signals; false when the file ends sooner or a read fails. */
+bool textfile_read_exact(int fd, void *buf, size_t n);
+
 /* Reads FILE whole into a new NUL-terminated buffer (free with free()),
  * setting *len. what names the file for the size message ("a service
  * catalogue", "kiosk.conf"). Returns NULL with one problem appended to

@@ -23,20 +23,6 @@ struct outbox_key {
 
 #define N_FIELDS 5
 
-static bool read_exact(int fd, unsigned char *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, buf + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return false;
-        got += (size_t)r;
-    }
-    return true;
-}
-
 /* Reads an existing key file; 1 done, 0 missing, -1 bad (why set). */
 static int read_key(const char *path, outbox_key *k, char *why, size_t wsize)
 {
@@ -49,7 +35,7 @@ static int read_key(const char *path, outbox_key *k, char *why, size_t wsize)
         snprintf(why, wsize, "device key %s %s", path, reason);
         return -1;
     }
-    bool ok = st.st_size == OUTBOX_KEY_BYTES && read_exact(fd, k->bytes, OUTBOX_KEY_BYTES);
+    bool ok = st.st_size == OUTBOX_KEY_BYTES && textfile_read_exact(fd, k->bytes, OUTBOX_KEY_BYTES);
     close(fd);
     if (!ok) {
         /* a wrong-sized key is never replaced: rows sealed under it would

@@ -32,20 +32,6 @@ struct rating_key {
 
 /* ---- the key file --------------------------------------------------------- */
 
-static bool read_exact(int fd, unsigned char *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, buf + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return false;
-        got += (size_t)r;
-    }
-    return true;
-}
-
 /* Reads the seed; 1 done, 0 missing, -1 bad (why set). */
 static int read_seed(const char *path, unsigned char *seed, char *why, size_t wsize)
 {
@@ -58,7 +44,7 @@ static int read_seed(const char *path, unsigned char *seed, char *why, size_t ws
         snprintf(why, wsize, "rating key %s %s", path, reason);
         return -1;
     }
-    bool ok = st.st_size == SEED_BYTES && read_exact(fd, seed, SEED_BYTES);
+    bool ok = st.st_size == SEED_BYTES && textfile_read_exact(fd, seed, SEED_BYTES);
     close(fd);
     if (!ok) {
         snprintf(why, wsize, "rating key %s is damaged (not %d bytes); it is not replaced, "
