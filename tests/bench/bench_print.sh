@@ -11,12 +11,8 @@ mkdir -p "$work"
 work=$(cd "$work" && pwd)
 . "$src/tests/print/cupsd.sh"
 cupsd_start "$src" "$work" || { cupsd_stop; echo "bench_print: no private cupsd"; exit 1; }
-cat >"$work/kiosk.conf" <<EOF2
-[catalog]
-path = $src/config/catalog.json
-[paths]
-assets_dir = $src/assets
-data_dir = $work/var
+cupsd_kiosk_conf "$work/kiosk.conf" "$src" "$work"
+cat >>"$work/kiosk.conf" <<EOF2
 [printer.receipt]
 destination = receipt
 [printer.a4]

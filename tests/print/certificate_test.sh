@@ -19,12 +19,8 @@ fail() {
 cupsd_start "$src" "$work" || fail "no private cupsd"
 command -v zbarimg >/dev/null || fail "zbarimg missing (apt-get install zbar-tools)"
 command -v pdftotext >/dev/null || fail "pdftotext missing (apt-get install poppler-utils)"
-cat >"$work/kiosk.conf" <<EOF2
-[catalog]
-path = $src/config/catalog.json
-[paths]
-assets_dir = $src/assets
-data_dir = $work/var
+cupsd_kiosk_conf "$work/kiosk.conf" "$src" "$work"
+cat >>"$work/kiosk.conf" <<EOF2
 [printer.receipt]
 destination = receipt
 [printer.a4]

@@ -3,6 +3,7 @@
 #   cupsd_start SOURCE_DIR OUT_DIR [CONF]  # exports CUPS_SERVER, sets SINK_DIR;
 #                                          # CONF: more cupsd.conf lines
 #   ...
+#   cupsd_kiosk_conf FILE SOURCE_DIR WORK   # a kiosk.conf head for the tests
 #   cupsd_stop
 #
 # cupsd starts in milliseconds without systemd: `cupsd -f -c cupsd.conf -s
@@ -145,6 +146,13 @@ EOF
         echo "lpadmin failed" >&2
         return 1
     }
+}
+
+# A kiosk.conf for the print tests at FILE: the source tree's catalogue
+# and assets, data under WORK/var; the caller appends its [printer.NAME]s.
+cupsd_kiosk_conf() {
+    printf '[catalog]\npath = %s/config/catalog.json\n[paths]\nassets_dir = %s/assets\ndata_dir = %s/var\n' \
+        "$2" "$2" "$3" >"$1"
 }
 
 # The job file the sink wrote for the n-th connection, waiting up to 10 s.

@@ -20,12 +20,8 @@ cupsd_start "$src" "$work" "$src/config/cups/cupsd-kiosk.conf" || fail "no priva
 if grep -i "directive" "$CUPS_ROOT/log/error_log"; then
     fail "cupsd refused a line of config/cups/cupsd-kiosk.conf"
 fi
-cat >"$work/kiosk.conf" <<EOF
-[catalog]
-path = $src/config/catalog.json
-[paths]
-assets_dir = $src/assets
-data_dir = $work/var
+cupsd_kiosk_conf "$work/kiosk.conf" "$src" "$work"
+cat >>"$work/kiosk.conf" <<EOF
 [printer.receipt]
 destination = receipt
 EOF

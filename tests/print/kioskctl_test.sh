@@ -30,14 +30,8 @@ command -v zbarimg >/dev/null || fail "zbarimg missing (apt-get install zbar-too
 command -v pdftoppm >/dev/null || fail "pdftoppm missing (apt-get install poppler-utils)"
 
 conf() {
-    cat >"$work/$1.conf" <<EOF
-[catalog]
-path = $src/config/catalog.json
-[paths]
-assets_dir = $src/assets
-data_dir = $work/var
-$2
-EOF
+    cupsd_kiosk_conf "$work/$1.conf" "$src" "$work"
+    printf '%s\n' "$2" >>"$work/$1.conf"
 }
 conf main "[printer.receipt]
 destination = receipt

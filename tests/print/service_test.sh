@@ -8,12 +8,8 @@ rm -rf "$work"
 mkdir -p "$work"
 . "$src/tests/print/cupsd.sh"
 cupsd_start "$src" "$work" || { cupsd_stop; echo "print.service: FAIL: no private cupsd"; exit 1; }
-cat >"$work/kiosk.conf" <<EOF2
-[catalog]
-path = $src/config/catalog.json
-[paths]
-assets_dir = $src/assets
-data_dir = $work/var
+cupsd_kiosk_conf "$work/kiosk.conf" "$src" "$work"
+cat >>"$work/kiosk.conf" <<EOF2
 [printer.receipt]
 destination = receipt
 [printer.paused]
