@@ -361,15 +361,15 @@ static bool purge(cups_conn *c, int i, int job_id, purge_list *later)
 /* The purges that waited, oldest first, until cupsd fails to answer. */
 static void purge_waiting(cups_conn *c, purge_list *later)
 {
-    purge_list todo = *later;
+    purge_list waiting = *later;
     later->n = 0;
     later->retry_ms = 0;
     bool reachable = true;
-    for (int k = 0; k < todo.n; k++) {
+    for (int k = 0; k < waiting.n; k++) {
         if (reachable)
-            reachable = purge(c, todo.jobs[k].printer, todo.jobs[k].job_id, later);
+            reachable = purge(c, waiting.jobs[k].printer, waiting.jobs[k].job_id, later);
         else
-            purge_later(later, todo.jobs[k].printer, todo.jobs[k].job_id);
+            purge_later(later, waiting.jobs[k].printer, waiting.jobs[k].job_id);
     }
 }
 

@@ -14,9 +14,10 @@
  *                           receipt would carry it: to try the platform's
  *                           rating page after registering the kiosk, and
  *                           for the tests
- *   rating summary          the ratings kept in the outbox: counts per
- *                           level and per service, and the poor ones with
- *                           their reasons and the masked phone
+ *   rating summary [--days N]  the ratings kept in the outbox (those of the
+ *                           last N days when given): counts per level and
+ *                           per service, and the poor ones with their
+ *                           reasons and the masked phone
  * each with [--config FILE] [--data-dir DIR].
  */
 #include <jansson.h>
@@ -32,7 +33,8 @@
 
 static int usage(void)
 {
-    fputs("usage: kioskctl rating verify URL | sign TXN ITEM [--time YYYYMMDDThhmmss] | summary\n"
+    fputs("usage: kioskctl rating verify URL | sign TXN ITEM [--time YYYYMMDDThhmmss] | "
+          "summary [--days N]\n"
           "       [--config FILE] [--data-dir DIR]\n",
           stderr);
     return 2;
@@ -42,6 +44,7 @@ typedef struct opts {
     const char *config, *data_dir, *time;
     const char *arg[2];
     int n_args;
+    int days;               /* summary: the last N days only; 0 all */
 } opts;
 
 /* The link template with [platform] endpoint put in; false after saying
@@ -147,6 +150,7 @@ typedef struct service_count {
 
 typedef struct summary {
     const settings *cfg;
+    int64_t since;          /* wall seconds: older ratings are not counted; 0 all */
     long total, poor, by_level[RATING_LEVELS + 1];
     service_count *services;
     size_t n_services, cap_services;
@@ -213,7 +217,7 @@ static void reasons_text(const summary *s, json_t *reasons, char *out, size_t si
 static bool count_row(void *user, const outbox_row *r)
 {
     summary *s = user;
-    if (strcmp(r->kind, "rating"))
+    if (strcmp(r->kind, "rating") || r->created_wall < s->since)
         return true;
     json_error_t err;
     json_t *p = json_loads(r->payload ? r->payload : "{}", 0, &err);
@@ -290,7 +294,8 @@ static int do_summary(const opts *o)
         rc = 1;
         goto out;
     }
-    summary s = {.cfg = &cfg};
+    summary s = {.cfg = &cfg,
+                 .since = o->days ? (int64_t)time(NULL) - (int64_t)o->days * 86400 : 0};
     s.poor_out = open_memstream(&s.poor_lines, &s.poor_len);
     if (!s.poor_out || outbox_db_each(st.db, -1, count_row, &s) != OUTBOX_OK || s.failed) {
         fprintf(stderr, "kioskctl rating summary: %s\n",
@@ -304,8 +309,12 @@ static int do_summary(const opts *o)
             local_time(s.first, first, sizeof first);
             local_time(s.last, last, sizeof last);
         }
-        printf("ratings kept in the outbox: %ld (%ld poor), %s .. %s\n", s.total, s.poor, first,
-               last);
+        if (o->days)
+            printf("ratings of the last %d day(s) kept in the outbox: %ld (%ld poor), %s .. %s\n",
+                   o->days, s.total, s.poor, first, last);
+        else
+            printf("ratings kept in the outbox: %ld (%ld poor), %s .. %s\n", s.total, s.poor,
+                   first, last);
         printf("(acknowledged ones are erased after [outbox] retention_days = %d)\n",
                cfg.outbox_retention_days);
         printf("by level:\n");
@@ -354,6 +363,16 @@ int cmd_rating(int argc, char **argv)
             o.data_dir = argv[++i];
         else if (!strcmp(argv[i], "--time") && i + 1 < argc && !strcmp(verb, "sign"))
             o.time = argv[++i];
+        else if (!strcmp(argv[i], "--days") && i + 1 < argc && !strcmp(verb, "summary")) {
+            char *end;
+            long d = strtol(argv[++i], &end, 10);
+            if (*end || d < 1 || d > 3650) {
+                fprintf(stderr, "kioskctl rating summary: --days takes a whole number of days, "
+                                "1 to 3650\n");
+                return 2;
+            }
+            o.days = (int)d;
+        }
         else if ((argv[i][0] != '-' || !argv[i][1]) && o.n_args < 2)
             o.arg[o.n_args++] = argv[i];
         else

@@ -56,6 +56,18 @@ done || fail "a rating at the platform is not as the kiosk made it"
     >"$work/summary" 2>&1 || { cat "$work/summary"; fail "rating summary failed"; }
 cat "$work/summary"
 grep -q -- "$want" "$work/summary" || fail "the summary does not count $want"
+# --days N: only the last N days. The script's ratings carry the harness's
+# virtual date (2026-11-22), so they are inside 3650 days and outside 1.
+"$kioskctl" rating summary --days 3650 --config "$work/kiosk.conf" --data-dir "$work/data" \
+    >"$work/summary_days" 2>&1 || fail "rating summary --days 3650 failed"
+grep -q "^ratings of the last 3650 day(s) kept in the outbox: $want " "$work/summary_days" ||
+    fail "--days 3650: $(head -n 1 "$work/summary_days")"
+"$kioskctl" rating summary --days 1 --config "$work/kiosk.conf" --data-dir "$work/data" \
+    >"$work/summary_days" 2>&1 || fail "rating summary --days 1 failed"
+grep -q "^ratings of the last 1 day(s) kept in the outbox: 0 " "$work/summary_days" ||
+    fail "--days 1 counted ratings of 2026-11-22: $(head -n 1 "$work/summary_days")"
+if "$kioskctl" rating summary --days 0 --config "$work/kiosk.conf" --data-dir "$work/data" \
+    >/dev/null 2>&1; then fail "--days 0 was taken"; fi
 
 # nothing typed in clear where the kiosk writes
 for f in "$work/kiosk.log" "$work/summary" $(find "$work/data" -type f); do
