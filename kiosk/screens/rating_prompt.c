@@ -14,8 +14,11 @@
 #define TXN_KEY "rating.txn"
 #define THEN_KEY "rating.then"
 
-/* The device's signing key, from the service's start to its stop. */
+/* The device's signing key and the link template taken apart, from the
+ * service's start to its stop: both are read once, not per receipt. */
 static rating_key *device_key;
+static rating_template link_template;
+static bool have_template;
 
 /* The session's note about txn: "asked" once the rating was shown,
  * "rated" once a rating of it is stored (rated.<txn>). */
@@ -128,17 +131,13 @@ rating_then rating_prompt_then(app *a)
 bool rating_prompt_link(app *a, const catalog_service *svc, const char *txn, time_t when,
                         char *out, size_t size)
 {
-    if (!device_key || !a->cfg->rating_url || !*a->cfg->rating_url)
-        return false;
+    if (!device_key || !have_template)
+        return false;       /* no key, or no endpoint for {endpoint}: the progress link */
     char why[300], device[80], at[RATING_TIME_SIZE];
-    static rating_template t;   /* large; UI thread only */
-    if (!rating_template_parse(&t, a->cfg->rating_url, a->cfg->platform_endpoint, why,
-                               sizeof why))
-        return false;       /* no endpoint for {endpoint}: the progress link */
     platform_config_device_id(a->cfg, device, sizeof device);
     rating_time_format((int64_t)when, at);
     rating_link l = {.device_id = device, .txn = txn, .item = svc->id, .time = at};
-    if (!rating_url_build(device_key, &t, &l, out, size, why, sizeof why)) {
+    if (!rating_url_build(device_key, &link_template, &l, out, size, why, sizeof why)) {
         fprintf(stderr, "rating: no link for the receipt: %s\n", why);
         return false;
     }
@@ -149,8 +148,13 @@ bool rating_prompt_link(app *a, const catalog_service *svc, const char *txn, tim
 
 static bool rating_start(app *a)
 {
-    (void)a;
     char why[300];
+    /* a template the config check accepted can still lack its endpoint
+     * ({endpoint} on a kiosk without a platform): receipts then carry the
+     * progress link or the number */
+    have_template = a->cfg->rating_url && *a->cfg->rating_url &&
+                    rating_template_parse(&link_template, a->cfg->rating_url,
+                                          a->cfg->platform_endpoint, why, sizeof why);
     bool created = false;
     device_key = rating_key_load(true, &created, why, sizeof why);
     if (!device_key) {
@@ -169,6 +173,7 @@ static void rating_stop(app *a)
     (void)a;
     rating_key_free(device_key);
     device_key = NULL;
+    have_template = false;
 }
 
 const app_service rating_service = {
