@@ -31,6 +31,7 @@ static void usage(FILE *out)
     fputs("usage: kiosk [--config FILE] [--data-dir DIR] [--windowed]\n"
           "       kiosk --check-config [FILE] [--data-dir DIR]\n"
           "       kiosk --headless --script FILE --shots DIR [--config FILE] [--data-dir DIR]\n"
+          "             [--speech DIR]\n"
           "\n"
           "  --config FILE     kiosk.conf to use (default: $KIOSK_CONFIG,\n"
           "                    /etc/kiosk/kiosk.conf, ./config/kiosk.conf)\n"
@@ -41,13 +42,16 @@ static void usage(FILE *out)
           "                    FILE:LINE: message for each problem, exit 0 if valid\n"
           "  --headless        no display: SDL dummy video, software renderer\n"
           "  --script FILE     run the scripted session in FILE (see README)\n"
-          "  --shots DIR       where the script's screenshots go\n",
+          "  --shots DIR       where the script's screenshots go\n"
+          "  --speech DIR      headless: speak, writing each utterance to DIR as a\n"
+          "                    WAV file (without it a headless run is silent)\n",
           out);
 }
 
 int main(int argc, char **argv)
 {
     const char *config = NULL, *script_path = NULL, *shots = NULL, *data_dir = NULL;
+    const char *speech_dir = NULL;
     bool windowed = false, headless = false, check = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -64,6 +68,8 @@ int main(int argc, char **argv)
             script_path = argv[++i];
         } else if (!strcmp(a, "--shots") && has_next) {
             shots = argv[++i];
+        } else if (!strcmp(a, "--speech") && has_next) {
+            speech_dir = argv[++i];
         } else if (!strcmp(a, "--check-config")) {
             check = true;
             if (has_next && argv[i + 1][0] != '-')
@@ -85,6 +91,10 @@ int main(int argc, char **argv)
         return preflight_check_all(config, data_dir, stdout, stderr);
     if (headless != (script_path != NULL) || (script_path && !shots)) {
         fprintf(stderr, "kiosk: --headless needs --script FILE and --shots DIR\n");
+        return 2;
+    }
+    if (speech_dir && !headless) {
+        fprintf(stderr, "kiosk: --speech is for headless runs (a kiosk speaks aloud)\n");
         return 2;
     }
 
@@ -138,6 +148,7 @@ int main(int argc, char **argv)
     setup.cfg = &cfg;
     setup.cat = cat;
     setup.headless = headless;
+    setup.speech_dir = speech_dir;
     if (!app_init(&a, &setup)) {
         /* No display is not a config problem: the session may just not be
          * up yet, and systemd restarts the kiosk on this status (see

@@ -9,6 +9,7 @@
 
 #include "app/display.h"
 #include "app/service.h"
+#include "app/speech.h"
 #include "common/clock.h"
 #include "common/storage.h"
 #include "hub/hub.h"
@@ -65,6 +66,7 @@ bool app_init(app *a, const app_setup *setup)
     a->cfg = cfg;
     a->cat = setup->cat;
     a->headless = headless;
+    a->speech_dir = setup->speech_dir;
     a->home = setup->home;
     a->attract = setup->attract;
     a->help_form = setup->help_form;
@@ -225,6 +227,11 @@ const screen_class *app_top(const app *a)
 static void *top_state(const app *a)
 {
     return a->depth ? a->stack[a->depth - 1].state : NULL;
+}
+
+void *app_top_state(const app *a)
+{
+    return top_state(a);
 }
 
 /* A screen's state may hold what it showed of the resident (masked
@@ -648,7 +655,23 @@ static void handle_key(app *a, const SDL_Keysym *k)
     ui *u = &a->ui;
     bool text = !a->dialog.open && top && top->text;
     bool shift = (k->mod & KMOD_SHIFT) != 0;
+    /* the voice's own keys (app/speech.h); any key wakes a silent kiosk */
+    speech_keypad_used(a);
     switch (k->sym) {
+    case SDLK_F2:
+    case SDLK_KP_MULTIPLY:
+        speech_repeat(a);
+        return;
+    case SDLK_VOLUMEUP:
+    case SDLK_KP_PLUS:
+    case SDLK_F4:
+        speech_volume_step(a, 1);
+        return;
+    case SDLK_VOLUMEDOWN:
+    case SDLK_KP_MINUS:
+    case SDLK_F3:
+        speech_volume_step(a, -1);
+        return;
     case SDLK_UP:
     case SDLK_LEFT:
         ui_focus_move(u, -1);
@@ -1017,6 +1040,7 @@ static void draw_frame(app *a)
     }
     SDL_RenderPresent(a->ren);
     a->dirty = false;
+    speech_after_frame(a);
 }
 
 bool app_pump(app *a)

@@ -44,6 +44,7 @@ typedef struct app_setup {
     settings *cfg;
     catalog *cat;                   /* adopted by app_init */
     bool headless;
+    const char *speech_dir;         /* headless: write what is said there as WAV */
     const screen_class *home;       /* root of the stack */
     const screen_class *attract;    /* the idle loop, pushed over home */
     const screen_class *help_form;  /* a form screen, pushed with the catalogue's
@@ -57,6 +58,7 @@ typedef struct app {
     SDL_Renderer *ren;
     ui ui;
     bool headless;
+    const char *speech_dir;     /* from app_setup, may be NULL */
     int w, h;
     const screen_class *home, *attract, *help_form;
 
@@ -122,6 +124,8 @@ void app_push(app *a, const screen_class *cls, intptr_t arg);
 void app_pop(app *a);
 void app_go_home(app *a);
 const screen_class *app_top(const app *a);
+/* The state of the screen on top (what its class's functions get). */
+void *app_top_state(const app *a);
 
 /* The idle reset: ends the resident's session completely -- closes
  * dialogs, wipes the session store, tells every service, returns home and

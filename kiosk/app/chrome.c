@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/speech.h"
 #include "common/clock.h"
 #include "i18n/i18n.h"
 #include "status/status.h"
@@ -149,6 +150,7 @@ static void draw_status(app *a, ui *u)
 SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
 {
     const theme *th = &u->th;
+    speech_note_title(a, title);
     draw_status(a, u);
     SDL_Rect head = {0, th->status_h, a->w, th->header_h};
     ui_fill(u, head, th->surface);

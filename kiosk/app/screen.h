@@ -55,6 +55,10 @@ typedef struct screen_class {
      * finished transaction opens its rating -- false lets the app go back
      * (home false) or home (home true). */
     bool (*leaving)(struct app *a, void *st, bool home);
+    /* What the screen says now (app/speech.h), composed from its strings
+     * for its state -- a card read, an error, the question asked; leaving
+     * out empty says the default voice.screen.<name>. */
+    void (*speech)(struct app *a, void *st, char *out, size_t size);
     bool is_root;           /* the home screen: bottom of the stack */
     bool no_idle_warning;   /* home and attract: idle goes straight on */
 } screen_class;

@@ -177,6 +177,14 @@ const char *tr_lang(const char *lang, const char *key)
     return key;
 }
 
+bool i18n_has(const char *lang, const char *key)
+{
+    for (int i = 0; i < n_loaded; i++)
+        if (!strcmp(langs_loaded[i].code, lang))
+            return lookup(i, key) != NULL;
+    return false;
+}
+
 const char *tr(const char *key)
 {
     return tr_lang(i18n_lang(), key);

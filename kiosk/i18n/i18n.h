@@ -49,6 +49,10 @@ const char *tr(const char *key);
 /* Text for key in the given language (same fallbacks). */
 const char *tr_lang(const char *lang, const char *key);
 
+/* True when lang's own table has key (no fallback): a check that a
+ * translation is there, not only its fallback. */
+bool i18n_has(const char *lang, const char *key);
+
 /* Copies tr(key) into buf replacing each {name} by the value given after
  * it in the NULL-terminated list of name, value pairs. Unknown placeholders
  * are copied as written. Returns buf. */

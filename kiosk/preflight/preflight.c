@@ -8,6 +8,7 @@
 #include "common/storage.h"
 #include "i18n/i18n.h"
 #include "settings/settings.h"
+#include "voice/voice_engine.h"
 
 const char *preflight_default_path(void)
 {
@@ -87,6 +88,28 @@ static bool check_data_dir(const settings *s, const char *config_path,
     return false;
 }
 
+/* The speech engine: a kiosk without it runs silent, which a blind
+ * resident cannot work around, so it is said here -- as a warning, since
+ * everything else works. */
+static void check_voice(const settings *s, const char *config_path, FILE *err)
+{
+    if (!s->voice_enabled || !s->voice_engine)
+        return;
+    char path[512];
+    const char *why = NULL;
+    if (!voice_engine_find(s->voice_engine))
+        why = "not a known engine (espeak-ng, espeak)";
+    else if (!voice_engine_locate(s->voice_engine, path, sizeof path))
+        why = "not found (Debian package espeak-ng)";
+    if (!why)
+        return;
+    diag_list errors = DIAG_LIST_INIT;
+    diag_add(&errors, config_path, settings_key_line(s, "voice", "engine"), 0,
+             "warning: [voice] engine = %s: %s; the kiosk will run silent", s->voice_engine, why);
+    diag_print(&errors, err);
+    diag_clear(&errors);
+}
+
 int preflight_check_all(const char *config_path, const char *data_dir,
                         FILE *out, FILE *err)
 {
@@ -112,6 +135,7 @@ int preflight_check_all(const char *config_path, const char *data_dir,
         fprintf(out, "%s: OK\n", config_path);
     bool catalog_ok = check_catalog(&s, catalog_reported, out, err);
     bool strings_ok = check_strings(&s, out, err);
+    check_voice(&s, config_path, err);
     bool data_ok = data_dir_reported && !data_dir ? false
                    : check_data_dir(&s, config_path, data_dir, out, err);
     settings_free(&s);

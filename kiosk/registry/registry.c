@@ -1,5 +1,6 @@
 #include "registry.h"
 
+#include "app/speech.h"
 #include "devices/idreader.h"
 #include "devices/printer.h"
 #include "outbox/outbox.h"
@@ -12,6 +13,7 @@
 /* Every device and service thread of the kiosk, started in this order and
  * stopped in reverse. Adding one is its file and one line here. */
 static const app_service *const services[] = {
+    &speech_service,
     &idreader_service,
     &outbox_service,
     &uploader_service,

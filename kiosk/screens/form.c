@@ -1032,6 +1032,54 @@ static void form_relayout(app *a, void *st)
         set_keyboard(a, &form(a, s)->fields[s->cur]);
 }
 
+/* What the voice says (app/speech.h): the question with its help and its
+ * error, or the page's result -- never an answer typed (personal data). */
+static void form_speech(app *a, void *st, char *out, size_t size)
+{
+    form_state *s = st;
+    const catalog_service *svc = service(a, s);
+    const char *lang = app_lang(a);
+    const char *title = ltext_get(&svc->name, lang);
+    char line[1024];
+    switch (s->phase) {
+    case PH_FIELD: {
+        const form_field *f = &form(a, s)->fields[s->cur];
+        char prog[128], err[256];
+        progress(a, s, prog, sizeof prog);
+        error_text(a, s, err, sizeof err);
+        i18n_format(out, size, "voice.form.field", "progress", prog, "label",
+                    ltext_get(&f->label, lang), "required",
+                    f->required ? tr("form.required_mark") : "", "help",
+                    ltext_get(&f->help, lang), "error", err, (char *)NULL);
+        return;
+    }
+    case PH_CARD:
+        i18n_format(out, size, "voice.form.card", "title", title, (char *)NULL);
+        return;
+    case PH_CONFIRM:
+        i18n_format(out, size, "voice.form.confirm", "title", title, (char *)NULL);
+        return;
+    case PH_SUBMITTING:
+        i18n_format(out, size, "voice.form.submitting", (char *)NULL);
+        return;
+    case PH_DONE:
+        i18n_format(out, size, "voice.form.done", "receipt", s->receipt, (char *)NULL);
+        return;
+    case PH_FAILED:
+        i18n_format(line, sizeof line, "form.go_window", "window", ltext_get(&svc->window, lang),
+                    "address", ltext_get(&svc->address, lang), (char *)NULL);
+        i18n_format(out, size, "voice.form.failed", "reason", tr(s->reason_key), "window", line,
+                    (char *)NULL);
+        return;
+    default:    /* PH_ONLINE */
+        i18n_format(line, sizeof line, "form.go_window", "window", ltext_get(&svc->window, lang),
+                    "address", ltext_get(&svc->address, lang), (char *)NULL);
+        i18n_format(out, size, "voice.form.online", "window", line, "hotline", a->cfg->hotline,
+                    (char *)NULL);
+        return;
+    }
+}
+
 /* Leaving a finished transaction by the header opens its rating first. */
 static bool form_leaving(app *a, void *st, bool home)
 {
@@ -1048,6 +1096,7 @@ const screen_class screen_form = {
     .text = form_text,
     .key = form_key,
     .leaving = form_leaving,
+    .speech = form_speech,
     .relayout = form_relayout,
     .event = form_event,
     .wake_at = form_wake_at,

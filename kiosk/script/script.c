@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "app/service.h"
+#include "app/speech.h"
 #include "common/clock.h"
 #include "common/textfile.h"
 #include "common/utf8.h"
@@ -66,6 +67,9 @@ static const struct {
     {"space", SDLK_SPACE, 0},   {"escape", SDLK_ESCAPE, 0},
     {"backspace", SDLK_BACKSPACE, 0},
     {"f1", SDLK_F1, 0},         {"question", SDLK_SLASH, KMOD_LSHIFT},
+    /* the voice's keys (app/speech.h): repeat, volume down and up */
+    {"f2", SDLK_F2, 0},         {"kp-multiply", SDLK_KP_MULTIPLY, 0},
+    {"kp-minus", SDLK_KP_MINUS, 0}, {"kp-plus", SDLK_KP_PLUS, 0},
 };
 
 static int key_index(const char *name)
@@ -757,6 +761,15 @@ int script_run(const script *s, app *a, const char *shots_dir)
             static char found[16384];
             double mm = a11y_mm_per_px(a->cfg->panel_inches, a->w, a->h);
             int n = a11y_check(&a->ui, mm, found, sizeof found);
+            /* and a spoken prompt of the screen's own, in this language */
+            char prompt[512];
+            if (!a->dialog.open && !speech_screen_prompt(a, prompt, sizeof prompt)) {
+                size_t l = strlen(found);
+                snprintf(found + l, sizeof found - l,
+                         "screen %s: no spoken prompt (voice.screen.%s in %s.json)\n",
+                         app_top(a)->name, app_top(a)->name, app_lang(a));
+                n++;
+            }
             if (n > 0) {
                 char head[64];
                 snprintf(head, sizeof head, "a11y: %d finding%s:\n", n, n == 1 ? "" : "s");

@@ -13,15 +13,20 @@
  *   shot NAME                   save DIR/NAME.png
  *   key NAME                    press a key (up, down, left, right, tab,
  *                               shift-tab, enter, kp-enter, space, escape,
- *                               backspace, f1, question)
+ *                               backspace, f1, question; the voice's
+ *                               f2 / kp-multiply repeat, kp-minus, kp-plus)
  *   key-until NAME TEXT         press the key until the focus is on TEXT
  *                               (fails after 200 presses)
  *   expect-focus TEXT           the keypad focus is on a target whose label
  *                               (what the voice reads) contains TEXT
+ *   a11y                        the accessibility check of ui/a11y.h on this
+ *                               frame, and a spoken prompt for its screen
  *   lang zh|en   large on|off   switch language / large-font mode
  *   VERB [ARG]                  a verb a device or service adds
  *                               (app/service.h); the ID-card reader adds
- *                               card NAME, card-remove, reader plug|unplug
+ *                               card NAME, card-remove, reader plug|unplug;
+ *                               the voice expect-speech TEXT,
+ *                               speech-volume N|up|down, expect-volume N
  *   catalog FILE                reload the catalogue from FILE (relative to
  *                               the script), as a technician replacing it
  *

@@ -173,6 +173,13 @@ typedef struct settings {
     settings_reason reasons[SETTINGS_MAX_REASONS];  /* in [rating] reasons order */
     int n_reasons;
 
+    /* [voice] spoken prompts (kiosk/voice, app/speech.c) */
+    bool voice_enabled;
+    char *voice_engine;         /* command name or path */
+    int voice_rate;             /* words per minute */
+    int voice_volume;           /* 0..100, each session starts here */
+    int voice_keypad_volume;    /* 1..100: silent kiosk, keypad used */
+
     /* [printer.NAME] sections, in file order (settings_printer_find) */
     settings_printer printers[SETTINGS_MAX_PRINTERS];
     int n_printers;

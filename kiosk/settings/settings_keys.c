@@ -101,6 +101,11 @@ const key_def settings_keys[] = {
     KEY_BOOL("rating", "after_guide", rating_after_guide, "no", "Also offer the rating after a resident read a guide, not only after a transaction (查看指南后评价)"),
     KEY_INT("rating", "max_age_days", rating_max_age_days, 1, 365, "30", "days", "How long the link on a receipt takes a rating (补充评价期限)"),
     KEY_REASONS("rating", "reasons", reasons, n_reasons, "attitude, efficiency, materials, system, waiting, other", "Reasons offered for a poor rating (差评原因), in order; each needs reason.ID.code and reason.ID.<lang> labels"),
+    KEY_BOOL("voice", "enabled", voice_enabled, "yes", "Spoken prompts on every screen (语音播报); no = the kiosk never speaks"),
+    KEY_STRING("voice", "engine", voice_engine, 1, "espeak-ng", "Speech engine, command or path (语音引擎): espeak-ng (Debian espeak-ng) or espeak; voices come from the strings files"),
+    KEY_INT("voice", "rate", voice_rate, 80, 400, "175", "words per minute", "Speaking rate (语速); 175 = the engine's own, about 3.5 Chinese characters a second"),
+    KEY_INT("voice", "volume", voice_volume, 0, 100, "60", "percent", "Volume every session starts at (默认音量), 0..100; 0 = silent until a resident asks"),
+    KEY_INT("voice", "keypad_volume", voice_keypad_volume, 1, 100, "60", "percent", "Volume a silent kiosk switches to on keypad use or elder mode (键盘操作音量)"),
 };
 
 const size_t settings_n_keys = sizeof settings_keys / sizeof settings_keys[0];
@@ -119,6 +124,7 @@ const settings_section settings_sections[] = {
     {"outbox", "Transactions kept until the platform has them (待上传事务)"},
     {"platform", "The government platform: uploads and online services (政务服务平台)"},
     {"rating", "Service ratings after a transaction (好差评)"},
+    {"voice", "Spoken prompts (语音播报)"},
 };
 
 const int settings_n_sections =

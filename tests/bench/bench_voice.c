@@ -1,0 +1,173 @@
+/*
+ * bench_voice: the speech path (issue 12), measured through the real kiosk.
+ *
+ * The kiosk runs headless at 1080 x 1920 with --speech (each utterance to
+ * a WAV file, through the real engine, espeak-ng), and the bench changes
+ * screens the way a resident does: home -> search -> home -> a category,
+ * in Chinese and in English. It prints
+ *   - screen change -> first sound: from app_push to the first block of
+ *     samples handed on (the frame drawn, the prompt composed, the engine
+ *     started and its first samples read), p50 / p95 / max;
+ *   - CPU while speaking: the kiosk's and the engine processes' CPU time
+ *     over the seconds of speech produced (a real device plays in real
+ *     time, so this is the share of one core while the kiosk speaks);
+ *   - memory: the kiosk's VmRSS growth over the utterances, and the
+ *     largest engine process (getrusage of the children).
+ * Figures only: nothing fails on time.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "catalog/catalog.h"
+#include "common/clock.h"
+#include "registry/registry.h"
+#include "screens/screens.h"
+#include "voice/voice.h"
+
+#define CONFIG_PATH KIOSK_SOURCE_DIR "/tests/e2e/portrait.conf"
+#define ROUNDS 20
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static double cpu_s(int who)
+{
+    struct rusage ru;
+    getrusage(who, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static long status_kb(const char *field)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    size_t n = strlen(field);
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, field, n) && line[n] == ':')
+            kb = strtol(line + n + 1, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void print_series(const char *what, double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp);
+    printf("  %-40s p50 %7.1f  p95 %7.1f  max %7.1f ms  (%d)\n", what, v[n / 2],
+           v[(int)(n * 0.95)], v[n - 1], n);
+}
+
+static app A;
+static settings cfg;
+
+/* One screen change: push cls, draw, and wait for the speech. Returns the
+ * ms from the push to the first sound (-1 when none), adds the seconds of
+ * sound made to *secs. */
+static double change(const screen_class *cls, intptr_t arg, double *secs)
+{
+    uint32_t seq = voice_next_seq();
+    uint64_t t0 = now_us();
+    if (cls)
+        app_push(&A, cls, arg);
+    else
+        app_go_home(&A);
+    app_pump(&A);
+    voice_wait_idle(30000);
+    voice_said h[4];
+    int n = voice_history(h, 4);
+    for (int i = n - 1; i >= 0; i--) {
+        if (h[i].seq < seq)
+            break;
+        if (!h[i].cut && !h[i].failed && h[i].rate) {
+            *secs += (double)h[i].frames / h[i].rate;
+            return h[i].first_audio_at_us ? (h[i].first_audio_at_us - t0) / 1000.0 : -1;
+        }
+    }
+    return -1;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/bench_voice.XXXXXX";
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    diag_list errs = DIAG_LIST_INIT;
+    if (!settings_load(&cfg, CONFIG_PATH, &errs)) {
+        diag_print(&errs, stderr);
+        return 1;
+    }
+    catalog *cat = catalog_load(cfg.catalog_path, &errs);
+    if (!cat) {
+        diag_print(&errs, stderr);
+        return 1;
+    }
+    clock_use_virtual(0);
+    app_setup su = {.cfg = &cfg, .cat = cat, .headless = true, .speech_dir = dir};
+    registry_setup(&su);
+    if (!app_init(&A, &su)) {
+        fprintf(stderr, "bench_voice: the kiosk did not start\n");
+        return 1;
+    }
+    app_pump(&A);
+    voice_wait_idle(30000);
+    if (!voice_running()) {
+        fprintf(stderr, "bench_voice: no voice (is espeak-ng installed?)\n");
+        return 1;
+    }
+    printf("voice: screen change -> first sound, %d rounds of 4 screens per language, "
+           "engine %s, rate %d wpm, WAV sink\n", ROUNDS, cfg.voice_engine, cfg.voice_rate);
+    long rss0 = status_kb("VmRSS");
+    double self0 = cpu_s(RUSAGE_SELF), kids0 = cpu_s(RUSAGE_CHILDREN), secs = 0;
+    static double v[ROUNDS * 4];
+    const char *langs[] = {"zh", "en"};
+    for (int l = 0; l < 2; l++) {
+        app_set_lang(&A, langs[l]);
+        int n = 0;
+        for (int r = 0; r < ROUNDS; r++) {
+            double ms;
+            if ((ms = change(&screen_search, 0, &secs)) >= 0)
+                v[n++] = ms;
+            if ((ms = change(NULL, 0, &secs)) >= 0)
+                v[n++] = ms;
+            if ((ms = change(&screen_category, 0, &secs)) >= 0)
+                v[n++] = ms;
+            if ((ms = change(NULL, 0, &secs)) >= 0)
+                v[n++] = ms;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "%s: push -> first sound", langs[l]);
+        if (n)
+            print_series(what, v, n);
+    }
+    double self = cpu_s(RUSAGE_SELF) - self0, kids = cpu_s(RUSAGE_CHILDREN) - kids0;
+    printf("  CPU while speaking: kiosk %.3f s + engine %.3f s for %.1f s of speech "
+           "= %.1f%% of one core\n", self, kids, secs, secs > 0 ? 100 * (self + kids) / secs : 0);
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    printf("  memory: kiosk VmRSS %+.1f MB over %d utterances (%.1f MB now); largest engine "
+           "process %.1f MB\n", (status_kb("VmRSS") - rss0) / 1024.0, ROUNDS * 8,
+           status_kb("VmRSS") / 1024.0, ru.ru_maxrss / 1024.0);
+    app_shutdown(&A);
+    settings_free(&cfg);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : 1;
+}
