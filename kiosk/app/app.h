@@ -198,6 +198,10 @@ const char *app_lang(const app *a);
  * home screen); returns the content rect below them. */
 SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back);
 
+/* The same for the home screen, which has no back or home: a button of
+ * its own at the header's right instead (label, action: elder mode). */
+SDL_Rect app_chrome_home(app *a, ui *u, const char *title, const char *label, int action);
+
 /* Writes the current frame as PNG. */
 bool app_screenshot(app *a, const char *path);
 

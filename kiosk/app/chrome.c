@@ -243,7 +243,11 @@ static int draw_status(app *a, ui *u)
     return area.h;
 }
 
-SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
+/* The status bar and the header: back and home on either side (show_back),
+ * or on the home screen nothing left and the screen's own button (label,
+ * action; may be NULL) right. */
+static SDL_Rect chrome(app *a, ui *u, const char *title, bool show_back, const char *label,
+                       int action)
 {
     const theme *th = &u->th;
     int bar_h = draw_status(a, u);
@@ -269,6 +273,15 @@ SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
     }
     int tx = th->pad / 2 + side + th->gap;
     int tw = a->w - 2 * tx;
+    if (!show_back && label) {
+        /* the title keeps the rest of the header, left of the button */
+        int lw = text_width(label, strlen(label), th->text_body, TEXT_BOLD) + th->pad * 2;
+        if (lw < bh * 3 / 2)
+            lw = bh * 3 / 2;
+        SDL_Rect r = {a->w - th->pad / 2 - lw, by, lw, bh};
+        ui_button(u, r, label, UI_SECONDARY, action, 0);
+        tw = r.x - th->gap - tx;
+    }
     /* A long title steps down through the type scale, then takes two
      * lines, before it is cut: residents need the whole name of the
      * service they opened. */
@@ -300,4 +313,14 @@ SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
     SDL_Rect content = {th->pad, head.y + head.h + th->gap, a->w - 2 * th->pad,
                         a->h - (head.y + head.h + th->gap) - th->pad - app_notice_height(a)};
     return content;
+}
+
+SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
+{
+    return chrome(a, u, title, show_back, NULL, ACT_NONE);
+}
+
+SDL_Rect app_chrome_home(app *a, ui *u, const char *title, const char *label, int action)
+{
+    return chrome(a, u, title, false, label, action);
 }

@@ -1,7 +1,7 @@
 /*
  * home: the first screen a resident sees. Site name, a large search field,
- * the way to the progress of an application (办件查询), elder mode
- * (长辈版: app_set_elder, one tap in and out), and the service
+ * the way to the progress of an application (办件查询), elder mode (长辈版,
+ * in the header: app_set_elder), and the service
  * categories as big tiles that reflow with the orientation and the text
  * size.
  */
@@ -26,7 +26,10 @@ static void home_draw(app *a, void *st, ui *u)
     const theme *th = &u->th;
     const char *lang = app_lang(a);
     const char *site = settings_site_name(a->cfg, lang);
-    SDL_Rect c = app_chrome(a, u, site ? site : tr("home.title"), false);
+    /* elder mode (长辈版) at the header's right, where other screens have
+     * 首页: one tap in, the same button one tap out */
+    SDL_Rect c = app_chrome_home(a, u, site ? site : tr("home.title"),
+                                 a->elder ? tr("elder.leave") : tr("elder.enter"), ACT_ELDER);
 
     /* welcome lines and the search field: stacked in portrait, side by
      * side in landscape where height is scarce */
@@ -37,16 +40,13 @@ static void home_draw(app *a, void *st, ui *u)
                        th->primary, UI_LEFT, true);
     wy += ui_paragraph(u, tr("home.subtitle"), c.x, wy, col_w, th->text_body, TEXT_REGULAR,
                        th->muted, UI_LEFT, true);
-    /* The search field, then the ID-card sign-in (unless signed in), the
-     * progress of an application (办件查询) and elder mode (长辈版): all on
-     * one row when the search hint still fits beside the buttons, else the
-     * buttons side by side on a row of their own below -- elder mode on a
-     * further row when the three do not fit one. Portrait: a full-width
-     * block under the welcome lines; landscape: the right half beside
-     * them. */
+    /* The search field, then the ID-card sign-in (unless signed in) and
+     * the progress of an application (办件查询): all on one row when the
+     * search hint still fits beside the buttons, else the buttons side by
+     * side on a row of their own below. Portrait: a full-width block under
+     * the welcome lines; landscape: the right half beside them. */
     const char *signin = tr("signin.button");
     const char *progress = tr("home.progress");
-    const char *elder = a->elder ? tr("elder.leave") : tr("elder.enter");
     const char *hint = tr("home.search_hint");
     int block_x = th->portrait ? c.x : c.x + col_w + th->gap;
     int block_w = th->portrait ? c.w : col_w;
@@ -54,17 +54,11 @@ static void home_draw(app *a, void *st, ui *u)
                            : text_width(signin, strlen(signin), th->text_body, TEXT_BOLD) +
                                  2 * th->pad;
     int pb_w = text_width(progress, strlen(progress), th->text_body, TEXT_BOLD) + 2 * th->pad;
-    int eb_w = text_width(elder, strlen(elder), th->text_body, TEXT_BOLD) + 2 * th->pad;
-    int n_buttons = sb_w ? 3 : 2;
-    int buttons_w = pb_w + th->gap + eb_w + th->gap + (sb_w ? sb_w + th->gap : 0);
+    int buttons_w = pb_w + th->gap + (sb_w ? sb_w + th->gap : 0);
     int hint_need = th->target * 4 / 3 + th->gap +
                     text_width(hint, strlen(hint), th->text_small, TEXT_REGULAR);
     bool own_row = block_w - buttons_w < hint_need;
-    /* equal shares of the row below, when each label fits its share */
-    int share = (block_w - (n_buttons - 1) * th->gap) / n_buttons;
-    bool one_row = share >= sb_w && share >= pb_w && share >= eb_w;
-    int rows_below = own_row ? (one_row ? 1 : 2) : 0;
-    int block_h = th->target + rows_below * (th->gap + th->target);
+    int block_h = th->target + (own_row ? th->gap + th->target : 0);
     int by;
     if (th->portrait) {
         by = wy + th->gap;
@@ -77,29 +71,14 @@ static void home_draw(app *a, void *st, ui *u)
     }
     SDL_Rect sr = {block_x, by, block_w, th->target};
     if (own_row) {
+        /* the row below: equal halves, or the one button full width */
         int ry = by + th->target + th->gap;
-        if (one_row) {
-            int bx = block_x;
-            if (sb_w) {
-                ui_button(u, (SDL_Rect){bx, ry, share, th->target}, signin, UI_PRIMARY,
-                          ACT_SIGNIN, 0);
-                bx += share + th->gap;
-            }
-            ui_button(u, (SDL_Rect){bx, ry, share, th->target}, progress, UI_SECONDARY,
-                      ACT_PROGRESS, 0);
-            ui_button(u, (SDL_Rect){block_x + block_w - share, ry, share, th->target}, elder,
-                      UI_SECONDARY, ACT_ELDER, 0);
-        } else {
-            /* equal halves, or the one button full width; elder mode below */
-            int half = sb_w ? (block_w - th->gap) / 2 : block_w;
-            if (sb_w)
-                ui_button(u, (SDL_Rect){block_x, ry, half, th->target}, signin, UI_PRIMARY,
-                          ACT_SIGNIN, 0);
-            ui_button(u, (SDL_Rect){block_x + block_w - half, ry, half, th->target}, progress,
-                      UI_SECONDARY, ACT_PROGRESS, 0);
-            ui_button(u, (SDL_Rect){block_x, ry + th->target + th->gap, block_w, th->target},
-                      elder, UI_SECONDARY, ACT_ELDER, 0);
-        }
+        int half = sb_w ? (block_w - th->gap) / 2 : block_w;
+        if (sb_w)
+            ui_button(u, (SDL_Rect){block_x, ry, half, th->target}, signin, UI_PRIMARY,
+                      ACT_SIGNIN, 0);
+        ui_button(u, (SDL_Rect){block_x + block_w - half, ry, half, th->target}, progress,
+                  UI_SECONDARY, ACT_PROGRESS, 0);
     } else {
         int bx = sr.x + sr.w;
         if (sb_w) {
@@ -109,8 +88,6 @@ static void home_draw(app *a, void *st, ui *u)
         }
         bx -= pb_w;
         ui_button(u, (SDL_Rect){bx, sr.y, pb_w, sr.h}, progress, UI_SECONDARY, ACT_PROGRESS, 0);
-        bx -= th->gap + eb_w;
-        ui_button(u, (SDL_Rect){bx, sr.y, eb_w, sr.h}, elder, UI_SECONDARY, ACT_ELDER, 0);
         sr.w = bx - th->gap - sr.x;
     }
     widget_search_field(u, sr, hint, ACT_SEARCH);
