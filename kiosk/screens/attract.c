@@ -99,8 +99,12 @@ static void attract_draw(app *a, void *st, ui *u)
     by += ui_paragraph(u, tr_lang("zh", "attract.touch"), x, by, w, th->text_title, TEXT_BOLD,
                        fg, UI_CENTER, true);
     if (a->cfg->n_langs > 1)
-        ui_paragraph(u, tr_lang("en", "attract.touch"), x, by + th->gap / 2, w,
-                     th->text_body, TEXT_REGULAR, fg, UI_CENTER, true);
+        by += th->gap / 2 + ui_paragraph(u, tr_lang("en", "attract.touch"), x, by + th->gap / 2,
+                                         w, th->text_body, TEXT_REGULAR, fg, UI_CENTER, true);
+    /* the hotline, as on every screen's status bar */
+    char hot[96];
+    i18n_format(hot, sizeof hot, "status.hotline", "hotline", a->cfg->hotline, (char *)NULL);
+    ui_paragraph(u, hot, x, by + th->gap, w, th->text_small, TEXT_BOLD, fg, UI_CENTER, true);
 
     /* elder mode, between the card and the call to action: a button of
      * its own, so the wake-up targets go round it (targets never overlap) */
