@@ -412,6 +412,15 @@ void app_set_contrast(app *a, bool on)
     relayout_all(a);
 }
 
+void app_set_elder(app *a, bool on)
+{
+    a->elder = on;
+    app_set_large(a, on || a->cfg->large_font);
+    app_set_contrast(a, on || a->cfg->high_contrast);
+    /* voice: on in elder mode (kiosk/voice) */
+    a->dirty = true;
+}
+
 void app_invalidate(app *a)
 {
     a->dirty = true;
@@ -495,6 +504,7 @@ void app_session_end(app *a)
     tell_services_session_ended(a);
     if (a->cfg && a->cfg->n_langs > 0)
         app_set_lang(a, a->cfg->langs[0]);
+    a->elder = false;
     if (a->cfg) {
         app_set_large(a, a->cfg->large_font);
         app_set_contrast(a, a->cfg->high_contrast);
@@ -552,6 +562,34 @@ static void open_idle_dialog(app *a)
     a->dialog.deadline_ms = clock_now_ms() + (uint64_t)a->cfg->idle_warning * 1000u;
 }
 
+/* The help request form exists when the catalogue names its service. */
+static bool has_help_form(const app *a)
+{
+    return a->help_form && a->cat->help_service >= 0;
+}
+
+/* A person, from every screen: the help request form, the one way both
+ * the status bar's button and the help dialog's take. */
+static void open_help_request(app *a)
+{
+    app_push(a, a->help_form, (intptr_t)a->cat->help_service);
+}
+
+void app_call_staff(app *a)
+{
+    if (has_help_form(a)) {
+        app_dialog_close(a);
+        open_help_request(a);
+        return;
+    }
+    char body[1024];
+    i18n_format(body, sizeof body, "help.staff_body", "location",
+                settings_staff_location(a->cfg, app_lang(a)), "hotline", a->cfg->hotline,
+                (char *)NULL);
+    const char *buttons[] = {tr("common.close")};
+    app_dialog_open(a, DIALOG_STAFF, tr("help.staff_title"), body, buttons, 1);
+}
+
 static void open_help_dialog(app *a)
 {
     char body[1024];
@@ -561,9 +599,7 @@ static void open_help_dialog(app *a)
     const char *buttons[] = {tr("common.close"),
                              a->contrast ? tr("help.contrast_off") : tr("help.contrast_on"),
                              tr("help.ask_staff")};
-    /* A person, from every screen: the help request form, when the
-     * catalogue names one */
-    int n = a->help_form && a->cat->help_service >= 0 ? 3 : 2;
+    int n = has_help_form(a) ? 3 : 2;
     app_dialog_open(a, DIALOG_HELP, tr("help.title"), body, buttons, n);
 }
 
@@ -595,6 +631,12 @@ static void dispatch_action(app *a, int action, intptr_t arg)
     case ACT_SIGN_OUT:
         app_confirm_sign_out(a);
         return;
+    case ACT_CALL_STAFF:
+        app_call_staff(a);
+        return;
+    case ACT_ELDER:
+        app_set_elder(a, !a->elder);
+        break;  /* the screen may do more: the attract loop wakes */
     case ACT_DIALOG: {
         int kind = a->dialog.kind;
         if (kind == DIALOG_IDLE) {
@@ -617,10 +659,12 @@ static void dispatch_action(app *a, int action, intptr_t arg)
         if (kind == DIALOG_HELP) {
             if (arg == 1)
                 app_set_contrast(a, !a->contrast);
-            else if (arg == 2 && a->help_form && a->cat->help_service >= 0)
-                app_push(a, a->help_form, (intptr_t)a->cat->help_service);
+            else if (arg == 2 && has_help_form(a))
+                open_help_request(a);
             return;
         }
+        if (kind == DIALOG_STAFF)
+            return;
         break;  /* the screen's own dialog: pass the button on */
     }
     default:
@@ -1005,16 +1049,31 @@ static void draw_dialog(app *a, ui *u)
     }
 }
 
-/* The notice: a band near the bottom, over the screen but not modal, so
- * the next resident can start at once. */
+/* The notice: a band of its own at the bottom, not modal, so the next
+ * resident can start at once. app_chrome ends every screen's content above
+ * it: it covers no button (a box over the screen hid the form's buttons). */
+static int notice_text_height(app *a, const theme *th)
+{
+    int inner = a->w - 4 * th->pad;
+    return ui_paragraph(&a->ui, a->notice, 0, 0, inner, th->text_heading, TEXT_BOLD, th->text,
+                        UI_CENTER, false);
+}
+
+int app_notice_height(app *a)
+{
+    if (!a->notice[0])
+        return 0;
+    const theme *th = &a->ui.th;
+    return notice_text_height(a, th) + 3 * th->pad;
+}
+
 static void draw_notice(app *a, ui *u)
 {
     const theme *th = &u->th;
     int w = a->w - 2 * th->pad;
     int inner = w - 2 * th->pad;
-    int h = ui_paragraph(u, a->notice, 0, 0, inner, th->text_heading, TEXT_BOLD, th->text,
-                         UI_CENTER, false) + 2 * th->pad;
-    SDL_Rect box = {th->pad, a->h - h - th->pad * 2, w, h};
+    int h = notice_text_height(a, th) + 2 * th->pad;
+    SDL_Rect box = {th->pad, a->h - h - th->pad / 2, w, h};
     ui_round_border(u, box, th->radius, 3, th->ok, th->surface);
     ui_paragraph(u, a->notice, box.x + th->pad, box.y + th->pad, inner, th->text_heading,
                  TEXT_BOLD, th->text, UI_CENTER, true);

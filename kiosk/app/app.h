@@ -36,7 +36,7 @@ typedef struct app_dialog {
 
 /* DIALOG_MESSAGE and above belong to the top screen (its buttons come back
  * as ACT_DIALOG); the others are the app's own. */
-enum { DIALOG_NONE, DIALOG_IDLE, DIALOG_HELP, DIALOG_SIGN_OUT, DIALOG_MESSAGE };
+enum { DIALOG_NONE, DIALOG_IDLE, DIALOG_HELP, DIALOG_SIGN_OUT, DIALOG_STAFF, DIALOG_MESSAGE };
 
 /* What the kiosk is made of, filled in by kiosk/registry (the screens at
  * the bottom of the stack; the services come through service_install). */
@@ -69,6 +69,8 @@ typedef struct app {
     ui_focus focus_under_dialog;    /* the screen's keypad focus, back when
                                        the dialog closes */
     bool large, contrast;
+    bool elder;             /* elder mode (长辈版): large text, high contrast,
+                               voice; ends with the session (app_set_elder) */
     bool dirty;             /* redraw needed */
     bool running;
     bool allow_quit;        /* windowed development runs may close */
@@ -174,6 +176,22 @@ void app_set_lang(app *a, const char *lang);
 void app_set_large(app *a, bool on);
 void app_set_contrast(app *a, bool on);
 
+/* Elder mode (长辈版), one tap from the home and attract screens: on turns
+ * large text and high contrast on (and the voice, once it exists); off
+ * returns to the configured text size and contrast. The idle reset
+ * (app_session_end) ends it; signing out keeps it, like the text size. */
+void app_set_elder(app *a, bool on);
+
+/* The call-staff button on every screen: the catalogue's help request
+ * form when it names one (help_service), else a dialog that says where
+ * staff are ([ui] staff_location.<lang>) and the hotline. */
+void app_call_staff(app *a);
+
+/* Height of the band at the bottom of the screen that the notice takes
+ * while it shows, 0 when there is none. app_chrome keeps every screen's
+ * content above it, so a notice never covers a button. */
+int app_notice_height(app *a);
+
 /* Marks the frame dirty. */
 void app_invalidate(app *a);
 
@@ -183,6 +201,10 @@ const char *app_lang(const app *a);
 /* Draws the status bar and a header with back/home (show_back false on the
  * home screen); returns the content rect below them. */
 SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back);
+
+/* The same for the home screen, which has no back or home: a button of
+ * its own at the header's right instead (label, action: elder mode). */
+SDL_Rect app_chrome_home(app *a, ui *u, const char *title, const char *label, int action);
 
 /* Writes the current frame as PNG. */
 bool app_screenshot(app *a, const char *path);

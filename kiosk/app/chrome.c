@@ -1,7 +1,8 @@
 /*
  * chrome: the status bar and header every screen shares. The language,
- * large-font and help switches live here so that they are reachable from
- * every screen without each screen drawing them.
+ * large-font, help and call-staff switches and the hotline live here so
+ * that they are reachable from every screen without each screen drawing
+ * them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,17 +13,11 @@
 #include "i18n/i18n.h"
 #include "status/status.h"
 
-/* A pill-shaped switch on the blue status bar. Returns its width. */
-static int status_button(app *a, ui *u, int right, int y, int h, const char *label,
-                         int action, intptr_t arg)
+/* A pill-shaped switch on the blue status bar, in r. */
+static void status_button(ui *u, SDL_Rect r, const char *label, int action, intptr_t arg)
 {
     const theme *th = &u->th;
     int px = th->text_small;
-    int w = text_width(label, strlen(label), px, TEXT_BOLD) + th->pad;
-    int min_w = th->target;
-    if (w < min_w)
-        w = min_w;
-    SDL_Rect r = {right - w, y, w, h};
     /* An outlined pill in both themes: a white ring on the blue bar shows
      * the shape (9:1), and the label stays on the bar's own colour -- a
      * translucent white fill took it to 4.7:1. */
@@ -31,36 +26,157 @@ static int status_button(app *a, ui *u, int right, int y, int h, const char *lab
     SDL_Color fill = th->contrast ? (down ? th->pressed : th->bg)
                                   : (down ? th->primary_pressed : th->primary);
     int ring_w = (int)(2 * th->u + 0.5f);
-    ui_round_border(u, r, h / 2, ring_w < 2 ? 2 : ring_w, ring, fill);
+    ui_round_border(u, r, r.h / 2, ring_w < 2 ? 2 : ring_w, ring, fill);
     int lh = text_line_height(px, TEXT_BOLD);
-    ui_text(u, label, r.x, r.y + (h - lh) / 2, r.w, px, TEXT_BOLD,
+    ui_text(u, label, r.x, r.y + (r.h - lh) / 2, r.w, px, TEXT_BOLD,
             th->contrast ? th->text : th->on_primary, UI_CENTER, false);
     ui_target_add(u, r, action, arg, label);
-    return w;
 }
 
-static void draw_status(app *a, ui *u)
+/* One thing on the status bar: a switch (right, from the right edge) or a
+ * text residents read (left: the time, the hotline, the date, notes). */
+#define BAR_MAX_ITEMS 16
+#define BAR_MAX_ROWS 4
+
+typedef struct bar_item {
+    char text[192];
+    bool button;
+    bool secondary;         /* may be set smaller when the bar is short of room */
+    int action;
+    intptr_t arg;
+    int px;
+    text_weight wt;
+    int w;                  /* laid out: width, row, left edge */
+    int row, x;
+} bar_item;
+
+typedef struct bar {
+    bar_item items[BAR_MAX_ITEMS];
+    int n;
+} bar;
+
+static bar_item *bar_add(bar *b, const char *text, int px, text_weight wt)
+{
+    if (b->n == BAR_MAX_ITEMS)
+        return NULL;
+    bar_item *it = &b->items[b->n++];
+    memset(it, 0, sizeof *it);
+    snprintf(it->text, sizeof it->text, "%s", text);
+    it->px = px;
+    it->wt = wt;
+    return it;
+}
+
+static void bar_button(bar *b, const theme *th, const char *label, int action, intptr_t arg)
+{
+    bar_item *it = bar_add(b, label, th->text_small, TEXT_BOLD);
+    if (it) {
+        it->button = true;
+        it->action = action;
+        it->arg = arg;
+    }
+}
+
+static void bar_text(bar *b, const char *text, int px, text_weight wt, bool secondary)
+{
+    bar_item *it = bar_add(b, text, px, wt);
+    if (it)
+        it->secondary = secondary;
+}
+
+/* Lays b out in rows of the bar, switches from the right edge of the last
+ * row upwards, texts from the left of the first row downwards, the
+ * secondary texts at small_px. False when something does not fit. */
+static bool bar_layout(bar *b, const theme *th, int width, int rows, int small_px)
+{
+    int left = th->pad / 2 + th->gap / 2;
+    int right[BAR_MAX_ROWS];
+    for (int r = 0; r < rows; r++)
+        right[r] = width - th->pad / 2;
+    int r = rows - 1;
+    for (int i = 0; i < b->n; i++) {
+        bar_item *it = &b->items[i];
+        if (!it->button)
+            continue;
+        it->w = text_width(it->text, strlen(it->text), it->px, it->wt) + th->pad;
+        if (it->w < th->target)
+            it->w = th->target;
+        while (r >= 0 && right[r] - it->w < left)
+            r--;
+        if (r < 0)
+            return false;
+        it->row = r;
+        it->x = right[r] - it->w;
+        right[r] = it->x - th->gap / 2;
+    }
+    r = 0;
+    int x = left;
+    for (int i = 0; i < b->n; i++) {
+        bar_item *it = &b->items[i];
+        if (it->button)
+            continue;
+        int px = it->secondary ? small_px : it->px;
+        it->w = text_width(it->text, strlen(it->text), px, it->wt);
+        while (r < rows && x + it->w > right[r] - th->gap / 2) {
+            r++;
+            x = left;
+        }
+        if (r == rows)
+            return false;
+        it->row = r;
+        it->x = x;
+        x += it->w + th->gap;
+    }
+    return true;
+}
+
+/* What the status model says residents should know: a device or the
+ * platform that is not working, whether the platform is reached, and
+ * records still waiting to be sent. Each device's reason is its own short
+ * text; a device with nothing to say reports none. */
+static void bar_notes(bar *b, const theme *th)
+{
+    status_entry e;
+    int first = b->n;
+    for (size_t i = 0; status_at(i, &e); i++) {
+        char nbuf[160] = "";
+        if (e.reason_key[0])
+            snprintf(nbuf, sizeof nbuf, "%s", tr(e.reason_key));
+        if (e.pending > 0) {
+            char q[16], more[96];
+            snprintf(q, sizeof q, "%d", e.pending);
+            size_t l = strlen(nbuf);
+            i18n_format(more, sizeof more, "status.pending", "count", q, (char *)NULL);
+            snprintf(nbuf + l, sizeof nbuf - l, "%s%s", l ? " " : "", more);
+        }
+        if (!nbuf[0])
+            continue;
+        /* two printers out of paper say it once */
+        bool seen = false;
+        for (int k = first; k < b->n && !seen; k++)
+            seen = !strcmp(b->items[k].text, nbuf);
+        if (!seen)
+            bar_text(b, nbuf, th->text_small, TEXT_REGULAR, true);
+    }
+}
+
+/* The status bar: every switch and every text a resident needs, on as
+ * many rows as they take (one in most layouts; large text in portrait
+ * takes more) -- nothing is dropped. Returns its height. */
+static int draw_status(app *a, ui *u)
 {
     const theme *th = &u->th;
-    SDL_Rect bar = {0, 0, a->w, th->status_h};
-    ui_fill(u, bar, th->contrast ? th->bg : th->primary);
-    if (th->contrast) {
-        SDL_Rect line = {0, th->status_h - 2, a->w, 2};
-        ui_fill(u, line, th->border);
-    }
-    int bh = th->status_h - 2 * (th->gap / 2);
-    int by = (th->status_h - bh) / 2;
-    int right = a->w - th->pad / 2;
-
-    right -= status_button(a, u, right, by, bh, tr("status.help"), ACT_HELP, 0) + th->gap / 2;
-    right -= status_button(a, u, right, by, bh,
-                           a->large ? tr("status.normal_font") : tr("status.large_font"),
-                           ACT_LARGE, 0) + th->gap / 2;
+    bar b = {.n = 0};
+    /* switches, right to left: the way to a person first */
+    bar_button(&b, th, tr("status.call_staff"), ACT_CALL_STAFF, 0);
+    bar_button(&b, th, tr("status.help"), ACT_HELP, 0);
+    bar_button(&b, th, a->large ? tr("status.normal_font") : tr("status.large_font"),
+               ACT_LARGE, 0);
     char masked[64], number[64];
     if (app_identity_masked(a, masked, sizeof masked, number, sizeof number)) {
         char label[160];
         i18n_format(label, sizeof label, "status.signed_in", "name", masked, (char *)NULL);
-        right -= status_button(a, u, right, by, bh, label, ACT_SIGN_OUT, 0) + th->gap / 2;
+        bar_button(&b, th, label, ACT_SIGN_OUT, 0);
     }
     if (a->cfg->n_langs > 1) {
         int cur = 0;
@@ -68,15 +184,14 @@ static void draw_status(app *a, ui *u)
             if (!strcmp(a->cfg->langs[i], i18n_lang()))
                 cur = i;
         int next = (cur + 1) % a->cfg->n_langs;
-        right -= status_button(a, u, right, by, bh, tr_lang(a->cfg->langs[next], "lang.self"),
-                               ACT_LANG, next) + th->gap / 2;
+        bar_button(&b, th, tr_lang(a->cfg->langs[next], "lang.self"), ACT_LANG, next);
     }
 
-    /* Left: the time, then as much of date and network state as fits. */
+    /* texts, left to right: the time, the hotline, the date, the notes */
     time_t now = clock_wall();
     struct tm tm;
     localtime_r(&now, &tm);
-    char tbuf[16], dbuf[64], wd[16];
+    char tbuf[16], dbuf[64], wd[16], hot[96];
     snprintf(tbuf, sizeof tbuf, "%02d:%02d", tm.tm_hour, tm.tm_min);
     snprintf(wd, sizeof wd, "weekday.%d", tm.tm_wday);
     char year[16], month[16], day[16];
@@ -85,74 +200,60 @@ static void draw_status(app *a, ui *u)
     snprintf(day, sizeof day, "%02d", tm.tm_mday);
     i18n_format(dbuf, sizeof dbuf, "status.date", "year", year, "month", month, "day", day,
                 "weekday", tr(wd), (char *)NULL);
-    SDL_Color fg = th->contrast ? th->text : th->on_primary;
-    int x = th->pad / 2 + th->gap / 2;
-    int avail = right - x - th->gap;
-    int lh_big = text_line_height(th->text_heading, TEXT_BOLD);
-    int lh = text_line_height(th->text_small, TEXT_REGULAR);
-    int tw = text_width(tbuf, strlen(tbuf), th->text_heading, TEXT_BOLD);
-    if (tw <= avail) {
-        ui_text(u, tbuf, x, (th->status_h - lh_big) / 2, tw, th->text_heading, TEXT_BOLD,
-                fg, UI_LEFT, false);
-        x += tw + th->gap;
-        avail -= tw + th->gap;
-    }
-    /* What the status model says residents should know: a device or the
-     * platform that is not working, whether the platform is reached, and
-     * records still waiting to be sent. Each device's reason is its own
-     * short text; a device with nothing to say reports none. These come
-     * before the date when the bar is short of room. */
-    char notes[8][160];
-    int widths[8], n_notes = 0, notes_w = 0;
-    status_entry e;
-    for (size_t i = 0; n_notes < 8 && status_at(i, &e); i++) {
-        char *nbuf = notes[n_notes];
-        nbuf[0] = '\0';
-        if (e.reason_key[0])
-            snprintf(nbuf, sizeof notes[0], "%s", tr(e.reason_key));
-        if (e.pending > 0) {
-            char q[16];
-            snprintf(q, sizeof q, "%d", e.pending);
-            size_t l = strlen(nbuf);
-            char more[96];
-            i18n_format(more, sizeof more, "status.pending", "count", q, (char *)NULL);
-            snprintf(nbuf + l, sizeof notes[0] - l, "%s%s", l ? " " : "", more);
-        }
-        if (!nbuf[0])
-            continue;
-        /* two printers out of paper say it once */
-        bool seen = false;
-        for (int k = 0; k < n_notes && !seen; k++)
-            seen = !strcmp(notes[k], nbuf);
-        if (seen)
-            continue;
-        widths[n_notes] = text_width(nbuf, strlen(nbuf), th->text_small, TEXT_REGULAR);
-        notes_w += widths[n_notes] + th->gap;
-        n_notes++;
-    }
-    int dw = text_width(dbuf, strlen(dbuf), th->text_small, TEXT_REGULAR);
-    if (dw + th->gap + notes_w <= avail || (n_notes == 0 && dw <= avail)) {
-        ui_text(u, dbuf, x, (th->status_h - lh) / 2, dw, th->text_small, TEXT_REGULAR, fg,
-                UI_LEFT, false);
-        x += dw + th->gap;
-        avail -= dw + th->gap;
-    }
-    for (int i = 0; i < n_notes; i++) {
-        if (widths[i] > avail)
+    i18n_format(hot, sizeof hot, "status.hotline", "hotline", a->cfg->hotline, (char *)NULL);
+    bar_text(&b, tbuf, th->text_heading, TEXT_BOLD, false);
+    bar_text(&b, hot, th->text_small, TEXT_BOLD, true);
+    bar_text(&b, dbuf, th->text_small, TEXT_REGULAR, true);
+    bar_notes(&b, th);
+
+    /* One row if all fits, with the secondary texts a step smaller if need
+     * be (large text in landscape), else more rows: large text in
+     * portrait, signed in, takes three. */
+    static const struct { int rows; bool smaller; } tries[] = {
+        {1, false}, {1, true}, {2, false}, {2, true}, {3, false}, {3, true}, {4, true}};
+    int small_px = th->text_small, rows = 1;
+    for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
+        rows = tries[i].rows;
+        small_px = tries[i].smaller ? th->text_small * 4 / 5 : th->text_small;
+        if (bar_layout(&b, th, a->w, rows, small_px))
             break;
-        ui_text(u, notes[i], x, (th->status_h - lh) / 2, widths[i], th->text_small,
-                TEXT_REGULAR, fg, UI_LEFT, false);
-        x += widths[i] + th->gap;
-        avail -= widths[i] + th->gap;
     }
+
+    int row_h = th->status_h;
+    SDL_Rect area = {0, 0, a->w, rows * row_h};
+    ui_fill(u, area, th->contrast ? th->bg : th->primary);
+    if (th->contrast) {
+        SDL_Rect line = {0, area.h - 2, a->w, 2};
+        ui_fill(u, line, th->border);
+    }
+    int bh = row_h - 2 * (th->gap / 2);
+    SDL_Color fg = th->contrast ? th->text : th->on_primary;
+    for (int i = 0; i < b.n; i++) {
+        bar_item *it = &b.items[i];
+        int y0 = it->row * row_h;
+        if (it->button) {
+            SDL_Rect r = {it->x, y0 + (row_h - bh) / 2, it->w, bh};
+            status_button(u, r, it->text, it->action, it->arg);
+        } else {
+            int px = it->secondary ? small_px : it->px;
+            int lh = text_line_height(px, it->wt);
+            ui_text(u, it->text, it->x, y0 + (row_h - lh) / 2, it->w, px, it->wt, fg,
+                    UI_LEFT, false);
+        }
+    }
+    return area.h;
 }
 
-SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
+/* The status bar and the header: back and home on either side (show_back),
+ * or on the home screen nothing left and the screen's own button (label,
+ * action; may be NULL) right. */
+static SDL_Rect chrome(app *a, ui *u, const char *title, bool show_back, const char *label,
+                       int action)
 {
     const theme *th = &u->th;
     speech_note_title(a, title);
-    draw_status(a, u);
-    SDL_Rect head = {0, th->status_h, a->w, th->header_h};
+    int bar_h = draw_status(a, u);
+    SDL_Rect head = {0, bar_h, a->w, th->header_h};
     ui_fill(u, head, th->surface);
     SDL_Rect rule = {0, head.y + head.h - 2, a->w, 2};
     ui_fill(u, rule, th->border);
@@ -174,6 +275,15 @@ SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
     }
     int tx = th->pad / 2 + side + th->gap;
     int tw = a->w - 2 * tx;
+    if (!show_back && label) {
+        /* the title keeps the rest of the header, left of the button */
+        int lw = text_width(label, strlen(label), th->text_body, TEXT_BOLD) + th->pad * 2;
+        if (lw < bh * 3 / 2)
+            lw = bh * 3 / 2;
+        SDL_Rect r = {a->w - th->pad / 2 - lw, by, lw, bh};
+        ui_button(u, r, label, UI_SECONDARY, action, 0);
+        tw = r.x - th->gap - tx;
+    }
     /* A long title steps down through the type scale, then takes two
      * lines, before it is cut: residents need the whole name of the
      * service they opened. */
@@ -201,7 +311,18 @@ SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
                          th->text, UI_CENTER, 2);
     }
 
+    /* above the notice's band while one shows (app_notice_height) */
     SDL_Rect content = {th->pad, head.y + head.h + th->gap, a->w - 2 * th->pad,
-                        a->h - (head.y + head.h + th->gap) - th->pad};
+                        a->h - (head.y + head.h + th->gap) - th->pad - app_notice_height(a)};
     return content;
+}
+
+SDL_Rect app_chrome(app *a, ui *u, const char *title, bool show_back)
+{
+    return chrome(a, u, title, show_back, NULL, ACT_NONE);
+}
+
+SDL_Rect app_chrome_home(app *a, ui *u, const char *title, const char *label, int action)
+{
+    return chrome(a, u, title, false, label, action);
 }

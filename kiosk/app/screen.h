@@ -28,6 +28,9 @@ enum {
     ACT_DIALOG,         /* arg: button index of the open dialog */
     ACT_WAKE,           /* full-screen target of the attract loop */
     ACT_SIGN_OUT,       /* sign-out buttons: asks, then signs out */
+    ACT_CALL_STAFF,     /* the status bar's call-staff button (app_call_staff) */
+    ACT_ELDER,          /* elder mode on or off (app_set_elder); then passed on
+                           to the screen, which may do more (attract wakes) */
     SCREEN_ACTION_BASE = 100
 };
 

@@ -2,7 +2,8 @@
  * attract: what an unattended kiosk shows. A slow loop of service
  * highlights (one card every few seconds, no continuous animation, so an
  * idle kiosk costs no CPU between slides). The first touch anywhere only
- * wakes the kiosk: it never activates what lies beneath.
+ * wakes the kiosk: it never activates what lies beneath -- except on the
+ * elder-mode button (长辈版), which wakes it in elder mode, one tap.
  */
 #include <string.h>
 
@@ -98,17 +99,41 @@ static void attract_draw(app *a, void *st, ui *u)
     by += ui_paragraph(u, tr_lang("zh", "attract.touch"), x, by, w, th->text_title, TEXT_BOLD,
                        fg, UI_CENTER, true);
     if (a->cfg->n_langs > 1)
-        ui_paragraph(u, tr_lang("en", "attract.touch"), x, by + th->gap / 2, w,
-                     th->text_body, TEXT_REGULAR, fg, UI_CENTER, true);
+        by += th->gap / 2 + ui_paragraph(u, tr_lang("en", "attract.touch"), x, by + th->gap / 2,
+                                         w, th->text_body, TEXT_REGULAR, fg, UI_CENTER, true);
+    /* the hotline, as on every screen's status bar */
+    char hot[96];
+    i18n_format(hot, sizeof hot, "status.hotline", "hotline", a->cfg->hotline, (char *)NULL);
+    ui_paragraph(u, hot, x, by + th->gap, w, th->text_small, TEXT_BOLD, fg, UI_CENTER, true);
 
-    ui_target_add(u, all, ACT_WAKE, 0, tr("attract.touch"));
+    /* elder mode, between the card and the call to action: a button of
+     * its own, so the wake-up targets go round it (targets never overlap) */
+    const char *elder = tr("elder.enter");
+    int ew = text_width(elder, strlen(elder), th->text_body, TEXT_BOLD) + 6 * th->pad;
+    int eh = th->target;
+    int ey = (y + ch + (a->h - a->h / 5)) / 2 - eh / 2;
+    if (ey < y + ch + th->gap * 2)
+        ey = y + ch + th->gap * 2;
+    SDL_Rect eb = {(a->w - ew) / 2, ey, ew, eh};
+    ui_button(u, eb, elder, UI_SECONDARY, ACT_ELDER, 0);
+
+    /* wake anywhere else: above, below, left and right of it, a gap apart */
+    int g = th->gap;
+    const char *touch = tr("attract.touch");
+    ui_target_add(u, (SDL_Rect){0, 0, a->w, eb.y - g}, ACT_WAKE, 0, touch);
+    ui_target_add(u, (SDL_Rect){0, eb.y + eb.h + g, a->w, a->h - (eb.y + eb.h + g)}, ACT_WAKE,
+                  0, touch);
+    ui_target_add(u, (SDL_Rect){0, eb.y, eb.x - g, eb.h}, ACT_WAKE, 0, touch);
+    ui_target_add(u, (SDL_Rect){eb.x + eb.w + g, eb.y, a->w - (eb.x + eb.w + g), eb.h},
+                  ACT_WAKE, 0, touch);
 }
 
 static void attract_action(app *a, void *st, int action, intptr_t arg)
 {
     (void)st;
     (void)arg;
-    if (action == ACT_WAKE)
+    /* ACT_ELDER: the app turned elder mode on (app_set_elder); wake too */
+    if (action == ACT_WAKE || action == ACT_ELDER)
         app_go_home(a);
 }
 

@@ -180,6 +180,20 @@ static void certificate_leave(app *a, void *st)
     online_asked_forget(&s->q);
 }
 
+/* The certificate's label-value pairs in the order the paper has them. */
+typedef struct kv_list {
+    const char *label[ONLINE_MAX_FIELDS + 5], *value[ONLINE_MAX_FIELDS + 5];
+    int n;
+} kv_list;
+
+static void kv_add(kv_list *kv, const char *label, const char *value)
+{
+    if (kv->n < (int)(sizeof kv->label / sizeof *kv->label)) {
+        kv->label[kv->n] = label;
+        kv->value[kv->n++] = value;
+    }
+}
+
 static int page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
 {
     certificate_state *s = st;
@@ -203,28 +217,42 @@ static int page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     y += ui_paragraph(u, online_text_get(&d->cert.title, lang), x, y, w, th->text_title, TEXT_BOLD,
                       th->text, UI_LEFT, draw) + th->gap;
     y += print_status(s, u, x, y, w, draw);
-    /* a card like the paper: the holder first, then the fields in order */
+    /* a card like the paper: the holder first, then the fields in order;
+     * in landscape two to a row, so the holder's number shows without
+     * scrolling under a two-row status bar (large text, signed in) */
+    kv_list kv = {.n = 0};
+    char when[24];
+    kv_add(&kv, tr("cert.number"), d->cert.number);
+    kv_add(&kv, tr("signin.name"), name);
+    kv_add(&kv, tr("signin.number"), number);
+    for (size_t i = 0; i < d->cert.n_fields; i++)
+        kv_add(&kv, online_text_get(&d->cert.field[i].label, lang), d->cert.field[i].value);
+    if (d->cert.issued_at[0]) {
+        snprintf(when, sizeof when, "%.10s %.5s", d->cert.issued_at, d->cert.issued_at + 11);
+        kv_add(&kv, tr("cert.issued"), when);
+    }
+    if (d->cert.issuer.n)
+        kv_add(&kv, tr("cert.issuer"), online_text_get(&d->cert.issuer, lang));
     int inner = w - 2 * th->pad, cx = x + th->pad;
+    int cols = th->portrait ? 1 : 2;
+    int col_w = (inner - (cols - 1) * th->gap) / cols;
     int content = 0;
     for (int pass = 0; pass < 2; pass++) {
         bool d2 = pass == 1 && draw;
         if (d2)
             ui_round(u, (SDL_Rect){x, y, w, content}, th->radius, th->surface);
-        int yy = y + th->pad;
-        yy += online_ui_kv(u, tr("cert.number"), d->cert.number, cx, yy, inner, d2);
-        yy += online_ui_kv(u, tr("signin.name"), name, cx, yy, inner, d2);
-        yy += online_ui_kv(u, tr("signin.number"), number, cx, yy, inner, d2);
-        for (size_t i = 0; i < d->cert.n_fields; i++)
-            yy += online_ui_kv(u, online_text_get(&d->cert.field[i].label, lang),
-                               d->cert.field[i].value, cx, yy, inner, d2);
-        if (d->cert.issued_at[0]) {
-            char when[24];
-            snprintf(when, sizeof when, "%.10s %.5s", d->cert.issued_at, d->cert.issued_at + 11);
-            yy += online_ui_kv(u, tr("cert.issued"), when, cx, yy, inner, d2);
+        int yy = y + th->pad, row_h = 0;
+        for (int k = 0; k < kv.n; k++) {
+            int col = k % cols;
+            int h = online_ui_kv(u, kv.label[k], kv.value[k], cx + col * (col_w + th->gap), yy,
+                                 col_w, d2);
+            if (h > row_h)
+                row_h = h;
+            if (col == cols - 1 || k == kv.n - 1) {
+                yy += row_h;
+                row_h = 0;
+            }
         }
-        if (d->cert.issuer.n)
-            yy += online_ui_kv(u, tr("cert.issuer"), online_text_get(&d->cert.issuer, lang), cx,
-                               yy, inner, d2);
         content = yy - y + th->pad / 2;
     }
     y += content + th->gap;

@@ -1,6 +1,7 @@
 /*
  * home: the first screen a resident sees. Site name, a large search field,
- * the way to the progress of an application (办件查询), and the service
+ * the way to the progress of an application (办件查询), elder mode (长辈版,
+ * in the header: app_set_elder), and the service
  * categories as big tiles that reflow with the orientation and the text
  * size.
  */
@@ -25,7 +26,10 @@ static void home_draw(app *a, void *st, ui *u)
     const theme *th = &u->th;
     const char *lang = app_lang(a);
     const char *site = settings_site_name(a->cfg, lang);
-    SDL_Rect c = app_chrome(a, u, site ? site : tr("home.title"), false);
+    /* elder mode (长辈版) at the header's right, where other screens have
+     * 首页: one tap in, the same button one tap out */
+    SDL_Rect c = app_chrome_home(a, u, site ? site : tr("home.title"),
+                                 a->elder ? tr("elder.leave") : tr("elder.enter"), ACT_ELDER);
 
     /* welcome lines and the search field: stacked in portrait, side by
      * side in landscape where height is scarce */

@@ -196,18 +196,26 @@ static void signin_draw(app *a, void *st, ui *u)
     if (app_identity_masked(a, name, sizeof name, number, sizeof number)) {
         y += ui_paragraph(u, tr("signin.done"), c.x, y, c.w, th->text_title, TEXT_BOLD, th->ok,
                           UI_CENTER, true) + th->gap;
-        int card_h = 2 * (text_line_height(th->text_small, TEXT_BOLD) +
-                          text_line_height(th->text_title, TEXT_BOLD)) + 3 * th->pad;
+        /* landscape is short: name and number side by side (with the
+         * status bar's second row in large text the buttons fell off) */
+        bool cols = !th->portrait;
+        int field_h = text_line_height(th->text_small, TEXT_BOLD) +
+                      text_line_height(th->text_title, TEXT_BOLD);
+        int card_h = cols ? field_h + 2 * th->pad : 2 * field_h + 3 * th->pad;
         SDL_Rect card = {c.x, y, c.w, card_h};
         ui_round(u, card, th->radius, th->surface);
-        int cy = card.y + th->pad;
         const char *labels[2] = {tr("signin.name"), tr("signin.number")};
         const char *values[2] = {name, number};
+        int fw = cols ? card.w / 2 - 2 * th->pad : card.w - 2 * th->pad;
+        int cy = card.y + th->pad;
         for (int i = 0; i < 2; i++) {
-            cy += ui_paragraph(u, labels[i], card.x + th->pad, cy, card.w - 2 * th->pad,
-                               th->text_small, TEXT_BOLD, th->muted, UI_LEFT, true);
-            cy += ui_paragraph(u, values[i], card.x + th->pad, cy, card.w - 2 * th->pad,
-                               th->text_title, TEXT_BOLD, th->text, UI_LEFT, true) + th->pad / 2;
+            int fx = card.x + th->pad + (cols ? i * card.w / 2 : 0);
+            if (cols)
+                cy = card.y + th->pad;
+            cy += ui_paragraph(u, labels[i], fx, cy, fw, th->text_small, TEXT_BOLD, th->muted,
+                               UI_LEFT, true);
+            cy += ui_paragraph(u, values[i], fx, cy, fw, th->text_title, TEXT_BOLD, th->text,
+                               UI_LEFT, true) + th->pad / 2;
         }
         y += card_h + th->pad;
         /* landscape is short: the two buttons side by side, or in large

@@ -63,6 +63,10 @@ enum { SEC_NONE = -1, SEC_UNKNOWN = -2, SEC_PRINTER = -3 };
  * reads as key "0316", inih taking ':' as a separator too. */
 #define INDENT_HINT "; an indented line does not continue the previous value, so keep each value on one line"
 
+/* Lang-text families in the key table (site_name, staff_location): each
+ * may add languages beyond its rows. */
+#define LTEXT_FAMILIES 2
+
 typedef struct parse_ctx {
     settings *s;
     diag_list *errors;
@@ -79,7 +83,7 @@ typedef struct parse_ctx {
     struct {                /* NAME.LANG keys beyond the table's rows */
         char name[40];
         int line;
-    } extra[SETTINGS_MAX_SITE_NAMES];
+    } extra[LTEXT_FAMILIES * SETTINGS_MAX_SITE_NAMES];
     int n_extra;
     bool key_bad[SETTINGS_MAX_KEYS];   /* its value was refused: skip later checks */
     int printer;            /* SEC_PRINTER: index into s->printers */
@@ -438,7 +442,7 @@ static void on_extra_lang_key(parse_ctx *ctx, const key_def *k, const char *name
         snprintf(why, sizeof why, "the key name is too long");
         ok = false;
     }
-    if (ok && ctx->n_extra == SETTINGS_MAX_SITE_NAMES) {
+    if (ok && ctx->n_extra == (int)(sizeof ctx->extra / sizeof ctx->extra[0])) {
         snprintf(why, sizeof why, "at most %d languages", SETTINGS_MAX_SITE_NAMES);
         ok = false;
     }

@@ -113,6 +113,12 @@ typedef struct settings {
     settings_text site_names[SETTINGS_MAX_SITE_NAMES];
     int n_site_names;
     char *hotline;          /* help phone shown on every screen, e.g. "12345" */
+    /* staff_location.<lang> keys: where residents find staff, said by the
+     * status bar's call-staff button when the catalogue has no help
+     * request form (read with settings_staff_location); built in and
+     * replaced like site_names. */
+    settings_text staff_locations[SETTINGS_MAX_SITE_NAMES];
+    int n_staff_locations;
 
     /* [session] seconds */
     int idle_timeout;       /* no touch for this long -> "need more time?" */
@@ -234,6 +240,10 @@ bool settings_equal(const settings *a, const settings *b);
 /* The site name in lang; else in the fallback language; else the first
  * one; else "". Never NULL. */
 const char *settings_site_name(const settings *s, const char *lang);
+
+/* Where staff are, in lang; else in the fallback language; else the
+ * first one; else "". Never NULL. */
+const char *settings_staff_location(const settings *s, const char *lang);
 
 /* [rating] reasons, in their configured order (i from 0 to count - 1). */
 int settings_rating_reason_count(const settings *s);

@@ -36,6 +36,8 @@ void settings_free(settings *s)
     }
     for (int i = 0; i < s->n_site_names; i++)
         free(s->site_names[i].text);
+    for (int i = 0; i < s->n_staff_locations; i++)
+        free(s->staff_locations[i].text);
     settings_reasons_free(s);
     settings_printers_free(s);
     free(s->path);
@@ -122,16 +124,29 @@ bool settings_equal(const settings *a, const settings *b)
     return settings_printers_equal(a, b);
 }
 
-const char *settings_site_name(const settings *s, const char *lang)
+/* The text of a lang-text family in lang, else in the fallback
+ * language, else the first one, else "". */
+static const char *lang_text(const settings *s, const settings_text *list, int n,
+                             const char *lang)
 {
     const char *fallback = NULL;
-    for (int i = 0; i < s->n_site_names; i++) {
-        if (lang && !strcmp(s->site_names[i].lang, lang))
-            return s->site_names[i].text;
-        if (!strcmp(s->site_names[i].lang, s->fallback_lang))
-            fallback = s->site_names[i].text;
+    for (int i = 0; i < n; i++) {
+        if (lang && !strcmp(list[i].lang, lang))
+            return list[i].text;
+        if (!strcmp(list[i].lang, s->fallback_lang))
+            fallback = list[i].text;
     }
     if (fallback)
         return fallback;
-    return s->n_site_names ? s->site_names[0].text : "";
+    return n ? list[0].text : "";
+}
+
+const char *settings_site_name(const settings *s, const char *lang)
+{
+    return lang_text(s, s->site_names, s->n_site_names, lang);
+}
+
+const char *settings_staff_location(const settings *s, const char *lang)
+{
+    return lang_text(s, s->staff_locations, s->n_staff_locations, lang);
 }

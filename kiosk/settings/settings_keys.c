@@ -63,6 +63,8 @@ const key_def settings_keys[] = {
     KEY_LTEXT("ui", "site_name.zh", site_names, n_site_names, "文新街道便民服务中心", "Site name shown on the home screen (网点名称), one site_name.<code> line per language"),
     KEY_LTEXT("ui", "site_name.en", site_names, n_site_names, "Wenxin Subdistrict Service Centre", "Site name in English; a language without a site_name line shows the fallback's"),
     KEY_PHONE("ui", "hotline", hotline, "12345", "Help phone number shown on every screen (服务热线); digits and '-'"),
+    KEY_LTEXT("ui", "staff_location.zh", staff_locations, n_staff_locations, "工作人员在服务大厅咨询台，请前往咨询。", "Where to find staff (工作人员位置), shown by the call-staff button without a help_service; one staff_location.<code> line per language"),
+    KEY_LTEXT("ui", "staff_location.en", staff_locations, n_staff_locations, "Staff are at the information desk in the service hall.", "Where to find staff, in English; a language without a staff_location line shows the fallback's"),
     KEY_INT("session", "idle_timeout", idle_timeout, 15, 1800, "90", "seconds", "No touch for this long opens the 'need more time?' dialog (空闲超时)"),
     KEY_INT("session", "idle_warning", idle_warning, 20, 300, "30", "seconds", "Countdown in that dialog before the session ends and its data is cleared (超时倒计时); less than idle_timeout"),
     KEY_INT("session", "attract_after", attract_after, 10, 3600, "120", "seconds", "No touch on the home screen for this long starts the attract loop (待机轮播)"),

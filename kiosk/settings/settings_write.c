@@ -92,7 +92,8 @@ static void write_value(FILE *out, const settings *s, const key_def *k)
          * family's other languages itself) */
         const char *lang = settings_lang_of_key(k->pub.name);
         const settings_text *list = (const settings_text *)field;
-        for (int i = 0; i < s->n_site_names; i++)
+        int n = *(const int *)((const char *)s + k->count_offset);
+        for (int i = 0; i < n; i++)
             if (!strcmp(list[i].lang, lang))
                 fputs(list[i].text, out);
         break;

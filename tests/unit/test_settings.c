@@ -161,6 +161,9 @@ static const char all_keys_changed[] =
     "site_name.en = Wenxin Service Centre\n"
     "site_name.xx = Xx Centre\n"
     "hotline = 0571-87654321\n"
+    "staff_location.zh = 工作人员在一楼3号窗口旁\n"
+    "staff_location.en = Staff are next to window 3\n"
+    "staff_location.xx = Xx desk\n"
     "[session]\n"
     "idle_timeout = 120\n"
     "idle_warning = 45\n"
@@ -829,6 +832,53 @@ static void test_languages(void **state)
                "kiosk.conf:2: [ui] languages = zh, en, zh: 'zh' is listed twice");
     expect_one("[ui]\nlanguages = zh,, en\n",
                "kiosk.conf:2: [ui] languages = zh,, en: entry 2 is empty (a stray comma?)");
+}
+
+/* [ui] staff_location.<lang>: what the call-staff button says when the
+ * catalogue has no help request form. Same rules as site_name. */
+static void test_staff_location(void **state)
+{
+    settings s;
+    assert_true(settings_defaults(&s, "/base"));
+    assert_string_equal(settings_staff_location(&s, "zh"), "工作人员在服务大厅咨询台，请前往咨询。");
+    assert_string_equal(settings_staff_location(&s, "en"),
+                        "Staff are at the information desk in the service hall.");
+    /* a language without a line: the fallback language's */
+    assert_string_equal(settings_staff_location(&s, "fr"), "工作人员在服务大厅咨询台，请前往咨询。");
+    assert_string_equal(settings_staff_location(&s, NULL), "工作人员在服务大厅咨询台，请前往咨询。");
+    settings_free(&s);
+
+    expect_ok(&s, "[ui]\nlanguages = zh, en, fr\nstaff_location.en = Desk by the door\n"
+                  "staff_location.fr = Accueil\n");
+    assert_string_equal(settings_staff_location(&s, "en"), "Desk by the door");
+    assert_string_equal(settings_staff_location(&s, "fr"), "Accueil");
+    assert_string_equal(settings_staff_location(&s, "zh"), "工作人员在服务大厅咨询台，请前往咨询。");
+    /* the two families do not mix */
+    assert_string_equal(settings_site_name(&s, "fr"), "文新街道便民服务中心");
+    assert_string_equal(settings_site_name(&s, "en"), "Wenxin Subdistrict Service Centre");
+    char *w = write_to_string(&s);
+    assert_non_null(strstr(w, "\nstaff_location.en = Desk by the door\n"));
+    assert_non_null(strstr(w, "\nstaff_location.fr = Accueil\n"));
+    assert_null(strstr(w, "site_name.fr"));
+    free(w);
+    settings_free(&s);
+    /* extra languages of both families in one file */
+    expect_ok(&s, "[ui]\nlanguages = zh, en, fr\nsite_name.fr = Centre\nstaff_location.fr = Accueil\n");
+    assert_string_equal(settings_site_name(&s, "fr"), "Centre");
+    assert_string_equal(settings_staff_location(&s, "fr"), "Accueil");
+    settings_free(&s);
+
+    expect_one("[ui]\nstaff_location.zh =\n", "kiosk.conf:2: [ui] staff_location.zh: must not be empty");
+    expect_one("[ui]\nstaff_location.fr = Accueil\n",
+               "kiosk.conf:2: [ui] staff_location.fr: fr is not one of [ui] languages (zh, en)");
+    expect_one("[ui]\nstaff_location.en = A\nstaff_location.en = B\n",
+               "kiosk.conf:3: [ui] staff_location.en is set twice; the first is on line 2");
+    expect_one("[ui]\nstaff_location.EN = A\n",
+               "kiosk.conf:2: [ui] staff_location.EN = A: 'EN' after the '.' is not a language code (a language code is 2 or 3 lower-case letters, optionally '-' and a region or script (e.g. zh, en, yue, zh-Hant, pt-BR))");
+    expect_one("[ui]\nstaff_location.en = a\x01" "b\n",
+               "kiosk.conf:2: [ui] staff_location.en = a?b: contains control character 0x01");
+    expect_one("[session]\nstaff_location.en = A\n",
+               "kiosk.conf:2: unknown key 'staff_location.en' in [session]; it belongs in [ui]");
 }
 
 static void test_readers(void **state)
@@ -1610,6 +1660,7 @@ int main(void)
         cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_errors_in_line_order),
         cmocka_unit_test(test_languages),
+        cmocka_unit_test(test_staff_location),
         cmocka_unit_test(test_readers),
         cmocka_unit_test(test_indentation_ignored),
         cmocka_unit_test(test_continuation_rejected),
