@@ -815,7 +815,10 @@ void app_inject_finger(app *a, Uint32 type, int x, int y)
 bool app_identity_masked(const app *a, char *name, size_t name_size, char *number,
                          size_t number_size)
 {
-    return session_identity_masked(a->sess, name, name_size, number, number_size);
+    /* Which name a language shows is the strings file's word, not code's:
+     * "card.name_script" is "latin" where residents read Latin letters. */
+    bool latin = !strcmp(tr_lang(app_lang(a), "card.name_script"), "latin");
+    return session_identity_masked(a->sess, latin, name, name_size, number, number_size);
 }
 
 /* --------------------------------------------------------------- timers -- */
