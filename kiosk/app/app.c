@@ -15,6 +15,7 @@
 #include "i18n/i18n.h"
 #include "ime/ime.h"
 #include "status/status.h"
+#include "ui/icons.h"
 
 /* ------------------------------------------------------------ lifecycle -- */
 
@@ -165,6 +166,14 @@ bool app_init(app *a, const app_setup *setup)
     SDL_StartTextInput();
 
     ui_init(&a->ui, a->ren);
+    /* The category pictograms: a broken or missing file is said once here
+     * and its tiles show the generic pictogram; the kiosk still starts. */
+    char icon_dir[1024];
+    snprintf(icon_dir, sizeof icon_dir, "%s/icons", cfg->assets_dir);
+    diag_list icon_errs = DIAG_LIST_INIT;
+    a->ui.icons = icons_load(icon_dir, &icon_errs);
+    diag_print(&icon_errs, stderr);
+    diag_clear(&icon_errs);
     a->large = cfg->large_font;
     a->contrast = cfg->high_contrast;
     apply_theme(a);
@@ -204,6 +213,8 @@ void app_shutdown(app *a)
     a->sess = NULL;
     status_reset();
     text_shutdown();
+    icons_free(a->ui.icons);
+    a->ui.icons = NULL;
     if (a->ren)
         SDL_DestroyRenderer(a->ren);
     if (a->win)

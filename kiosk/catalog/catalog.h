@@ -38,7 +38,7 @@ typedef struct catalog_material {
 typedef struct catalog_category {
     char *id;           /* [a-z0-9-]+, unique */
     ltext name;
-    char *icon;         /* a name from the icon set in ui/icons.c, may be NULL */
+    char *icon;         /* pictogram: assets/icons/<icon>.icon (ui/icons.h), may be NULL */
     size_t *services;   /* indexes into catalog.services, in file order */
     size_t n_services;
     char *search_text;  /* the name in each language, folded, joined by '\n' */
