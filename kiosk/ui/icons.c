@@ -410,6 +410,18 @@ static bool points(parser *p, const token *tk, int n, pt *pts)
     return true;
 }
 
+/* Every shape stays on the grid, strokes' width included (a ring or an arc
+ * as if it were the whole ring): a pictogram never draws outside the
+ * square it is given. */
+static bool fits(parser *p, const token *cmd, float x0, float y0, float x1, float y1)
+{
+    if (x0 >= 0 && y0 >= 0 && x1 <= ICONS_GRID && y1 <= ICONS_GRID)
+        return true;
+    problem(p, cmd->col, "'%.*s' goes past the 48 x 48 grid (count half the width of strokes)",
+            (int)cmd->len, cmd->s);
+    return false;
+}
+
 static void shape(parser *p, const token *tk, int n_tok)
 {
     const token *cmd = &tk[0];
@@ -428,7 +440,8 @@ static void shape(parser *p, const token *tk, int n_tok)
         if (!count_is(p, cmd, n, 3, -1, "3 values: cx cy r") ||
             !value(p, &arg[0], V_COORD, "cx", &v[0]) ||
             !value(p, &arg[1], V_COORD, "cy", &v[1]) ||
-            !value(p, &arg[2], V_LENGTH, "r", &v[2]))
+            !value(p, &arg[2], V_LENGTH, "r", &v[2]) ||
+            !fits(p, cmd, v[0] - v[2], v[1] - v[2], v[0] + v[2], v[1] + v[2]))
             return;
         disc(&p->t, (pt){v[0], v[1]}, v[2]);
     } else if (IS("ring") || IS("arc")) {
@@ -449,6 +462,9 @@ static void shape(parser *p, const token *tk, int n_tok)
             problem(p, arg[4].col, "%s", "a1 must be more than a0, by at most 360 degrees");
             return;
         }
+        float out = v[2] + v[5] / 2;
+        if (!fits(p, cmd, v[0] - out, v[1] - out, v[0] + out, v[1] + out))
+            return;
         arc_band(&p->t, (pt){v[0], v[1]}, v[2], v[3], v[4], v[5]);
     } else if (IS("rect")) {
         if (!count_is(p, cmd, n, 4, 5, "4 or 5 values: x y w h [r]") ||
@@ -492,6 +508,10 @@ static void shape(parser *p, const token *tk, int n_tok)
         if (!value(p, line ? &arg[4] : &arg[0], V_WIDTH, "width", &width) ||
             !points(p, line ? arg : arg + 1, np, pts))
             return;
+        for (int i = 0; i < np; i++)
+            if (!fits(p, cmd, pts[i].x - width / 2, pts[i].y - width / 2, pts[i].x + width / 2,
+                      pts[i].y + width / 2))
+                return;
         for (int i = 0; i < np; i++) {
             if (i + 1 < np)
                 segment(&p->t, pts[i], pts[i + 1], width);
@@ -699,6 +719,13 @@ size_t icons_triangles(const icons *set, const char *name)
 {
     const icon *ic = find((icons *)set, name);
     return ic ? ic->n / 3 : 0;
+}
+
+const float *icons_vertices(const icons *set, const char *name, size_t *n)
+{
+    const icon *ic = find((icons *)set, name);
+    *n = ic ? ic->n : 0;
+    return ic ? ic->xy : NULL;
 }
 
 void icons_free(icons *set)

@@ -20,7 +20,9 @@
  *                                  joins and ends (a closed outline repeats
  *                                  its first point at the end)
  *
- * Shapes are turned into triangles once, when the file is loaded; drawing
+ * Every shape stays on the grid, half a stroke's width included (a ring or
+ * an arc counted as its whole ring), so a pictogram never draws outside its
+ * square. Shapes are turned into triangles once, when the file is loaded; drawing
  * is one SDL_RenderGeometry call (no SDL_image, no textures, no
  * anti-aliasing). A name with no file draws the neutral generic pictogram
  * (four rounded squares), never a letter.
@@ -69,6 +71,12 @@ bool icons_has(const icons *set, const char *name);
 /* Number of triangles of a pictogram, 0 when there is none of that name
  * (for tests). */
 size_t icons_triangles(const icons *set, const char *name);
+
+/* The triangle corners of a pictogram in design units, x and y
+ * interleaved, three corners per triangle, *n corners; NULL (and *n 0)
+ * when there is none of that name. Valid until the set changes. For tests
+ * and the fuzzer. */
+const float *icons_vertices(const icons *set, const char *name, size_t *n);
 
 /* Frees the set; NULL is fine. */
 void icons_free(icons *set);

@@ -78,6 +78,12 @@ static void test_problems(void **state)
                         "t.icon:1:17: a1 must be more than a0, by at most 360 degrees");
     assert_string_equal(PROBLEM("circle 49 1 1"),
                         "t.icon:1:8: cx must be on the 48 x 48 grid (0 to 48)");
+    assert_string_equal(PROBLEM("circle 4 24 5"),
+                        "t.icon:1:1: 'circle' goes past the 48 x 48 grid (count half the "
+                        "width of strokes)");
+    assert_string_equal(PROBLEM("line 1 24 30 24 4"),
+                        "t.icon:1:1: 'line' goes past the 48 x 48 grid (count half the "
+                        "width of strokes)");
     assert_string_equal(PROBLEM("circle 1.5.5 1 1"),
                         "t.icon:1:8: '1.5.5' is not a number (write 12 or 12.5)");
     /* columns count characters, as the catalogue's messages do */
