@@ -120,9 +120,10 @@ static void draw_illustration(ui *u, SDL_Rect r, bool reading)
     ui_round(u, num, num.h / 2, th->surface_alt);
 }
 
-/* "此证件已过期（有效期至 2018年1月1日）": the day and the month's name are
- * placed as the language's strings say. */
-static void format_date(idcard_date d, char *out, size_t size)
+/* "有效期至 2018年1月1日": the day and the month's name are placed as the
+ * language's strings say. A line of its own under "此证件已过期", so the
+ * date is not split across lines where the column is narrow. */
+static void format_until(idcard_date d, char *out, size_t size)
 {
     char ys[8], ds[4], mk[16], date[64];
     snprintf(ys, sizeof ys, "%d", d.year);
@@ -130,7 +131,7 @@ static void format_date(idcard_date d, char *out, size_t size)
     snprintf(mk, sizeof mk, "month.%d", d.month);
     i18n_format(date, sizeof date, "card.date", "year", ys, "month", tr(mk), "day", ds,
                 (char *)NULL);
-    i18n_format(out, size, "card.expired_until", "date", date, (char *)NULL);
+    i18n_format(out, size, "card.valid_until", "date", date, (char *)NULL);
 }
 
 /* The reader cannot read: only the fault, what to do and where to go,
@@ -197,7 +198,7 @@ static int draw_instructions(app *a, signin_state *s, ui *u, int x, int y, int w
 
     const char *status = tr("signin.waiting");
     SDL_Color colour = th->muted;
-    char expired[256];
+    char until_text[256];
     const char *renew = NULL;
     idcard_date until;
     bool resident;
@@ -205,8 +206,8 @@ static int draw_instructions(app *a, signin_state *s, ui *u, int x, int y, int w
         status = tr("signin.reading");
         colour = th->ok;
     } else if (idreader_expired_until(&until, &resident)) {
-        format_date(until, expired, sizeof expired);
-        status = expired;
+        format_until(until, until_text, sizeof until_text);
+        status = tr("card.expired_short");
         colour = th->danger;
         renew = tr(resident ? "card.renew_resident" : "card.renew_permit");
     } else if (idreader_error_key()) {
@@ -217,6 +218,9 @@ static int draw_instructions(app *a, signin_state *s, ui *u, int x, int y, int w
      * the layout does not jump when a card fails */
     int st_h = ui_paragraph(u, status, x, y, w, th->text_heading, TEXT_BOLD, colour, UI_CENTER,
                             draw);
+    if (renew)  /* expired: until when, under "此证件已过期" */
+        st_h += ui_paragraph(u, until_text, x, y + st_h, w, th->text_heading, TEXT_BOLD, colour,
+                             UI_CENTER, draw);
     int two = 2 * text_line_height(th->text_heading, TEXT_BOLD);
     y += st_h > two ? st_h : two;
     if (renew)
