@@ -540,15 +540,19 @@ void idcard_mask_name(const char *name, char *out, size_t out_size)
             ascii = false;
     size_t pos = 0;
     if (ascii) {
-        bool first = true;
+        /* Each word keeps its first letter: "SAMPLE, ANNA" -> "S*****, A***".
+         * A word is a run of letters and digits; anything else (space,
+         * comma, hyphen, apostrophe) is kept and starts a new word, so
+         * "O'NEIL-SMITH" -> "O'N***-S****". The initials are what a holder
+         * recognises as theirs; the rest stays hidden from onlookers. */
+        bool word_start = true;
         for (const char *p = name; *p; p++) {
             char ch = *p;
             bool alnum = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
                          (ch >= '0' && ch <= '9');
-            if (alnum && !first)
+            if (alnum && !word_start)
                 ch = '*';
-            if (alnum)
-                first = false;
+            word_start = !alnum;
             pos = append(out, out_size, pos, &ch, 1);
         }
         return;

@@ -156,8 +156,9 @@ const char *idcard_validity_key(idcard_validity v);
 
 /* Masking for display. Chinese names keep the first and last character:
  * 张三 -> 张*, 张三丰 -> 张*丰, 欧阳娜娜 -> 欧**娜. Latin names keep the
- * first letter and star every other letter or digit, keeping spaces and
- * punctuation: "ZHANG SAN" -> "Z**** ***". Output is always NUL-terminated
+ * first letter of each word (a run of letters and digits) and star the
+ * rest, keeping spaces and punctuation: "SAMPLE, ANNA" -> "S*****, A***",
+ * "O'NEIL-SMITH JO" -> "O'N***-S**** J*". Output is always NUL-terminated
  * and truncated to out_size. */
 void idcard_mask_name(const char *name, char *out, size_t out_size);
 

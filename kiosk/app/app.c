@@ -16,6 +16,7 @@
 #include "i18n/i18n.h"
 #include "ime/ime.h"
 #include "status/status.h"
+#include "ui/icons.h"
 
 /* ------------------------------------------------------------ lifecycle -- */
 
@@ -167,6 +168,14 @@ bool app_init(app *a, const app_setup *setup)
     SDL_StartTextInput();
 
     ui_init(&a->ui, a->ren);
+    /* The category pictograms: a broken or missing file is said once here
+     * and its tiles show the generic pictogram; the kiosk still starts. */
+    char icon_dir[1024];
+    snprintf(icon_dir, sizeof icon_dir, "%s/icons", cfg->assets_dir);
+    diag_list icon_errs = DIAG_LIST_INIT;
+    a->ui.icons = icons_load(icon_dir, &icon_errs);
+    diag_print(&icon_errs, stderr);
+    diag_clear(&icon_errs);
     a->large = cfg->large_font;
     a->contrast = cfg->high_contrast;
     apply_theme(a);
@@ -206,6 +215,8 @@ void app_shutdown(app *a)
     a->sess = NULL;
     status_reset();
     text_shutdown();
+    icons_free(a->ui.icons);
+    a->ui.icons = NULL;
     if (a->ren)
         SDL_DestroyRenderer(a->ren);
     if (a->win)
@@ -882,7 +893,10 @@ void app_inject_finger(app *a, Uint32 type, int x, int y)
 bool app_identity_masked(const app *a, char *name, size_t name_size, char *number,
                          size_t number_size)
 {
-    return session_identity_masked(a->sess, name, name_size, number, number_size);
+    /* Which name a language shows is the strings file's word, not code's:
+     * "card.name_script" is "latin" where residents read Latin letters. */
+    bool latin = !strcmp(tr_lang(app_lang(a), "card.name_script"), "latin");
+    return session_identity_masked(a->sess, latin, name, name_size, number, number_size);
 }
 
 /* --------------------------------------------------------------- timers -- */

@@ -14,6 +14,7 @@
  */
 #include "catalog/catalog.h"
 #include "catalog/json_check.h"
+#include "catalog/json_pos.h"
 #include "catalog/search_words.h"
 #include "common/textfile.h"
 #include "common/utf8.h"
@@ -889,4 +890,34 @@ const char *catalog_form_key(material_form f)
         [MATERIAL_ELECTRONIC] = "material.electronic",
     };
     return (unsigned)f < sizeof keys / sizeof keys[0] ? keys[f] : "";
+}
+
+void catalog_check_icons(const catalog *c, const char *path, const char *icon_dir,
+                         bool (*has)(const void *user, const char *name), const void *user,
+                         diag_list *warnings)
+{
+    char *text = NULL;
+    size_t len = 0;
+    bool read = false;
+    for (size_t i = 0; c && i < c->n_categories; i++) {
+        const catalog_category *k = &c->categories[i];
+        if (!k->icon || has(user, k->icon))
+            continue;
+        if (!read) {    /* positions only when something is to be said */
+            diag_list ignored = DIAG_LIST_INIT;
+            text = textfile_read(path, CATALOG_MAX_FILE_SIZE, "a service catalogue", &len,
+                                 &ignored);
+            diag_clear(&ignored);
+            read = true;
+        }
+        int line = 0, col = 0;
+        json_pos_seg at[3] = {{"categories", 0}, {NULL, i}, {"icon", 0}};
+        if (!text || json_pos_find(text, len, at, 3, false, &line, &col) != 3)
+            line = col = 0;
+        diag_add(warnings, path, line, col,
+                 "warning: categories[%zu] (id %s) icon: no file %s/%s.icon; the tile "
+                 "shows the generic pictogram",
+                 i, k->id ? k->id : "?", icon_dir, k->icon);
+    }
+    free(text);
 }

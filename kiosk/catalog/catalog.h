@@ -38,7 +38,7 @@ typedef struct catalog_material {
 typedef struct catalog_category {
     char *id;           /* [a-z0-9-]+, unique */
     ltext name;
-    char *icon;         /* a name from the icon set in ui/icons.c, may be NULL */
+    char *icon;         /* pictogram: assets/icons/<icon>.icon (ui/icons.h), may be NULL */
     size_t *services;   /* indexes into catalog.services, in file order */
     size_t n_services;
     char *search_text;  /* the name in each language, folded, joined by '\n' */
@@ -128,6 +128,15 @@ catalog *catalog_parse(const char *text, size_t len, const char *name,
 char *catalog_read_file(const char *path, size_t *len, diag_list *errors);
 
 void catalog_free(catalog *c);
+
+/* For each category whose icon has() says has no picture, appends a
+ * warning at the "icon" value's LINE:COL in the catalogue file at path
+ * (read again only when there is one): "warning: categories[8] (id x) icon:
+ * no file ICON_DIR/NAME.icon; the tile shows the generic pictogram". The catalogue
+ * knows icon names, not pictures: the caller passes the icon set's test. */
+void catalog_check_icons(const catalog *c, const char *path, const char *icon_dir,
+                         bool (*has)(const void *user, const char *name), const void *user,
+                         diag_list *warnings);
 
 /* Loads SEARCH_WORDS_FILE from the directory of catalog_path (the
  * catalogue's own file) into c->words, checking it against c. A missing

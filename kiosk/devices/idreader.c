@@ -21,6 +21,12 @@ static struct {
     int source;
     idreader_phase phase;
     const char *error_key;
+    /* The last refused card's 有效期 end and whether it is a resident
+     * card, while its error shows (IDREADER_FAILED, card.expired): the
+     * resident is told until when it was valid and where to renew. Only
+     * the date is kept; the identity itself is wiped at once. */
+    idcard_date refused_until;
+    bool refused_resident;
     bool present, simulated, card_on;
     /* script harness: the kinds a verb waits for, and whether one came */
     int want[2], n_want;
@@ -129,8 +135,11 @@ static void handle(void *user, hub_event *hev)
                                          : IDCARD_DATES_MISSING;
         if (v != IDCARD_VALID) {
             /* an expired card signs nobody in; its data goes at once */
-            if (ev->identity)
+            if (ev->identity) {
+                rd.refused_until = ev->identity->valid_to;
+                rd.refused_resident = ev->identity->type == IDCARD_TYPE_RESIDENT;
                 idcard_identity_wipe(ev->identity);
+            }
             ev->identity = NULL;
             rd.phase = IDREADER_FAILED;
             rd.error_key = idcard_validity_key(v);
@@ -144,8 +153,11 @@ static void handle(void *user, hub_event *hev)
     }
     case IDCARD_EV_CARD_REMOVED:
         set_card_on(false);
+        /* Lifting the card ends what was said about it (expired, unreadable,
+         * a SAM fault on it): the screen is back to waiting for the next. */
         if (rd.phase == IDREADER_READING)
             rd.phase = IDREADER_WAITING;
+        idreader_clear_failure();
         status_report(STATUS_NAME, STATUS_ONLINE, NULL, "card lifted");
         if (a->cfg->idcard_remove_ends_session && session_identity(app_session(a))) {
             app_session_end(a);
@@ -188,6 +200,23 @@ bool idreader_present(void)
     return rd.reader && rd.present;
 }
 
+bool idreader_fault(void)
+{
+    if (!idreader_present())
+        return true;
+    return rd.phase == IDREADER_FAILED && rd.error_key && !strcmp(rd.error_key, "reader.error");
+}
+
+bool idreader_expired_until(idcard_date *until, bool *resident)
+{
+    if (rd.phase != IDREADER_FAILED || !rd.error_key || strcmp(rd.error_key, "card.expired") ||
+        rd.refused_until.year == 0)
+        return false;
+    *until = rd.refused_until;
+    *resident = rd.refused_resident;
+    return true;
+}
+
 bool idreader_demo(void)
 {
     return rd.reader && rd.simulated && idcard_reader_sim(rd.reader);
@@ -204,6 +233,7 @@ void idreader_clear_failure(void)
         rd.phase = IDREADER_WAITING;
         rd.error_key = NULL;
     }
+    rd.refused_until = (idcard_date){0, 0, 0};
 }
 
 static void card_path(const app *a, const char *name, char *out, size_t size)

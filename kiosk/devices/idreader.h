@@ -40,6 +40,17 @@ const char *idreader_error_key(void);
 /* A reader (or the simulator) is attached and answering. */
 bool idreader_present(void);
 
+/* The reader cannot read cards now: unplugged or not answering, or its
+ * SAM failed on the last card. The sign-in screen then says only that,
+ * what to do and where to go -- no card picture, no "place your card". */
+bool idreader_fault(void);
+
+/* While the last card was refused as expired (idreader_error_key is
+ * "card.expired"): the end of its 有效期 in *until and whether it is a
+ * resident ID card (else a permit) in *resident; true. False otherwise.
+ * Forgotten when the card is lifted. */
+bool idreader_expired_until(idcard_date *until, bool *resident);
+
 /* Demo mode: the simulator stands in for a reader. */
 bool idreader_demo(void);
 

@@ -7,7 +7,10 @@
  * Forms must be written in every language the kiosk is configured for, so
  * the check reads [ui] languages and fallback_language from CONF (default:
  * the config the kiosk would use); without a readable config only the
- * fallback language is required.
+ * fallback language is required. The check also reads the pictograms in
+ * that config's assets_dir/icons: a problem in an icon file is a problem,
+ * a category icon without a file a warning (the tile shows the generic
+ * pictogram).
  *
  * Exit status as in commands.h: 0 good, 1 the file was read and has
  * problems, 2 usage error or the file could not be read.
@@ -22,6 +25,9 @@
 #include "commands.h"
 #include "preflight/preflight.h"
 #include "settings/settings.h"
+
+/* assets_dir of the config read for the languages; "" without one */
+static char assets_dir[4096];
 
 static int usage(void)
 {
@@ -73,8 +79,10 @@ static int check(const char *path)
                SEARCH_WORDS_FILE, c->words->n_synonyms,
                c->words->n_synonyms == 1 ? "y" : "ies", c->words->n_elsewhere,
                c->words->n_elsewhere == 1 ? "y" : "ies");
+    if (assets_dir[0] && !preflight_check_icons(c, path, assets_dir, stdout, stderr))
+        status = 1;
     catalog_free(c);
-    return 0;
+    return status;
 }
 
 static bool lacks(const ltext *t, const char *lang)
@@ -196,6 +204,8 @@ static bool use_languages(const char *conf)
     if (ok) {
         ltext_set_fallback(cfg.fallback_lang);
         form_set_languages((const char (*)[LANG_CODE_SIZE])cfg.langs, (size_t)cfg.n_langs);
+        if (cfg.assets_dir)
+            snprintf(assets_dir, sizeof assets_dir, "%s", cfg.assets_dir);
     } else if (conf) {
         diag_print(&errors, stderr);
     }

@@ -8,6 +8,7 @@
 #include "common/storage.h"
 #include "i18n/i18n.h"
 #include "settings/settings.h"
+#include "ui/icons.h"
 #include "voice/voice_engine.h"
 
 const char *preflight_default_path(void)
@@ -36,12 +37,40 @@ static bool check_catalog(const settings *s, bool reported, FILE *out, FILE *err
     bool ok = c != NULL;
     if (c)
         fprintf(out, "%s: OK\n", s->catalog_path);
+    if (c && s->assets_dir)
+        ok &= preflight_check_icons(c, s->catalog_path, s->assets_dir, out, err);
     else if (errors.count == 0)
         /* Must not look like success: catalog_load failed silently (out of
          * memory while reporting). */
         fprintf(err, "%s: could not be loaded\n", s->catalog_path);
     catalog_free(c);
     diag_clear(&errors);
+    return ok;
+}
+
+static bool icon_known(const void *user, const char *name)
+{
+    return icons_has(user, name);
+}
+
+bool preflight_check_icons(const struct catalog *c, const char *catalog_path,
+                           const char *assets_dir, FILE *out, FILE *err)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/icons", assets_dir);
+    diag_list errors = DIAG_LIST_INIT;
+    icons *set = icons_load(dir, &errors);
+    diag_print(&errors, err);
+    bool ok = set && errors.count == 0;
+    diag_clear(&errors);
+    if (ok)
+        fprintf(out, "%s: OK\n", dir);
+    if (set && c) {
+        catalog_check_icons(c, catalog_path, dir, icon_known, set, &errors);
+        diag_print(&errors, err);
+        diag_clear(&errors);
+    }
+    icons_free(set);
     return ok;
 }
 

@@ -4,12 +4,13 @@
  * directory, every problem printed. Shared by `kioskctl config check [FILE]`
  * and `kiosk --check-config [FILE]` so the two can never disagree.
  *
- * It sits above settings/, catalog/, i18n/ and common/storage and joins
- * them; none of those knows about the others.
+ * It sits above settings/, catalog/, i18n/, ui/icons and common/storage and
+ * joins them; none of those knows about the others.
  */
 #ifndef KIOSK_PREFLIGHT_H
 #define KIOSK_PREFLIGHT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* The config file to use when none is named: $KIOSK_CONFIG when set and
@@ -25,5 +26,16 @@ const char *preflight_default_path(void);
  * problems were found, 2 when the config file could not be read at all. */
 int preflight_check_all(const char *config_path, const char *data_dir,
                         FILE *out, FILE *err);
+
+struct catalog;
+
+/* The category pictograms in assets_dir/icons (ui/icons.h): every problem
+ * in an icon file to err as FILE:LINE:COL: message, then a warning for each
+ * icon the catalogue c (loaded from catalog_path; NULL: only the files)
+ * names that has no file. "DIR: OK, N icons" on out when the files are
+ * valid. False when an icon file has problems; a missing one is only a
+ * warning (its tiles show the generic pictogram). */
+bool preflight_check_icons(const struct catalog *c, const char *catalog_path,
+                           const char *assets_dir, FILE *out, FILE *err);
 
 #endif

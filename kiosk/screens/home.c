@@ -128,7 +128,8 @@ static void home_draw(app *a, void *st, ui *u)
         char count[64], num[16];
         snprintf(num, sizeof num, "%zu", cat->n_services);
         i18n_format(count, sizeof count, "home.service_count", "count", num, (char *)NULL);
-        widget_tile(u, t, i, ltext_get(&cat->name, lang), count, name_h, ACT_CATEGORY, i);
+        widget_tile(u, t, i, cat->icon, ltext_get(&cat->name, lang), count, name_h,
+                    ACT_CATEGORY, i);
     }
     ui_scroll_end(u, &s->scroll, view);
 }

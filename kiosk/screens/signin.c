@@ -4,6 +4,11 @@
  * service window), and the identity once read, masked (张*, 3301****1234).
  * In demo mode (no reader, simulator standing in) the demo cards are
  * offered as buttons, clearly marked.
+ *
+ * Each state says one thing: a reader fault shows only the fault, what to
+ * do and where to go (no card picture, no "place your card" the resident
+ * cannot follow); an expired card says until when it was valid and where
+ * to renew it, until the card is lifted.
  */
 #include <dirent.h>
 #include <jansson.h>
@@ -115,6 +120,57 @@ static void draw_illustration(ui *u, SDL_Rect r, bool reading)
     ui_round(u, num, num.h / 2, th->surface_alt);
 }
 
+/* "有效期至 2018年1月1日": the day and the month's name are placed as the
+ * language's strings say. A line of its own under "此证件已过期", so the
+ * date is not split across lines where the column is narrow. */
+static void format_until(idcard_date d, char *out, size_t size)
+{
+    char ys[8], ds[4], mk[16], date[64];
+    snprintf(ys, sizeof ys, "%d", d.year);
+    snprintf(ds, sizeof ds, "%d", d.day);
+    snprintf(mk, sizeof mk, "month.%d", d.month);
+    i18n_format(date, sizeof date, "card.date", "year", ys, "month", tr(mk), "day", ds,
+                (char *)NULL);
+    i18n_format(out, size, "card.valid_until", "date", date, (char *)NULL);
+}
+
+/* The reader cannot read: only the fault, what to do and where to go,
+ * centred in r. */
+static void draw_fault(app *a, signin_state *s, ui *u, SDL_Rect r)
+{
+    const theme *th = &u->th;
+    char hotline[128];
+    i18n_format(hotline, sizeof hotline, "reader.fault_hotline", "hotline", a->cfg->hotline,
+                (char *)NULL);
+    int inner = r.w - 2 * th->pad;
+    int h_title = ui_paragraph(u, tr("reader.fault_title"), 0, 0, r.w, th->text_title,
+                               TEXT_BOLD, th->danger, UI_CENTER, false);
+    int h_todo = ui_paragraph(u, tr("reader.fault_todo"), 0, 0, r.w, th->text_body,
+                              TEXT_REGULAR, th->text, UI_CENTER, false);
+    int h_where = ui_paragraph(u, tr("reader.fault_where"), 0, 0, inner, th->text_heading,
+                               TEXT_BOLD, th->text, UI_CENTER, false);
+    int h_hot = ui_paragraph(u, hotline, 0, 0, inner, th->text_heading, TEXT_BOLD, th->text,
+                             UI_CENTER, false);
+    int card_h = th->pad + h_where + th->gap / 2 + h_hot + th->pad;
+    int total = h_title + th->gap + h_todo + 2 * th->gap + card_h;
+    /* large text on a short panel: the block scrolls rather than being cut */
+    bool scroll = total > r.h;
+    int y = scroll ? r.y - ui_scroll_begin(u, &s->scroll, r, total) : r.y + (r.h - total) / 2;
+    y += ui_paragraph(u, tr("reader.fault_title"), r.x, y, r.w, th->text_title, TEXT_BOLD,
+                      th->danger, UI_CENTER, true) + th->gap;
+    y += ui_paragraph(u, tr("reader.fault_todo"), r.x, y, r.w, th->text_body, TEXT_REGULAR,
+                      th->text, UI_CENTER, true) + 2 * th->gap;
+    SDL_Rect card = {r.x, y, r.w, card_h};
+    ui_round(u, card, th->radius, th->surface);
+    int cy = card.y + th->pad;
+    cy += ui_paragraph(u, tr("reader.fault_where"), card.x + th->pad, cy, inner, th->text_heading,
+                       TEXT_BOLD, th->text, UI_CENTER, true) + th->gap / 2;
+    ui_paragraph(u, hotline, card.x + th->pad, cy, inner, th->text_heading, TEXT_BOLD, th->text,
+                 UI_CENTER, true);
+    if (scroll)
+        ui_scroll_end(u, &s->scroll, r);
+}
+
 /* The instructions, the picture (pic_h high, none when too small), the
  * status line and the window hint, from y down. Returns the height used
  * without the picture when measuring (draw false). */
@@ -142,12 +198,18 @@ static int draw_instructions(app *a, signin_state *s, ui *u, int x, int y, int w
 
     const char *status = tr("signin.waiting");
     SDL_Color colour = th->muted;
-    if (!idreader_present()) {
-        status = tr("reader.unavailable");
-        colour = th->danger;
-    } else if (idreader_phase_now() == IDREADER_READING) {
+    char until_text[256];
+    const char *renew = NULL;
+    idcard_date until;
+    bool resident;
+    if (idreader_phase_now() == IDREADER_READING) {
         status = tr("signin.reading");
         colour = th->ok;
+    } else if (idreader_expired_until(&until, &resident)) {
+        format_until(until, until_text, sizeof until_text);
+        status = tr("card.expired_short");
+        colour = th->danger;
+        renew = tr(resident ? "card.renew_resident" : "card.renew_permit");
     } else if (idreader_error_key()) {
         status = tr(idreader_error_key());
         colour = th->danger;
@@ -156,8 +218,14 @@ static int draw_instructions(app *a, signin_state *s, ui *u, int x, int y, int w
      * the layout does not jump when a card fails */
     int st_h = ui_paragraph(u, status, x, y, w, th->text_heading, TEXT_BOLD, colour, UI_CENTER,
                             draw);
+    if (renew)  /* expired: until when, under "此证件已过期" */
+        st_h += ui_paragraph(u, until_text, x, y + st_h, w, th->text_heading, TEXT_BOLD, colour,
+                             UI_CENTER, draw);
     int two = 2 * text_line_height(th->text_heading, TEXT_BOLD);
     y += st_h > two ? st_h : two;
+    if (renew)
+        y += ui_paragraph(u, renew, x, y, w, th->text_body, TEXT_BOLD, th->text, UI_CENTER,
+                          draw) + th->gap / 2;
     y += ui_paragraph(u, tr("signin.window"), x, y, w, th->text_small, TEXT_REGULAR, th->muted,
                       UI_CENTER, draw) + th->gap;
     return y - y0;
@@ -232,6 +300,10 @@ static void signin_draw(app *a, void *st, ui *u)
         return;
     }
 
+    if (idreader_fault()) {
+        draw_fault(a, s, u, c);
+        return;
+    }
     bool demo = idreader_demo() && s->n_demo > 0;
     bool two_cols = !th->portrait && demo;
     int col_w = two_cols ? (c.w - th->pad) / 2 : c.w;

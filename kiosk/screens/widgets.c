@@ -4,6 +4,7 @@
 
 #include "common/utf8.h"
 #include "i18n/i18n.h"
+#include "ui/icons.h"
 
 #define TILE_NAME_LINES 3
 
@@ -70,8 +71,8 @@ int widget_tile_height(ui *u, int name_h)
     return th->pad + th->target + th->gap / 2 + name_h + sub + th->pad;
 }
 
-void widget_tile(ui *u, SDL_Rect r, int index, const char *name, const char *sub,
-                 int name_h, int action, intptr_t arg)
+void widget_tile(ui *u, SDL_Rect r, int index, const char *icon_name, const char *name,
+                 const char *sub, int name_h, int action, intptr_t arg)
 {
     const theme *th = &u->th;
     bool pressed = ui_is_pressed(u, action, arg);
@@ -84,18 +85,15 @@ void widget_tile(ui *u, SDL_Rect r, int index, const char *name, const char *sub
     if (compact)
         y = r.y + (r.h - th->target) / 2;
 
-    /* icon: the category's first character on a coloured square */
+    /* the catalogue's pictogram, in the text colour of a primary button on
+     * a coloured square: a picture residents find a category by before
+     * they read its name (a first letter repeated S/S, H/H told nothing) */
     SDL_Color ic = theme_tile_colour(th, index);
     SDL_Rect icon = {r.x + th->pad, y, th->target, th->target};
     ui_round(u, icon, th->radius, ic);
-    const char *p = name;
-    utf8_next(&p);
-    char first[8] = {0};
-    memcpy(first, name, (size_t)(p - name) < 7 ? (size_t)(p - name) : 7);
-    int glyph = th->text_title;
-    int lh = text_line_height(glyph, TEXT_BOLD);
-    ui_text(u, first, icon.x, icon.y + (icon.h - lh) / 2, icon.w, glyph, TEXT_BOLD,
-            th->on_primary, UI_CENTER, false);
+    int inset = th->target / 8;
+    SDL_Rect pic = {icon.x + inset, icon.y + inset, icon.w - 2 * inset, icon.h - 2 * inset};
+    icons_draw(u, icon_name, pic, th->on_primary);
     int tx = r.x + th->pad;
     if (compact) {
         tx += th->target + th->gap;

@@ -15,9 +15,10 @@ int widget_tile_name_height(ui *u, int w, const char *name);
 /* Height of a category tile whose name area is name_h high. */
 int widget_tile_height(ui *u, int name_h);
 
-/* A category tile; index picks the icon colour. */
-void widget_tile(ui *u, SDL_Rect r, int index, const char *name, const char *sub,
-                 int name_h, int action, intptr_t arg);
+/* A category tile: the pictogram icon_name (ui/icons.h; NULL or unknown:
+ * the generic one) on a square whose colour index picks, the name and sub. */
+void widget_tile(ui *u, SDL_Rect r, int index, const char *icon_name, const char *name,
+                 const char *sub, int name_h, int action, intptr_t arg);
 
 /* A button styled as a text field with a magnifier. */
 void widget_search_field(ui *u, SDL_Rect r, const char *text, int action);

@@ -605,6 +605,40 @@ static bool stroke_step(app *a, const char *text)
 
 /* A device's verb: do it, then move the clock on until the device says it
  * is done and everything it posted was handled. */
+/* The accessibility check (ui/a11y.h) on the current frame, and a spoken
+ * prompt for its screen: the `a11y` line, and every `shot` (so every
+ * screen the e2e scripts look at is checked, in every orientation,
+ * language and text size they run in). False after reporting. */
+static bool a11y_step(const script *s, const script_step *st, app *a, const char *shots_dir)
+{
+    /* the current frame drawn once more, sampling the background under
+     * every text as it is drawn */
+    app_pump(a);
+    a->ui.sample_bg = true;
+    app_invalidate(a);
+    app_pump(a);
+    a->ui.sample_bg = false;
+    static char found[16384];
+    double mm = a11y_mm_per_px(a->cfg->panel_inches, a->w, a->h);
+    int n = a11y_check(&a->ui, mm, found, sizeof found);
+    char prompt[512];
+    if (!a->dialog.open && !speech_screen_prompt(a, prompt, sizeof prompt)) {
+        size_t l = strlen(found);
+        snprintf(found + l, sizeof found - l,
+                 "screen %s: no spoken prompt (voice.screen.%s in %s.json)\n", app_top(a)->name,
+                 app_top(a)->name, app_lang(a));
+        n++;
+    }
+    if (n > 0) {
+        char head[64];
+        snprintf(head, sizeof head, "a11y: %d finding%s:\n", n, n == 1 ? "" : "s");
+        fprintf(stderr, "%s:%d: %s%s\n", s->path, st->line, head, found);
+        fail(s, st, a, shots_dir, "a11y: %s", "the findings above");
+        return false;
+    }
+    return true;
+}
+
 static bool verb_step(const script *s, const script_step *st, app *a, const char *shots_dir)
 {
     char err[256] = "";
@@ -750,35 +784,10 @@ int script_run(const script *s, app *a, const char *shots_dir)
             }
             break;
         }
-        case OP_A11Y: {
-            /* the current frame drawn once more, sampling the background
-             * under every text as it is drawn */
-            app_pump(a);
-            a->ui.sample_bg = true;
-            app_invalidate(a);
-            app_pump(a);
-            a->ui.sample_bg = false;
-            static char found[16384];
-            double mm = a11y_mm_per_px(a->cfg->panel_inches, a->w, a->h);
-            int n = a11y_check(&a->ui, mm, found, sizeof found);
-            /* and a spoken prompt of the screen's own, in this language */
-            char prompt[512];
-            if (!a->dialog.open && !speech_screen_prompt(a, prompt, sizeof prompt)) {
-                size_t l = strlen(found);
-                snprintf(found + l, sizeof found - l,
-                         "screen %s: no spoken prompt (voice.screen.%s in %s.json)\n",
-                         app_top(a)->name, app_top(a)->name, app_lang(a));
-                n++;
-            }
-            if (n > 0) {
-                char head[64];
-                snprintf(head, sizeof head, "a11y: %d finding%s:\n", n, n == 1 ? "" : "s");
-                fprintf(stderr, "%s:%d: %s%s\n", s->path, st->line, head, found);
-                fail(s, st, a, shots_dir, "a11y: %s", "the findings above");
+        case OP_A11Y:
+            if (!a11y_step(s, st, a, shots_dir))
                 return 1;
-            }
             break;
-        }
         case OP_SCREEN:
             app_pump(a);
             if (!app_top(a) || strcmp(app_top(a)->name, st->text)) {
@@ -787,6 +796,8 @@ int script_run(const script *s, app *a, const char *shots_dir)
             }
             break;
         case OP_SHOT: {
+            if (!a11y_step(s, st, a, shots_dir))
+                return 1;
             app_pump(a);
             char path[2048];
             snprintf(path, sizeof path, "%s/%s.png", shots_dir, st->text);

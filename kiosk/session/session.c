@@ -114,13 +114,14 @@ const idcard_identity *session_identity(const session *s)
     return s && s->sec->signed_in ? &s->sec->identity : NULL;
 }
 
-bool session_identity_masked(const session *s, char *name, size_t name_size, char *number,
-                             size_t number_size)
+bool session_identity_masked(const session *s, bool latin, char *name, size_t name_size,
+                             char *number, size_t number_size)
 {
     const idcard_identity *id = session_identity(s);
     if (!id)
         return false;
-    idcard_mask_name(id->name[0] ? id->name : id->name_en, name, name_size);
+    bool use_latin = id->name_en[0] && (latin || !id->name[0]);
+    idcard_mask_name(use_latin ? id->name_en : id->name, name, name_size);
     idcard_mask_number(id->id_number, number, number_size);
     return true;
 }

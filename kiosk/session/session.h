@@ -57,10 +57,14 @@ bool session_sign_in(session *s, idcard_identity *id);
 const idcard_identity *session_identity(const session *s);
 
 /* Masked name and number for the screen ("张*", "3301**********1234");
- * false when nobody is signed in. A card without a Chinese name shows its
- * Latin name, masked the same way. */
-bool session_identity_masked(const session *s, char *name, size_t name_size, char *number,
-                             size_t number_size);
+ * false when nobody is signed in. With latin set, a card that carries a
+ * Latin name (foreigner permanent residence cards) shows that one
+ * ("S*****, A***"): a resident reading English knows their name in the
+ * script they read. Otherwise, and on cards without one, the Chinese name;
+ * a card without a Chinese name shows its Latin name. Both masked by
+ * idcard_mask_name. */
+bool session_identity_masked(const session *s, bool latin, char *name, size_t name_size,
+                             char *number, size_t number_size);
 
 /* Stores a copy of value under key (value NULL removes it). False when the
  * key or value is too long or the table is full; nothing changes then. */

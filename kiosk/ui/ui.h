@@ -125,6 +125,10 @@ typedef struct ui {
     bool inking;
 
     ui_focus focus;         /* keypad navigation (ui/focus.h) */
+
+    /* The pictograms icons_draw uses (ui/icons.h); owned by the app,
+     * NULL draws none. */
+    struct icons *icons;
 } ui;
 
 void ui_init(ui *u, SDL_Renderer *r);

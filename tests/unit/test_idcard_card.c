@@ -408,11 +408,18 @@ static void test_mask_name(void **state)
     idcard_mask_name("", out, sizeof out);
     assert_string_equal(out, "");
     idcard_mask_name("ZHANG SAN", out, sizeof out);
-    assert_string_equal(out, "Z**** ***");
+    assert_string_equal(out, "Z**** S**");
     idcard_mask_name("SAMPLE, ANNA", out, sizeof out);
-    assert_string_equal(out, "S*****, ****");
+    assert_string_equal(out, "S*****, A***");
+    idcard_mask_name("SMITH ANNA", out, sizeof out);
+    assert_string_equal(out, "S**** A***");
     idcard_mask_name("O'NEIL-SMITH JO", out, sizeof out);
-    assert_string_equal(out, "O'****-***** **");
+    assert_string_equal(out, "O'N***-S**** J*");
+    /* one-letter words are shown as they are: nothing to hide */
+    idcard_mask_name("A B", out, sizeof out);
+    assert_string_equal(out, "A B");
+    idcard_mask_name("  ZHANG  ", out, sizeof out);
+    assert_string_equal(out, "  Z****  ");
     /* truncation keeps whole characters and the NUL */
     char small[5];
     idcard_mask_name("欧阳娜娜", small, sizeof small);

@@ -79,7 +79,7 @@ static void test_end_leaves_nothing(void **state)
     assert_int_equal(session_identity(s)->photo[1023], 0xA5);
     assert_string_equal(session_get(s, "draft.job.phone"), "13800138000");
     char name[64], number[64];
-    assert_true(session_identity_masked(s, name, sizeof name, number, sizeof number));
+    assert_true(session_identity_masked(s, false, name, sizeof name, number, sizeof number));
     assert_string_equal(name, "张*");
     assert_string_equal(number, "3301**********0014");
     assert_true(holds(s, "330106199003070014"));
@@ -89,7 +89,7 @@ static void test_end_leaves_nothing(void **state)
     assert_true(all_zero(s));
     assert_null(session_identity(s));
     assert_null(session_get(s, "search"));
-    assert_false(session_identity_masked(s, name, sizeof name, number, sizeof number));
+    assert_false(session_identity_masked(s, false, name, sizeof name, number, sizeof number));
     session_free(s);
 }
 
