@@ -428,7 +428,9 @@ void app_set_elder(app *a, bool on)
     a->elder = on;
     app_set_large(a, on || a->cfg->large_font);
     app_set_contrast(a, on || a->cfg->high_contrast);
-    /* voice: on in elder mode (kiosk/voice) */
+    /* elder mode speaks, even on a kiosk set silent (app/speech.h) */
+    if (on)
+        speech_wanted(a);
     a->dirty = true;
 }
 
@@ -446,7 +448,10 @@ void app_dialog_open(app *a, int kind, const char *title, const char *body,
     /* the dialog's buttons take the focus; the screen's waits for its close */
     if (!d->open)
         a->focus_under_dialog = a->ui.focus;
-    ui_focus_clear(&a->ui);
+    /* the same dialog again with news in it (the sound panel's level)
+     * keeps the keypad's place */
+    if (!(d->open && d->kind == kind))
+        ui_focus_clear(&a->ui);
     memset(d, 0, sizeof *d);
     d->open = true;
     d->kind = kind;
@@ -601,6 +606,18 @@ void app_call_staff(app *a)
     app_dialog_open(a, DIALOG_STAFF, tr("help.staff_title"), body, buttons, 1);
 }
 
+/* The sound panel: repeat what this screen says, louder, softer. It
+ * stays open while the volume is stepped, its title saying the level. */
+static void open_voice_dialog(app *a)
+{
+    char title[128], n[16];
+    snprintf(n, sizeof n, "%d", speech_volume());
+    i18n_format(title, sizeof title, "voice.panel_title", "volume", n, (char *)NULL);
+    const char *buttons[] = {tr("common.close"), tr("voice.repeat"), tr("voice.louder"),
+                             tr("voice.softer")};
+    app_dialog_open(a, DIALOG_VOICE, title, tr("voice.panel_body"), buttons, 4);
+}
+
 static void open_help_dialog(app *a)
 {
     char body[1024];
@@ -645,6 +662,10 @@ static void dispatch_action(app *a, int action, intptr_t arg)
     case ACT_CALL_STAFF:
         app_call_staff(a);
         return;
+    case ACT_VOICE:
+        speech_wanted(a);
+        open_voice_dialog(a);
+        return;
     case ACT_ELDER:
         app_set_elder(a, !a->elder);
         break;  /* the screen may do more: the attract loop wakes */
@@ -664,6 +685,17 @@ static void dispatch_action(app *a, int action, intptr_t arg)
                 app_sign_out(a);
             else
                 app_dialog_close(a);
+            return;
+        }
+        if (kind == DIALOG_VOICE) {
+            if (arg == 2 || arg == 3) {
+                speech_volume_step(a, arg == 2 ? 1 : -1);
+                open_voice_dialog(a);   /* the new level in its title */
+                return;
+            }
+            app_dialog_close(a);
+            if (arg == 1)
+                speech_repeat(a);
             return;
         }
         app_dialog_close(a);

@@ -21,7 +21,7 @@
 #include "ui/ui.h"
 
 #define APP_MAX_DEPTH 16
-#define APP_DIALOG_BUTTONS 3
+#define APP_DIALOG_BUTTONS 4
 
 typedef struct app_dialog {
     bool open;
@@ -36,7 +36,10 @@ typedef struct app_dialog {
 
 /* DIALOG_MESSAGE and above belong to the top screen (its buttons come back
  * as ACT_DIALOG); the others are the app's own. */
-enum { DIALOG_NONE, DIALOG_IDLE, DIALOG_HELP, DIALOG_SIGN_OUT, DIALOG_STAFF, DIALOG_MESSAGE };
+enum {
+    DIALOG_NONE, DIALOG_IDLE, DIALOG_HELP, DIALOG_SIGN_OUT, DIALOG_STAFF, DIALOG_VOICE,
+    DIALOG_MESSAGE
+};
 
 /* What the kiosk is made of, filled in by kiosk/registry (the screens at
  * the bottom of the stack; the services come through service_install). */

@@ -170,6 +170,8 @@ static int draw_status(app *a, ui *u)
     /* switches, right to left: the way to a person first */
     bar_button(&b, th, tr("status.call_staff"), ACT_CALL_STAFF, 0);
     bar_button(&b, th, tr("status.help"), ACT_HELP, 0);
+    if (speech_available())
+        bar_button(&b, th, tr("status.voice"), ACT_VOICE, 0);
     bar_button(&b, th, a->large ? tr("status.normal_font") : tr("status.large_font"),
                ACT_LARGE, 0);
     char masked[64], number[64];

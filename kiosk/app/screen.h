@@ -31,6 +31,7 @@ enum {
     ACT_CALL_STAFF,     /* the status bar's call-staff button (app_call_staff) */
     ACT_ELDER,          /* elder mode on or off (app_set_elder); then passed on
                            to the screen, which may do more (attract wakes) */
+    ACT_VOICE,          /* the status bar's sound button: repeat and volume */
     SCREEN_ACTION_BASE = 100
 };
 

@@ -42,6 +42,7 @@ static struct {
     char last[TEXT_SIZE];       /* the last screen or dialog prompt: repeat */
     char said[TEXT_SIZE];       /* the last utterance: expect-speech */
     uint32_t said_seq;          /* voice_next_seq() when it was said */
+    bool repeat_pending;        /* say the prompt again after this frame */
 } S;
 
 /* ---- text -------------------------------------------------------------- */
@@ -215,8 +216,10 @@ void speech_after_frame(app *a)
 
     if (a->dialog.open) {
         const app_dialog *d = &a->dialog;
+        /* the sound panel opened again with its new level is not news:
+         * the level was just said */
         bool fresh = !S.dialog_open || d->kind != S.dialog_kind ||
-                     strcmp(d->title, S.dialog_title);
+                     (strcmp(d->title, S.dialog_title) && d->kind != DIALOG_VOICE);
         if (fresh) {
             compose_dialog(a, main_prompt, sizeof main_prompt);
             S.dialog_seconds_said = 0;
@@ -251,6 +254,14 @@ void speech_after_frame(app *a)
         snprintf(S.last, sizeof S.last, "%s", main_prompt);
     }
 
+    if (S.repeat_pending && !out[0]) {
+        /* asked for from a dialog that just closed: now S.last is the
+         * screen's prompt again */
+        append(out, sizeof out, S.last);
+        tag = "repeat";
+    }
+    S.repeat_pending = false;
+
     const char *label = ui_focus_label(&a->ui);
     if (label && strcmp(label, S.focus)) {
         append(out, sizeof out, label);
@@ -277,6 +288,12 @@ void speech_after_frame(app *a)
 
 void speech_repeat(app *a)
 {
+    if (a->dialog.open || a->dirty) {
+        /* the frame about to be drawn decides what "this page" is */
+        S.repeat_pending = true;
+        app_invalidate(a);
+        return;
+    }
     static char out[TEXT_SIZE];
     snprintf(out, sizeof out, "%s", S.last);
     append(out, sizeof out, S.focus);

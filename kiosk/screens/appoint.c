@@ -722,6 +722,51 @@ static bool appoint_leaving(app *a, void *st, bool home)
     return s->phase == AP_DONE && rating_prompt_leave(a, &s->rate, home);
 }
 
+/* What the voice says (app/speech.h) in each step: choose a day and a
+ * time, the phone number (never read back), the booking to confirm, the
+ * booking made with its code and window, or why not and what instead. */
+static void appoint_speech(app *a, void *st, char *out, size_t size)
+{
+    appoint_state *s = st;
+    const char *lang = app_lang(a);
+    char line[512];
+    switch (s->phase) {
+    case AP_SLOTS:
+        i18n_format(out, size, online_asked_waiting(&s->slots) ? "voice.appoint.loading"
+                                                              : "voice.screen.appoint",
+                    (char *)NULL);
+        return;
+    case AP_PHONE:
+        i18n_format(out, size, "voice.appoint.phone", (char *)NULL);
+        return;
+    case AP_CONFIRM:
+        when_text(s, s->day_date[s->chosen_day], s->chosen.start, s->chosen.end, line,
+                  sizeof line);
+        i18n_format(out, size, "voice.appoint.confirm", "service",
+                    ltext_get(&service(a, s)->name, lang), "when", line, (char *)NULL);
+        return;
+    case AP_BOOKING:
+        i18n_format(out, size, "appoint.booking", (char *)NULL);
+        return;
+    default:
+        break;
+    }
+    online_outcome o = online_asked_outcome(&s->book);
+    if (s->phase == AP_FAILED || o != ONLINE_OK || !s->book.ans) {
+        online_ui_speech_unavailable(a, o, o == ONLINE_REFUSED ? "appoint.refused"
+                                                               : "online.try_later",
+                                     service(a, s), out, size);
+        return;
+    }
+    const online_data *d = &s->book.ans->data;
+    char hint[512];
+    when_text(s, d->booking.date, d->booking.start, d->booking.end, line, sizeof line);
+    i18n_format(hint, sizeof hint, "appoint.done_hint", "window",
+                online_text_get(&d->booking.window, lang), (char *)NULL);
+    i18n_format(out, size, "voice.appoint.done", "code", d->booking.confirmation, "when", line,
+                "hint", hint, (char *)NULL);
+}
+
 const screen_class screen_appoint = {
     .name = "appoint",
     .state_size = sizeof(appoint_state),
@@ -736,4 +781,5 @@ const screen_class screen_appoint = {
     .tick = appoint_tick,
     .leaving = appoint_leaving,
     .relayout = appoint_relayout,
+    .speech = appoint_speech,
 };

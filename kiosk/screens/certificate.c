@@ -357,6 +357,49 @@ static bool certificate_leaving(app *a, void *st, bool home)
     return rating_prompt_leave(a, &((certificate_state *)st)->rate, home);
 }
 
+/* What the voice says (app/speech.h): asking; none, or why not and what
+ * instead; the certificate ready (its content stays on screen: it holds
+ * the name and number) and what printing does; printing, printed, or why
+ * not. */
+static void certificate_speech(app *a, void *st, char *out, size_t size)
+{
+    certificate_state *s = st;
+    const char *title = ltext_get(&service(a, s)->name, app_lang(a));
+    if (asking(s)) {
+        i18n_format(out, size, "cert.asking", (char *)NULL);
+        return;
+    }
+    online_outcome o = online_asked_outcome(&s->q);
+    if (o != ONLINE_OK) {
+        bool none = o == ONLINE_REFUSED && s->q.ans && !strcmp(s->q.ans->code, "no_certificate");
+        if (none)
+            i18n_format(out, size, "voice.cert.none", (char *)NULL);
+        else
+            online_ui_speech_unavailable(a, o, "online.try_later", service(a, s), out, size);
+        return;
+    }
+    char line[512];
+    switch (s->print) {
+    case CP_PRINTING:
+        i18n_format(out, size, "certificate.printing", (char *)NULL);
+        return;
+    case CP_PRINTED:
+        i18n_format(out, size, "certificate.take", (char *)NULL);
+        return;
+    case CP_FAILED:
+        i18n_format(out, size, "cert.print_failed", "reason",
+                    tr(s->reason_key ? s->reason_key : "printer.aborted"), (char *)NULL);
+        return;
+    default:
+        i18n_format(line, sizeof line, has_a4_printer(a) ? "voice.cert.print" : "certificate.no_printer",
+                    (char *)NULL);
+        i18n_format(out, size, "voice.screen.certificate", "title", title, (char *)NULL);
+        size_t l = strlen(out);
+        snprintf(out + l, size - l, " %s", line);
+        return;
+    }
+}
+
 const screen_class screen_certificate = {
     .name = "certificate",
     .state_size = sizeof(certificate_state),
@@ -369,4 +412,5 @@ const screen_class screen_certificate = {
     .tick = certificate_tick,
     .leaving = certificate_leaving,
     .relayout = certificate_relayout,
+    .speech = certificate_speech,
 };

@@ -23,6 +23,22 @@ const char *online_ui_title_key(online_outcome o)
     }
 }
 
+void online_ui_speech_unavailable(app *a, online_outcome o, const char *body_key,
+                                  const catalog_service *svc, char *out, size_t size)
+{
+    const char *lang = app_lang(a);
+    char window[512];
+    if (svc)
+        i18n_format(window, sizeof window, "online.go_window", "window",
+                    ltext_get(&svc->window, lang), "address", ltext_get(&svc->address, lang),
+                    (char *)NULL);
+    else
+        snprintf(window, sizeof window, "%s", tr("online.go_any_window"));
+    i18n_format(out, size, "voice.online.unavailable", "title", tr(online_ui_title_key(o)),
+                "body", tr(body_key), "window", window, "hotline", a->cfg->hotline,
+                (char *)NULL);
+}
+
 static int para(ui *u, const char *text, int x, int y, int w, int px, text_weight wt,
                 SDL_Color c, bool draw)
 {

@@ -32,6 +32,12 @@ int online_ui_unavailable(app *a, ui *u, const char *title_key, const char *body
                           const catalog_service *svc, int x, int y, int w, int help_action,
                           bool draw);
 
+/* What the voice says (app/speech.h) for an outcome that is not
+ * ONLINE_OK: its heading, body_key's sentence and the ways instead (the
+ * window of svc, the call-staff button, the hotline). */
+void online_ui_speech_unavailable(app *a, online_outcome o, const char *body_key,
+                                  const catalog_service *svc, char *out, size_t size);
+
 /* "Asking ..." heading and the short wait hint. */
 int online_ui_asking(ui *u, const char *title_key, int x, int y, int w, bool draw);
 

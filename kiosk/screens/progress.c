@@ -422,6 +422,47 @@ static void progress_relayout(app *a, void *st)
     s->scroll.offset = 0;
 }
 
+/* What the voice says (app/speech.h): what to type; asking; how many were
+ * found, and each one's service and status (the first few); none; or why
+ * not and what instead. */
+static void progress_speech(app *a, void *st, char *out, size_t size)
+{
+    progress_state *s = st;
+    const char *lang = app_lang(a);
+    if (s->phase == PG_INPUT) {
+        i18n_format(out, size, "voice.screen.progress", (char *)NULL);
+        return;
+    }
+    if (s->phase == PG_ASKING) {
+        i18n_format(out, size, "progress.asking", (char *)NULL);
+        return;
+    }
+    online_outcome o = online_asked_outcome(&s->q);
+    bool cached = s->q.ans && s->q.ans->cached;
+    if (o != ONLINE_OK && !cached) {
+        online_ui_speech_unavailable(a, o, o == ONLINE_REFUSED ? "progress.refused"
+                                                               : "online.try_later",
+                                     NULL, out, size);
+        return;
+    }
+    const online_data *d = &s->q.ans->data;
+    if (d->progress.n == 0) {
+        i18n_format(out, size, s->mine ? "progress.none_mine" : "progress.none", (char *)NULL);
+        return;
+    }
+    char n[24], line[512];
+    snprintf(n, sizeof n, "%zu", d->progress.total);
+    i18n_format(out, size, "progress.found", "n", n, (char *)NULL);
+    for (size_t i = 0; i < d->progress.n && i < 3; i++) {
+        const online_application *x = &d->progress.app[i];
+        i18n_format(line, sizeof line, "voice.progress.one", "service",
+                    online_text_get(&x->title, lang), "status",
+                    online_text_get(&x->status_text, lang), (char *)NULL);
+        size_t l = strlen(out);
+        snprintf(out + l, size - l, " %s", line);
+    }
+}
+
 const screen_class screen_progress = {
     .name = "progress",
     .state_size = sizeof(progress_state),
@@ -435,4 +476,5 @@ const screen_class screen_progress = {
     .wake_at = progress_wake_at,
     .tick = progress_tick,
     .relayout = progress_relayout,
+    .speech = progress_speech,
 };

@@ -724,6 +724,43 @@ static bool rating_leaving(app *a, void *st, bool home)
     return true;
 }
 
+/* What the voice says (app/speech.h) in each step: the five levels (the
+ * default prompt), the reasons to choose, what to type, saving, thanks,
+ * already rated, or not saved. What was typed is never read back. */
+static void rating_speech(app *a, void *st, char *out, size_t size)
+{
+    rating_state *s = st;
+    switch (s->phase) {
+    case RT_POOR:
+        i18n_format(out, size, "voice.rating.poor", (char *)NULL);
+        return;
+    case RT_COMMENT:
+        i18n_format(out, size, "voice.rating.comment", (char *)NULL);
+        return;
+    case RT_PHONE:
+        i18n_format(out, size, "voice.rating.phone", (char *)NULL);
+        return;
+    case RT_SAVING:
+        i18n_format(out, size, "rating.saving", (char *)NULL);
+        return;
+    case RT_DONE: {
+        const char *body = !rating_level_is_poor(s->level) ? "rating.thanks_note"
+                           : (!s->anonymous && *entry(a, PHONE_KEY)) ? "rating.thanks_callback"
+                                                                     : "rating.thanks_poor";
+        i18n_format(out, size, "voice.rating.done", "body", tr(body), (char *)NULL);
+        return;
+    }
+    case RT_ALREADY:
+        i18n_format(out, size, "voice.rating.already", (char *)NULL);
+        return;
+    case RT_FAILED:
+        i18n_format(out, size, "voice.rating.failed", (char *)NULL);
+        return;
+    default:
+        return;     /* RT_CHOOSE: voice.screen.rating */
+    }
+}
+
 const screen_class screen_rating = {
     .name = "rating",
     .state_size = sizeof(rating_state),
@@ -738,4 +775,5 @@ const screen_class screen_rating = {
     .tick = rating_tick,
     .leaving = rating_leaving,
     .relayout = rating_relayout,
+    .speech = rating_speech,
 };

@@ -145,13 +145,23 @@ static int way_on(app *a, search_state *s, ui *u, int x, int y, int w, bool draw
     }
     if (a->cat->n_categories) {
         y += heading(u, tr("search.categories"), x, y, w, draw);
-        int cols = 2, cw = (w - th->gap) / cols;
+        /* two columns, unless a name would be cut there (a long English
+         * name in large text): then one, every name whole */
+        int cols = 2, cw = (w - th->gap) / 2;
+        for (size_t i = 0; i < a->cat->n_categories && cols == 2; i++) {
+            const char *name = ltext_get(&a->cat->categories[i].name, lang);
+            if (text_width(name, strlen(name), th->text_small, TEXT_BOLD) > cw - th->pad)
+                cols = 1;
+        }
+        if (cols == 1)
+            cw = w;
         for (size_t i = 0; i < a->cat->n_categories; i++) {
-            SDL_Rect r = {x + (int)(i % 2) * (cw + th->gap), y, cw, th->target};
+            int col = (int)(i % (size_t)cols);
+            SDL_Rect r = {x + col * (cw + th->gap), y, cw, th->target};
             if (draw)
                 ui_button(u, r, ltext_get(&a->cat->categories[i].name, lang), UI_SECONDARY,
                           ACT_CATEGORY, (intptr_t)i);
-            if (i % 2 == 1 || i + 1 == a->cat->n_categories)
+            if (col == cols - 1 || i + 1 == a->cat->n_categories)
                 y += th->target + th->gap;
         }
     }

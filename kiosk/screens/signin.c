@@ -142,12 +142,14 @@ static void draw_fault(app *a, signin_state *s, ui *u, SDL_Rect r)
     char hotline[128];
     i18n_format(hotline, sizeof hotline, "reader.fault_hotline", "hotline", a->cfg->hotline,
                 (char *)NULL);
+    /* where: the site's own words for where staff are ([ui] staff_location) */
+    const char *where = settings_staff_location(a->cfg, app_lang(a));
     int inner = r.w - 2 * th->pad;
     int h_title = ui_paragraph(u, tr("reader.fault_title"), 0, 0, r.w, th->text_title,
                                TEXT_BOLD, th->danger, UI_CENTER, false);
     int h_todo = ui_paragraph(u, tr("reader.fault_todo"), 0, 0, r.w, th->text_body,
                               TEXT_REGULAR, th->text, UI_CENTER, false);
-    int h_where = ui_paragraph(u, tr("reader.fault_where"), 0, 0, inner, th->text_heading,
+    int h_where = ui_paragraph(u, where, 0, 0, inner, th->text_heading,
                                TEXT_BOLD, th->text, UI_CENTER, false);
     int h_hot = ui_paragraph(u, hotline, 0, 0, inner, th->text_heading, TEXT_BOLD, th->text,
                              UI_CENTER, false);
@@ -163,7 +165,7 @@ static void draw_fault(app *a, signin_state *s, ui *u, SDL_Rect r)
     SDL_Rect card = {r.x, y, r.w, card_h};
     ui_round(u, card, th->radius, th->surface);
     int cy = card.y + th->pad;
-    cy += ui_paragraph(u, tr("reader.fault_where"), card.x + th->pad, cy, inner, th->text_heading,
+    cy += ui_paragraph(u, where, card.x + th->pad, cy, inner, th->text_heading,
                        TEXT_BOLD, th->text, UI_CENTER, true) + th->gap / 2;
     ui_paragraph(u, hotline, card.x + th->pad, cy, inner, th->text_heading, TEXT_BOLD, th->text,
                  UI_CENTER, true);
@@ -342,6 +344,40 @@ static void signin_draw(app *a, void *st, ui *u)
     ui_scroll_end(u, &s->scroll, c);
 }
 
+/* What the voice says (app/speech.h): the state the screen shows -- the
+ * fault and where to go; the card being read; the card's error with, for
+ * an expired one, until when and where to renew; signed in. Never the
+ * name or the number: the screen shows them masked, the voice not at all. */
+static void signin_speech(app *a, void *st, char *out, size_t size)
+{
+    (void)st;
+    char name[64], number[64];
+    if (app_identity_masked(a, name, sizeof name, number, sizeof number)) {
+        i18n_format(out, size, "voice.signin.done", (char *)NULL);
+        return;
+    }
+    if (idreader_fault()) {
+        i18n_format(out, size, "voice.signin.fault", "where",
+                    settings_staff_location(a->cfg, app_lang(a)), "hotline", a->cfg->hotline,
+                    (char *)NULL);
+        return;
+    }
+    idcard_date until;
+    bool resident;
+    if (idreader_phase_now() == IDREADER_READING) {
+        i18n_format(out, size, "voice.signin.reading", (char *)NULL);
+    } else if (idreader_expired_until(&until, &resident)) {
+        char until_text[256];
+        format_until(until, until_text, sizeof until_text);
+        i18n_format(out, size, "voice.signin.expired", "until", until_text, "renew",
+                    tr(resident ? "card.renew_resident" : "card.renew_permit"), (char *)NULL);
+    } else if (idreader_error_key()) {
+        i18n_format(out, size, "voice.signin.error", "error", tr(idreader_error_key()),
+                    (char *)NULL);
+    }
+    /* else: the default, voice.screen.signin */
+}
+
 static void signin_action(app *a, void *st, int action, intptr_t arg)
 {
     signin_state *s = st;
@@ -378,4 +414,5 @@ const screen_class screen_signin = {
     .draw = signin_draw,
     .action = signin_action,
     .event = signin_event,
+    .speech = signin_speech,
 };

@@ -195,6 +195,36 @@ static void ticket_draw(app *a, void *st, ui *u)
     online_ui_scrolled(a, s, u, &s->scroll, view, page);
 }
 
+/* What the voice says (app/speech.h): asking, the number with how many
+ * are ahead and where to wait, or why not and what instead. */
+static void ticket_speech(app *a, void *st, char *out, size_t size)
+{
+    ticket_state *s = st;
+    if (asking(s)) {
+        i18n_format(out, size, "voice.ticket.asking", (char *)NULL);
+        return;
+    }
+    online_outcome o = online_asked_outcome(&s->q);
+    if (o != ONLINE_OK) {
+        online_ui_speech_unavailable(a, o, o == ONLINE_REFUSED ? "ticket.refused"
+                                                               : "online.try_later",
+                                     service(a, s), out, size);
+        return;
+    }
+    const online_data *d = &s->q.ans->data;
+    char ahead[256], where[256], n[16];
+    snprintf(n, sizeof n, "%d", d->ticket.waiting);
+    i18n_format(ahead, sizeof ahead,
+                d->ticket.waiting == 0   ? "ticket.waiting_none"
+                : d->ticket.waiting == 1 ? "ticket.waiting_one"
+                                         : "ticket.waiting",
+                "n", n, (char *)NULL);
+    i18n_format(where, sizeof where, "ticket.window", "window",
+                online_text_get(&d->ticket.window, app_lang(a)), (char *)NULL);
+    i18n_format(out, size, "voice.ticket.done", "number", d->ticket.number, "ahead", ahead,
+                "window", where, (char *)NULL);
+}
+
 static void ticket_action(app *a, void *st, int action, intptr_t arg)
 {
     ticket_state *s = st;
@@ -273,4 +303,5 @@ const screen_class screen_ticket = {
     .tick = ticket_tick,
     .leaving = ticket_leaving,
     .relayout = ticket_relayout,
+    .speech = ticket_speech,
 };
