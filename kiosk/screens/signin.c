@@ -33,6 +33,7 @@ typedef struct signin_state {
     /* the label of each card in each configured language (cfg->langs order) */
     char demo_label[MAX_DEMO][SETTINGS_MAX_LANGS][96];
     ui_scroll scroll;
+    ui_scroll scroll_left;  /* landscape: what to do, when it needs more room */
 } signin_state;
 
 static int demo_order(const void *x, const void *y)
@@ -173,31 +174,13 @@ static void draw_fault(app *a, signin_state *s, ui *u, SDL_Rect r)
         ui_scroll_end(u, &s->scroll, r);
 }
 
-/* The instructions, the picture (pic_h high, none when too small), the
- * status line and the window hint, from y down. Returns the height used
- * without the picture when measuring (draw false). */
-static int draw_instructions(app *a, signin_state *s, ui *u, int x, int y, int w, int pic_h,
-                             bool draw)
+/* The status line (waiting, reading, the card's error with, for an
+ * expired one, until when and where to renew) and the window hint, from y
+ * down. Returns its height. */
+static int status_block(ui *u, int x, int y, int w, bool draw)
 {
     const theme *th = &u->th;
     int y0 = y;
-    if (s->service >= 0)
-        y += ui_paragraph(u, tr("signin.needed"), x, y, w, th->text_body, TEXT_REGULAR,
-                          th->muted, UI_CENTER, draw) + th->gap;
-    y += ui_paragraph(u, tr("signin.place"), x, y, w, th->text_title, TEXT_BOLD, th->text,
-                      UI_CENTER, draw);
-    y += ui_paragraph(u, tr("signin.place_hint"), x, y, w, th->text_body, TEXT_REGULAR,
-                      th->muted, UI_CENTER, draw) + th->gap;
-    int max_pic = (int)(520 * th->u);
-    if (pic_h > max_pic)
-        pic_h = max_pic;
-    if (draw && pic_h >= 2 * th->target) {
-        int pw = pic_h * 3 / 2 > w ? w : pic_h * 3 / 2;
-        SDL_Rect pic = {x + (w - pw) / 2, y, pw, pw * 2 / 3};
-        draw_illustration(u, pic, idreader_phase_now() == IDREADER_READING);
-        y += pic.h + th->gap;
-    }
-
     const char *status = tr("signin.waiting");
     SDL_Color colour = th->muted;
     char until_text[256];
@@ -230,6 +213,40 @@ static int draw_instructions(app *a, signin_state *s, ui *u, int x, int y, int w
                           draw) + th->gap / 2;
     y += ui_paragraph(u, tr("signin.window"), x, y, w, th->text_small, TEXT_REGULAR, th->muted,
                       UI_CENTER, draw) + th->gap;
+    return y - y0;
+}
+
+/* The instructions, the picture (pic_h high, none when too small), the
+ * status line and the window hint, from y down; with status_first the
+ * status comes before the picture (a short column that scrolls: what
+ * happened to the card must be in view, the picture may scroll). Returns
+ * the height used without the picture when measuring (draw false). */
+static int draw_instructions(app *a, signin_state *s, ui *u, int x, int y, int w, int pic_h,
+                             bool draw, bool status_first)
+{
+    const theme *th = &u->th;
+    int y0 = y;
+    if (s->service >= 0)
+        y += ui_paragraph(u, tr("signin.needed"), x, y, w, th->text_body, TEXT_REGULAR,
+                          th->muted, UI_CENTER, draw) + th->gap;
+    y += ui_paragraph(u, tr("signin.place"), x, y, w, th->text_title, TEXT_BOLD, th->text,
+                      UI_CENTER, draw);
+    y += ui_paragraph(u, tr("signin.place_hint"), x, y, w, th->text_body, TEXT_REGULAR,
+                      th->muted, UI_CENTER, draw) + th->gap;
+    if (status_first)
+        y += status_block(u, x, y, w, draw);
+    int max_pic = (int)(520 * th->u);
+    if (pic_h > max_pic)
+        pic_h = max_pic;
+    if (draw && pic_h >= 2 * th->target) {
+        int pw = pic_h * 3 / 2 > w ? w : pic_h * 3 / 2;
+        SDL_Rect pic = {x + (w - pw) / 2, y, pw, pw * 2 / 3};
+        draw_illustration(u, pic, idreader_phase_now() == IDREADER_READING);
+        y += pic.h + th->gap;
+    }
+    if (!status_first)
+        y += status_block(u, x, y, w, draw);
+    (void)a;
     return y - y0;
 }
 
@@ -309,14 +326,24 @@ static void signin_draw(app *a, void *st, ui *u)
     bool demo = idreader_demo() && s->n_demo > 0;
     bool two_cols = !th->portrait && demo;
     int col_w = two_cols ? (c.w - th->pad) / 2 : c.w;
-    int instr_h = draw_instructions(a, s, u, 0, 0, col_w, 0, false);
+    int instr_h = draw_instructions(a, s, u, 0, 0, col_w, 0, false, false);
     int demo_h = demo ? draw_demo(a, s, u, 0, 0, col_w, en, false) : 0;
 
+    /* The picture of a card on the reader stays in every layout: it is
+     * what shows where the card goes. At its smallest it is two targets
+     * high; what does not fit then scrolls. */
+    int min_pic = 2 * th->target;
     if (two_cols) {
         /* landscape: what to do on the left, the demo cards on the right */
         SDL_Rect left = {c.x, c.y, col_w, c.h};
         int pic = c.h - instr_h;
-        draw_instructions(a, s, u, left.x, left.y, col_w, pic, true);
+        if (pic >= min_pic) {
+            draw_instructions(a, s, u, left.x, left.y, col_w, pic, true, false);
+        } else {
+            int off = ui_scroll_begin(u, &s->scroll_left, left, instr_h + min_pic + th->gap);
+            draw_instructions(a, s, u, left.x, left.y - off, col_w, min_pic, true, true);
+            ui_scroll_end(u, &s->scroll_left, left);
+        }
         SDL_Rect right = {c.x + col_w + th->pad, c.y, col_w, c.h};
         if (demo_h <= c.h) {
             draw_demo(a, s, u, right.x, c.y + (c.h - demo_h) / 2, col_w, en, true);
@@ -331,16 +358,16 @@ static void signin_draw(app *a, void *st, ui *u)
      * and little room everything scrolls instead of overlapping */
     int room = c.h - instr_h - demo_h - th->gap;
     if (room >= 2 * th->target) {
-        draw_instructions(a, s, u, c.x, c.y, c.w, room, true);
+        draw_instructions(a, s, u, c.x, c.y, c.w, room, true, false);
         if (demo)
             draw_demo(a, s, u, c.x, c.y + c.h - demo_h, c.w, en, true);
         return;
     }
-    int content = instr_h + th->gap + demo_h;
+    int content = instr_h + min_pic + th->gap + th->gap + demo_h;
     int off = ui_scroll_begin(u, &s->scroll, c, content);
-    draw_instructions(a, s, u, c.x, c.y - off, c.w, 0, true);
+    draw_instructions(a, s, u, c.x, c.y - off, c.w, min_pic, true, true);
     if (demo)
-        draw_demo(a, s, u, c.x, c.y - off + instr_h + th->gap, c.w, en, true);
+        draw_demo(a, s, u, c.x, c.y - off + instr_h + min_pic + 2 * th->gap, c.w, en, true);
     ui_scroll_end(u, &s->scroll, c);
 }
 
