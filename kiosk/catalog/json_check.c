@@ -188,6 +188,8 @@ void json_check_init(json_check *jc, const char *text, size_t len,
 
 bool json_check_finish(json_check *jc)
 {
+    json_pos_index_free(jc->pos);
+    jc->pos = NULL;
     diag_sort(jc->errors, jc->first_diag);
     if (jc->problems > JSON_CHECK_MAX_PROBLEMS)
         diag_add(jc->errors, jc->name, 0, 0,
@@ -283,8 +285,13 @@ static void vreport(json_check *jc, bool at_key, const char *fmt, va_list ap)
     if (jc->problems > JSON_CHECK_MAX_PROBLEMS)
         return;
     int line = 0, col = 0;
-    if (json_pos_find(jc->text, jc->len, jc->path, kept_depth(jc), at_key,
-                      &line, &col) < 0)
+    if (!jc->pos)
+        jc->pos = json_pos_index_new(jc->text, jc->len);
+    int found = jc->pos ? json_pos_index_find(jc->pos, jc->path, kept_depth(jc),
+                                              at_key, &line, &col)
+                        : json_pos_find(jc->text, jc->len, jc->path,
+                                        kept_depth(jc), at_key, &line, &col);
+    if (found < 0)
         line = col = 0;
     char label[512], msg[768];
     format_label(jc, label, sizeof label);
