@@ -123,6 +123,11 @@ void json_check_report(json_check *jc, const char *fmt, ...)
 void json_check_report_key(json_check *jc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The same, positioned at the character starting at byte at of the string
+ * value at the current path (for "must not contain U+202E ..."). */
+void json_check_report_char(json_check *jc, size_t at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Writes s as a double-quoted string for a message: quotes, backslashes and
  * control characters (C0, DEL, C1) escaped, cut after 40 characters -- or
  * when out is nearly full -- with "...". out must hold at least 16 bytes;
@@ -164,7 +169,8 @@ json_t *json_check_member(json_check *jc, json_t *obj, const char *key,
  * checks it and reports at obj.key. Nothing is stored on failure. */
 
 /* A non-empty (not only white space) string of at most max characters
- * without control characters, in charset chars. Returns it (owned by the
+ * that passes text_check_visible (common/textcheck.h: no control or format
+ * characters, something visible), in charset chars. Returns it (owned by the
  * tree), or NULL when absent or after reporting. */
 const char *json_check_string(json_check *jc, json_t *obj, const char *key,
                               bool required, size_t max, json_check_chars chars);

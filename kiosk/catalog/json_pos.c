@@ -401,6 +401,77 @@ int json_pos_index_find(json_pos_index *ix, const json_pos_seg *path, size_t n,
     return find_path(&s, path, n, want_key, line, col);
 }
 
+/* At a string's opening quote: moves to the raw byte where decoded byte
+ * at of its content starts (escapes decode to 1..4 bytes). Stops at the
+ * closing quote (or the end of the text) when the string is shorter. */
+static void seek_in_string(scanner *s, size_t at)
+{
+    advance(s); /* opening quote */
+    size_t decoded = 0;
+    while (decoded < at) {
+        int c = peek(s);
+        if (c < 0 || c == '"')
+            return;
+        if (c != '\\') {
+            advance(s);
+            decoded++;
+            continue;
+        }
+        size_t before = s->pos;
+        advance(s);
+        int e = peek(s);
+        if (e == 'u') {
+            advance(s);
+            long cp = read_hex4(s);
+            if (cp >= 0xD800 && cp <= 0xDBFF && peek(s) == '\\') {
+                advance(s);
+                if (peek(s) == 'u') {
+                    advance(s);
+                    long lo = read_hex4(s);
+                    cp = lo >= 0xDC00 && lo <= 0xDFFF
+                             ? 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
+                             : -1;
+                }
+            }
+            char b[4];
+            decoded += cp < 0 ? 1 : utf8_encode((uint32_t)cp, b);
+        } else {
+            advance(s);
+            decoded++;
+        }
+        if (decoded > at) {
+            s->pos = before; /* inside one escape: point at its backslash */
+            return;
+        }
+    }
+}
+
+static int find_char(scanner *s, const json_pos_seg *path, size_t n, size_t at,
+                     int *line, int *col)
+{
+    int found = find_path(s, path, n, false, line, col);
+    if (found != (int)n || peek(s) != '"')
+        return found;
+    seek_in_string(s, at);
+    pos_to_line_col(s, s->pos, line, col);
+    return found;
+}
+
+int json_pos_find_char(const char *text, size_t len, const json_pos_seg *path,
+                       size_t n, size_t at, int *line, int *col)
+{
+    scanner s = {(const unsigned char *)(text ? text : ""), text ? len : 0, 0,
+                 NULL};
+    return find_char(&s, path, n, at, line, col);
+}
+
+int json_pos_index_find_char(json_pos_index *ix, const json_pos_seg *path,
+                             size_t n, size_t at, int *line, int *col)
+{
+    scanner s = {ix->text, ix->len, 0, ix};
+    return find_char(&s, path, n, at, line, col);
+}
+
 /* ---- the index ----------------------------------------------------------- */
 
 static bool grow(void **p, size_t *cap, size_t need, size_t size)

@@ -1,5 +1,6 @@
 /*
- * json_pos: where in a JSON text a value lives (private to the catalogue).
+ * json_pos: where in a JSON text a value lives (for the JSON loaders: the
+ * catalogue, its forms and search words, and the UI strings files).
  *
  * jansson keeps no position per value, and a technician told "materials[1]
  * count must be 1..99" without a line number has to hunt through a file of
@@ -63,6 +64,16 @@ json_pos_index *json_pos_index_new(const char *text, size_t len);
  * index's memory of where it last was. */
 int json_pos_index_find(json_pos_index *ix, const json_pos_seg *path, size_t n,
                         bool want_key, int *line, int *col);
+
+/* Like json_pos_find without want_key, but when all n steps lead to a
+ * string, the position is that of the character starting at byte at of its
+ * decoded content (an escape such as \u202E counts as the bytes it decodes
+ * to, and is pointed at by its backslash): where a bad character is, not
+ * where its string starts. */
+int json_pos_find_char(const char *text, size_t len, const json_pos_seg *path,
+                       size_t n, size_t at, int *line, int *col);
+int json_pos_index_find_char(json_pos_index *ix, const json_pos_seg *path,
+                             size_t n, size_t at, int *line, int *col);
 
 /* NULL is fine. */
 void json_pos_index_free(json_pos_index *ix);
