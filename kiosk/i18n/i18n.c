@@ -48,25 +48,19 @@ static void locate(json_pos_index **pos, const char *text, size_t len,
         *line = *col = 0;
 }
 
-static json_t *load_table(const char *dir, const char *lang, diag_list *errors)
+/* Parses and checks one strings file's text; name is for messages. Returns
+ * the table, or NULL with every problem in errors. text is not kept. */
+static json_t *parse_table(const char *text, size_t len, const char *path,
+                           diag_list *errors)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s.json", dir, lang);
-    size_t len;
-    char *text = textfile_load(path, STRINGS_MAX_FILE_SIZE, "a UI strings file", 0,
-                               &len, errors);
-    if (!text)
-        return NULL;
     json_error_t err;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
     if (!root) {
-        free(text);
         diag_add(errors, path, err.line > 0 ? err.line : 0,
                  err.column > 0 ? err.column : 0, "%s", err.text);
         return NULL;
     }
     if (!json_is_object(root)) {
-        free(text);
         diag_add(errors, path, 1, 1, "must be an object of \"key\": \"text\"");
         json_decref(root);
         return NULL;
@@ -99,7 +93,6 @@ static json_t *load_table(const char *dir, const char *lang, diag_list *errors)
         }
     }
     json_pos_index_free(pos);
-    free(text);
     /* jansson iterates in hash order; problems read best in file order */
     diag_sort(errors, first);
     if (!ok) {
@@ -107,6 +100,36 @@ static json_t *load_table(const char *dir, const char *lang, diag_list *errors)
         return NULL;
     }
     return root;
+}
+
+static json_t *load_table(const char *dir, const char *lang, diag_list *errors)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.json", dir, lang);
+    size_t len;
+    char *text = textfile_load(path, STRINGS_MAX_FILE_SIZE, "a UI strings file", 0,
+                               &len, errors);
+    if (!text)
+        return NULL;
+    json_t *table = parse_table(text, len, path, errors);
+    free(text);
+    return table;
+}
+
+bool i18n_check_text(const char *text, size_t len, const char *name,
+                     diag_list *errors)
+{
+    if (len > STRINGS_MAX_FILE_SIZE) {
+        diag_add(errors, name, 0, 0, "file is larger than 4 MiB; is this really a "
+                 "UI strings file?");
+        return false;
+    }
+    if (!textfile_check(text, len, name, 0, errors))
+        return false;
+    json_t *table = parse_table(text, len, name, errors);
+    bool ok = table != NULL;
+    json_decref(table);
+    return ok;
 }
 
 void i18n_unload(void)
