@@ -474,14 +474,15 @@ int json_pos_index_find_char(json_pos_index *ix, const json_pos_seg *path,
 
 /* ---- the index ----------------------------------------------------------- */
 
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
+/* Makes room for need offsets in *p (capacity *cap), doubling. */
+static bool grow_offsets(size_t **p, size_t *cap, size_t need)
 {
     if (need <= *cap)
         return true;
     size_t n = *cap ? *cap * 2 : 64;
     while (n < need)
         n *= 2;
-    void *q = realloc(*p, n * size);
+    size_t *q = realloc(*p, n * sizeof *q);
     if (!q)
         return false;
     *p = q;
@@ -489,20 +490,17 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
     return true;
 }
 
-/* Appends a container opening at off; its end is filled when it closes. */
+/* Appends a container opening at off; its end is filled when it closes.
+ * start and end always have the same capacity, ix->cap. */
 static bool index_open(json_pos_index *ix, size_t off)
 {
-    size_t cap = ix->cap;
-    void *st = ix->start;
-    if (!grow(&st, &cap, ix->n + 1, sizeof *ix->start))
-        return false;
-    ix->start = st;
-    void *en = ix->end;
-    size_t cap2 = ix->cap;
-    if (!grow(&en, &cap2, ix->n + 1, sizeof *ix->end))
-        return false;
-    ix->end = en;
-    ix->cap = cap;
+    if (ix->n == ix->cap) {
+        size_t cap_start = ix->cap, cap_end = ix->cap;
+        if (!grow_offsets(&ix->start, &cap_start, ix->n + 1) ||
+            !grow_offsets(&ix->end, &cap_end, ix->n + 1))
+            return false;
+        ix->cap = cap_start < cap_end ? cap_start : cap_end;
+    }
     ix->start[ix->n] = off;
     ix->end[ix->n] = 0;
     ix->n++;
@@ -550,7 +548,7 @@ json_pos_index *json_pos_index_new(const char *text, size_t len)
         }
         if (c == '{' || c == '[') {
             if (depth < INDEX_MAX_DEPTH) {
-                ok = grow((void **)&open, &open_cap, n_open + 1, sizeof *open) &&
+                ok = grow_offsets(&open, &open_cap, n_open + 1) &&
                      index_open(ix, s.pos);
                 if (ok)
                     open[n_open++] = ix->n - 1;

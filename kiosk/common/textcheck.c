@@ -176,8 +176,6 @@ static bool is_blank_glyph(uint32_t cp)
 
 /* Strong right-to-left scripts: Hebrew, Arabic, Syriac, Thaana, NKo,
  * Samaritan, Mandaic and their presentation forms and supplements. */
-static const cf_range *format_of(uint32_t cp);
-
 static bool is_rtl_letter(uint32_t cp)
 {
     return (cp >= 0x0590 && cp <= 0x08FF && !text_is_mark(cp) && !format_of(cp)) ||
