@@ -344,7 +344,7 @@ static void swap_catalog(app *a, catalog *fresh)
      * beats a guide that silently changed under them. */
     app_dialog_close(a);
     app_go_home(a);
-    catalog_free(a->cat);
+    catalog_loader_dispose(a->cat);     /* freed off this thread */
     a->cat = fresh;
     relayout_all(a);
     SDL_Log("catalogue reloaded: %zu categories, %zu services", fresh->n_categories,

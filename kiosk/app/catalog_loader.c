@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Replaced catalogues waiting to be freed; more at once (replacements
+ * faster than frees) are freed by the caller. */
+#define DISPOSE_MAX 8
+
 static struct {
     pthread_mutex_t mu;
     clock_cond cv;
@@ -21,6 +25,8 @@ static struct {
     char *path;         /* newest request's file, owned; NULL when taken */
     uint64_t requested; /* newest request's number */
     int source;
+    catalog *old[DISPOSE_MAX]; /* replaced catalogues waiting to be freed */
+    size_t n_old;
 } L = {.mu = PTHREAD_MUTEX_INITIALIZER, .source = -1};
 
 void catalog_loaded_drop(void *payload)
@@ -40,6 +46,17 @@ static void *loader_main(void *arg)
     clock_thread_bind(L.ct);
     pthread_mutex_lock(&L.mu);
     while (!L.quit) {
+        if (L.n_old) {
+            catalog *old[DISPOSE_MAX];
+            size_t n = L.n_old;
+            memcpy(old, L.old, n * sizeof *old);
+            L.n_old = 0;
+            pthread_mutex_unlock(&L.mu);
+            for (size_t i = 0; i < n; i++)
+                catalog_free(old[i]);
+            pthread_mutex_lock(&L.mu);
+            continue;
+        }
         if (!L.path) {
             clock_cond_wait_until(&L.cv, &L.mu, CLOCK_FOREVER);
             continue;
@@ -118,6 +135,22 @@ uint64_t catalog_loader_request(const char *path)
     return n;
 }
 
+void catalog_loader_dispose(catalog *old)
+{
+    if (!old)
+        return;
+    bool queued = false;
+    pthread_mutex_lock(&L.mu);
+    if (L.running && !L.quit && L.n_old < DISPOSE_MAX) {
+        L.old[L.n_old++] = old;
+        clock_cond_broadcast(&L.cv);
+        queued = true;
+    }
+    pthread_mutex_unlock(&L.mu);
+    if (!queued)
+        catalog_free(old);
+}
+
 void catalog_loader_stop(void)
 {
     if (!L.running)
@@ -132,5 +165,8 @@ void catalog_loader_stop(void)
     clock_cond_destroy(&L.cv);
     free(L.path);
     L.path = NULL;
+    for (size_t i = 0; i < L.n_old; i++)
+        catalog_free(L.old[i]);
+    L.n_old = 0;
     L.running = false;
 }

@@ -47,6 +47,12 @@ int catalog_loader_start(void);
  * 1, increasing), or 0 when the loader is not running or out of memory. */
 uint64_t catalog_loader_request(const char *path);
 
+/* Frees old (a catalogue just replaced, which nothing refers to any more)
+ * on the loader thread: freeing a 16 MiB catalogue's hundreds of thousands
+ * of pieces takes about a frame. Freed here when the loader is not running
+ * or already has several waiting. NULL is fine. */
+void catalog_loader_dispose(catalog *old);
+
 /* Stops and joins the thread (UI thread, before hub_shutdown, which drops a
  * result still queued). A load in progress is finished first: catalog_load
  * has no cancellation point, and a few seconds at shutdown are harmless. */
