@@ -380,7 +380,10 @@ bool app_reload_catalog(app *a, const char *path)
         return true;
     }
     /* No loader thread (it could not start, or out of memory): load here,
-     * freezing the screen for as long, as before issue 13. */
+     * freezing the screen for as long, as before issue 13. A result of an
+     * earlier request still on its way is older than this file: no request
+     * number matches UINT64_MAX, so it will be ignored. */
+    a->catalog_wanted = a->catalog_done = UINT64_MAX;
     diag_list errs = DIAG_LIST_INIT;
     catalog *fresh = catalog_load(path, &errs);
     if (!fresh)
