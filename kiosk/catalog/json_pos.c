@@ -37,6 +37,7 @@ struct json_pos_index {
     int *cp_col;
     size_t n_cp;
     array_memo memo[MEMO_SLOTS];
+    size_t scanned;     /* bytes stepped over by lookups (json_pos_index_scanned) */
 };
 
 /* A cursor over the raw text. Positions are byte offsets; they become
@@ -60,8 +61,11 @@ static int peek(const scanner *s)
 
 static void advance(scanner *s)
 {
-    if (!at_end(s))
+    if (!at_end(s)) {
         s->pos++;
+        if (s->ix)
+            s->ix->scanned++;
+    }
 }
 
 /* Moves a LINE:COL pair over byte c. Saturates rather than overflows: a
@@ -96,6 +100,8 @@ static void pos_to_line_col(const scanner *s, size_t off, int *line, int *col)
     }
     for (size_t i = from; i < off && i < s->len; i++)
         step_line_col(s->p[i], &l, &c);
+    if (s->ix && off > from)
+        s->ix->scanned += (off < s->len ? off : s->len) - from;
     *line = l;
     *col = c;
 }
@@ -575,6 +581,11 @@ json_pos_index *json_pos_index_new(const char *text, size_t len)
         return NULL;
     }
     return ix;
+}
+
+size_t json_pos_index_scanned(const json_pos_index *ix)
+{
+    return ix ? ix->scanned : 0;
 }
 
 void json_pos_index_free(json_pos_index *ix)
