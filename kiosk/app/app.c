@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/catalog_loader.h"
 #include "app/display.h"
 #include "app/service.h"
 #include "app/speech.h"
@@ -21,6 +22,7 @@
 /* ------------------------------------------------------------ lifecycle -- */
 
 static void note_catalog_file(app *a, const char *path);
+static void on_catalog_loaded(void *user, hub_event *ev);
 
 static void apply_theme(app *a)
 {
@@ -62,6 +64,7 @@ static void stop_services(app *a)
 bool app_init(app *a, const app_setup *setup)
 {
     memset(a, 0, sizeof *a);
+    a->catalog_source = -1;     /* no loader thread until the hub runs */
     settings *cfg = setup->cfg;
     bool headless = setup->headless;
     a->cfg = cfg;
@@ -194,6 +197,11 @@ bool app_init(app *a, const app_setup *setup)
     app_push(a, a->home, 0);
     a->wake_event = SDL_RegisterEvents(1);
     hub_init(a->wake_event == (Uint32)-1 ? NULL : wake_ui, a);
+    a->catalog_source = catalog_loader_start();
+    if (a->catalog_source >= 0 && !hub_on(a->catalog_source, on_catalog_loaded, a)) {
+        catalog_loader_stop();
+        a->catalog_source = -1;
+    }
     start_services(a);
     note_catalog_file(a, cfg->catalog_path);
     a->catalog_checked_ms = clock_now_ms();
@@ -205,6 +213,7 @@ static void leave_top(app *a);
 void app_shutdown(app *a)
 {
     stop_services(a);
+    catalog_loader_stop();
     hub_shutdown();     /* wipes whatever the threads posted last */
     while (a->depth > 0)
         leave_top(a);
@@ -334,35 +343,78 @@ static void note_catalog_file(app *a, const char *path)
 
 static void relayout_all(app *a);
 
-bool app_reload_catalog(app *a, const char *path)
+/* Logs why a catalogue was refused and that the last good one stays. */
+static void log_refused(const app *a, const diag_list *errs)
 {
-    if (!path)
-        path = a->cfg->catalog_path;
-    note_catalog_file(a, path);
-    diag_list errs = DIAG_LIST_INIT;
-    catalog *fresh = catalog_load(path, &errs);
-    if (!fresh) {
-        char line[1400];
-        for (size_t i = 0; i < errs.count; i++) {
-            diag_format(&errs.items[i], line, sizeof line);
-            SDL_Log("catalogue reload refused: %s", line);
-        }
-        SDL_Log("keeping the last good catalogue (%zu services)", a->cat->n_services);
-        diag_clear(&errs);
-        return false;
+    char line[1400];
+    for (size_t i = 0; i < errs->count; i++) {
+        diag_format(&errs->items[i], line, sizeof line);
+        SDL_Log("catalogue reload refused: %s", line);
     }
-    diag_clear(&errs);
+    SDL_Log("keeping the last good catalogue (%zu services)", a->cat->n_services);
+}
+
+/* Puts fresh (adopted) in place of the current catalogue, on the UI thread. */
+static void swap_catalog(app *a, catalog *fresh)
+{
     /* Screens on the stack hold indexes into the old catalogue: go home
      * first, then swap. A resident mid-guide sees the home screen, which
      * beats a guide that silently changed under them. */
     app_dialog_close(a);
     app_go_home(a);
-    catalog_free(a->cat);
+    catalog_loader_dispose(a->cat);     /* freed off this thread */
     a->cat = fresh;
     relayout_all(a);
     SDL_Log("catalogue reloaded: %zu categories, %zu services", fresh->n_categories,
             fresh->n_services);
-    return true;
+}
+
+/* The loader thread's result (catalog_loader.h), between two frames. Only
+ * the newest request's result counts: an older one that crossed a newer
+ * request in the hub is dropped unseen. */
+static void on_catalog_loaded(void *user, hub_event *ev)
+{
+    app *a = user;
+    catalog_loaded *r = ev->payload;
+    if (ev->kind != CATALOG_LOADED || !r || r->request != a->catalog_wanted)
+        return;
+    a->catalog_done = r->request;
+    if (!r->cat) {
+        log_refused(a, &r->errors);
+        return;
+    }
+    swap_catalog(a, r->cat);
+    r->cat = NULL;  /* adopted; the hub's drop frees the rest */
+}
+
+bool app_reload_catalog(app *a, const char *path)
+{
+    if (!path)
+        path = a->cfg->catalog_path;
+    note_catalog_file(a, path);
+    uint64_t request = a->catalog_source >= 0 ? catalog_loader_request(path) : 0;
+    if (request) {
+        a->catalog_wanted = request;
+        return true;
+    }
+    /* No loader thread (it could not start, or out of memory): load here,
+     * freezing the screen for as long, as before issue 13. A result of an
+     * earlier request still on its way is older than this file: no request
+     * number matches UINT64_MAX, so it will be ignored. */
+    a->catalog_wanted = a->catalog_done = UINT64_MAX;
+    diag_list errs = DIAG_LIST_INIT;
+    catalog *fresh = catalog_load(path, &errs);
+    if (!fresh)
+        log_refused(a, &errs);
+    else
+        swap_catalog(a, fresh);
+    diag_clear(&errs);
+    return fresh != NULL;
+}
+
+bool app_catalog_loading(const app *a)
+{
+    return a->catalog_wanted != a->catalog_done;
 }
 
 /* Technicians replace catalog.json in place; checking its size and time

@@ -90,6 +90,10 @@ typedef struct app {
     /* catalogue file watch: reload when a technician replaces it */
     long long catalog_mtime, catalog_size;
     uint64_t catalog_checked_ms;
+    /* the loader thread (catalog_loader.h): its hub source (-1: none, loads
+     * happen on the UI thread), the newest request and the last handled */
+    int catalog_source;
+    uint64_t catalog_wanted, catalog_done;
 
     /* the resident in front of the kiosk: identity, search text, drafts,
      * transaction, receipt, rating (guarded memory, session/session.h) */
@@ -168,11 +172,20 @@ void app_dialog_close(app *a);
 bool app_identity_masked(const app *a, char *name, size_t name_size, char *number,
                          size_t number_size);
 
-/* Loads the catalogue again from path (NULL: the configured one). Only a
- * catalogue that validates completely replaces the current one; otherwise
- * every problem is logged as FILE:LINE:COL and the kiosk keeps its last
- * good catalogue. Returns true when the new one is in use. */
+/* Loads the catalogue again from path (NULL: the configured one) on the
+ * loader thread (app/catalog_loader.h) and returns at once: the UI keeps
+ * drawing while the file is read and checked. When the load is done (the
+ * hub delivers it between two frames), only a catalogue that validated
+ * completely replaces the current one -- the kiosk then goes home; otherwise
+ * every problem is logged as FILE:LINE:COL and the last good catalogue
+ * stays. A request made while an older one loads supersedes it. Without a
+ * loader thread the load happens here, as it did before. Returns false only
+ * when such a load on the UI thread was refused. */
 bool app_reload_catalog(app *a, const char *path);
+
+/* True from app_reload_catalog until the newest request's result was
+ * handled (swapped in or refused): what the script harness waits for. */
+bool app_catalog_loading(const app *a);
 
 /* Settings toggles reachable from every screen. */
 void app_set_lang(app *a, const char *lang);

@@ -5,6 +5,7 @@
 #include "catalog/json_check.h"
 #include "common/lang.h"
 #include "common/suggest.h"
+#include "common/textcheck.h"
 #include "common/textfile.h"
 #include "common/utf8.h"
 
@@ -188,6 +189,8 @@ void json_check_init(json_check *jc, const char *text, size_t len,
 
 bool json_check_finish(json_check *jc)
 {
+    json_pos_index_free(jc->pos);
+    jc->pos = NULL;
     diag_sort(jc->errors, jc->first_diag);
     if (jc->problems > JSON_CHECK_MAX_PROBLEMS)
         diag_add(jc->errors, jc->name, 0, 0,
@@ -277,14 +280,31 @@ static void format_label(const json_check *jc, char *out, size_t size)
     }
 }
 
-static void vreport(json_check *jc, bool at_key, const char *fmt, va_list ap)
+/* Where the problem is: the value (or its key), or with at != SIZE_MAX the
+ * character at byte at of the string value. */
+static int locate(json_check *jc, bool at_key, size_t at, int *line, int *col)
+{
+    size_t n = kept_depth(jc);
+    if (!jc->pos)
+        jc->pos = json_pos_index_new(jc->text, jc->len);
+    if (at != SIZE_MAX)
+        return jc->pos ? json_pos_index_find_char(jc->pos, jc->path, n, at, line, col)
+                       : json_pos_find_char(jc->text, jc->len, jc->path, n, at,
+                                            line, col);
+    return jc->pos ? json_pos_index_find(jc->pos, jc->path, n, at_key, line, col)
+                   : json_pos_find(jc->text, jc->len, jc->path, n, at_key, line,
+                                   col);
+}
+
+static void vreport(json_check *jc, bool at_key, size_t at, const char *fmt,
+                    va_list ap)
 {
     jc->problems++;
     if (jc->problems > JSON_CHECK_MAX_PROBLEMS)
         return;
     int line = 0, col = 0;
-    if (json_pos_find(jc->text, jc->len, jc->path, kept_depth(jc), at_key,
-                      &line, &col) < 0)
+    int found = locate(jc, at_key, at, &line, &col);
+    if (found < 0)
         line = col = 0;
     char label[512], msg[768];
     format_label(jc, label, sizeof label);
@@ -299,7 +319,15 @@ void json_check_report(json_check *jc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vreport(jc, false, fmt, ap);
+    vreport(jc, false, SIZE_MAX, fmt, ap);
+    va_end(ap);
+}
+
+void json_check_report_char(json_check *jc, size_t at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(jc, false, at, fmt, ap);
     va_end(ap);
 }
 
@@ -307,7 +335,7 @@ void json_check_report_key(json_check *jc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vreport(jc, true, fmt, ap);
+    vreport(jc, true, SIZE_MAX, fmt, ap);
     va_end(ap);
 }
 
@@ -408,21 +436,6 @@ static bool is_blank(const char *s)
     return true;
 }
 
-/* First control character (C0, DEL, C1) in s, or -1. SDL_ttf draws them as
- * boxes, and a line break inside a one-line field breaks the layout's line
- * measuring; the UI wraps text itself. */
-static long find_control(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] < 0x20 || p[i] == 0x7F)
-            return p[i];
-        if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
-            return p[i + 1];
-    }
-    return -1;
-}
-
 const char *json_check_string_value(json_check *jc, const json_t *j, size_t max)
 {
     char got[JSON_CHECK_GOT_SIZE];
@@ -442,9 +455,17 @@ const char *json_check_string_value(json_check *jc, const json_t *j, size_t max)
         json_check_report(jc, "is too long (%zu characters, at most %zu)", chars, max);
         return NULL;
     }
-    long c = find_control(s, len);
-    if (c >= 0) {
-        json_check_report(jc, "must not contain control characters (found U+%04lX)", c);
+    /* Control and format characters (SDL_ttf draws boxes, a line break
+     * breaks the layout's line measuring, a bidi override reverses what
+     * follows) and texts with nothing visible: textcheck.h has the rule. */
+    text_problem tp;
+    if (!text_check_visible(s, len, TEXT_NEED_VISIBLE, &tp)) {
+        char why[160];
+        text_problem_describe(&tp, why, sizeof why);
+        if (tp.what)
+            json_check_report_char(jc, tp.offset, "%s", why);
+        else
+            json_check_report(jc, "%s", why);
         return NULL;
     }
     return s;

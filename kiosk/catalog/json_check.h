@@ -8,7 +8,8 @@
  * problem is reported at the current path as
  *     FILE:LINE:COL: categories[1].name.en: must not be empty
  * where LINE:COL come from json_pos, which re-scans the raw text along the
- * path -- only when something is wrong, so a good file costs nothing extra.
+ * path -- only when something is wrong, so a good file costs nothing extra
+ * (and a bad one one pass to index it, however many problems it has).
  * Checking never stops at the first problem: a technician on site should fix
  * a whole file in one round trip.
  *
@@ -58,6 +59,7 @@ typedef struct json_check {
     json_pos_seg path[JSON_CHECK_MAX_DEPTH];
     const char *ids[JSON_CHECK_MAX_DEPTH]; /* json_check_set_id per step */
     size_t depth;           /* may exceed JSON_CHECK_MAX_DEPTH */
+    json_pos_index *pos;    /* built at the first problem; freed by finish */
 } json_check;
 
 /* Character sets for json_check_string. */
@@ -79,7 +81,8 @@ json_t *json_check_load(const char *text, size_t len, const char *name,
                         diag_list *errors);
 
 /* Starts a walk over text[0..len) (the text the tree was parsed from),
- * reporting to errors under name. Nothing is allocated. */
+ * reporting to errors under name. Nothing is allocated until a problem is
+ * reported; json_check_finish frees it, so every walk must end with it. */
 void json_check_init(json_check *jc, const char *text, size_t len,
                      const char *name, diag_list *errors);
 
@@ -119,6 +122,11 @@ void json_check_report(json_check *jc, const char *fmt, ...)
  * value (for "unknown field" and "is not a language code"). */
 void json_check_report_key(json_check *jc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* The same, positioned at the character starting at byte at of the string
+ * value at the current path (for "must not contain U+202E ..."). */
+void json_check_report_char(json_check *jc, size_t at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Writes s as a double-quoted string for a message: quotes, backslashes and
  * control characters (C0, DEL, C1) escaped, cut after 40 characters -- or
@@ -161,7 +169,8 @@ json_t *json_check_member(json_check *jc, json_t *obj, const char *key,
  * checks it and reports at obj.key. Nothing is stored on failure. */
 
 /* A non-empty (not only white space) string of at most max characters
- * without control characters, in charset chars. Returns it (owned by the
+ * that passes text_check_visible (common/textcheck.h: no control or format
+ * characters, something visible), in charset chars. Returns it (owned by the
  * tree), or NULL when absent or after reporting. */
 const char *json_check_string(json_check *jc, json_t *obj, const char *key,
                               bool required, size_t max, json_check_chars chars);

@@ -2,11 +2,14 @@
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/json_pos.h"
 #include "common/lang.h"
+#include "common/textcheck.h"
 #include "common/textfile.h"
 #include "common/utf8.h"
 
@@ -24,18 +27,34 @@ static int n_loaded;
 static int current;
 static int fallback;    /* index of the fallback language */
 
-static json_t *load_table(const char *dir, const char *lang, diag_list *errors)
+/* LINE:COL of the value of top-level member at[0] (or of the character at
+ * byte at_char of it, unless SIZE_MAX), through an index built on first use
+ * so a file with many problems is scanned once. */
+static void locate(json_pos_index **pos, const char *text, size_t len,
+                   const json_pos_seg *at, size_t at_char, int *line, int *col)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s.json", dir, lang);
-    size_t len;
-    char *text = textfile_load(path, STRINGS_MAX_FILE_SIZE, "a UI strings file", 0,
-                               &len, errors);
-    if (!text)
-        return NULL;
+    if (!*pos)
+        *pos = json_pos_index_new(text, len);
+    int found;
+    if (*pos)
+        found = at_char == SIZE_MAX ? json_pos_index_find(*pos, at, 1, false, line, col)
+                                    : json_pos_index_find_char(*pos, at, 1, at_char,
+                                                               line, col);
+    else
+        found = at_char == SIZE_MAX ? json_pos_find(text, len, at, 1, false, line, col)
+                                    : json_pos_find_char(text, len, at, 1, at_char,
+                                                         line, col);
+    if (found < 1)
+        *line = *col = 0;
+}
+
+/* Parses and checks one strings file's text; name is for messages. Returns
+ * the table, or NULL with every problem in errors. text is not kept. */
+static json_t *parse_table(const char *text, size_t len, const char *path,
+                           diag_list *errors)
+{
     json_error_t err;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-    free(text);
     if (!root) {
         diag_add(errors, path, err.line > 0 ? err.line : 0,
                  err.column > 0 ? err.column : 0, "%s", err.text);
@@ -49,18 +68,68 @@ static json_t *load_table(const char *dir, const char *lang, diag_list *errors)
     bool ok = true;
     const char *key;
     json_t *value;
+    json_pos_index *pos = NULL; /* built at the first problem */
+    size_t first = errors->count;
     json_object_foreach(root, key, value) {
+        json_pos_seg at[] = {{key, 0}};
+        int line = 0, col = 0;
         if (!json_is_string(value)) {
-            /* jansson keeps no positions; the key name is the way to find it */
-            diag_add(errors, path, 0, 0, "key \"%s\": value must be a string", key);
+            locate(&pos, text, len, at, SIZE_MAX, &line, &col);
+            diag_add(errors, path, line, col, "key \"%s\": value must be a string",
+                     key);
+            ok = false;
+            continue;
+        }
+        /* The rule every text people read follows (common/textcheck.h);
+         * strings may hold line breaks, dialogs use them. */
+        text_problem tp;
+        if (!text_check_visible(json_string_value(value), json_string_length(value),
+                                TEXT_MULTI_LINE | TEXT_NEED_VISIBLE, &tp)) {
+            char why[160];
+            text_problem_describe(&tp, why, sizeof why);
+            locate(&pos, text, len, at, tp.what ? tp.offset : SIZE_MAX, &line, &col);
+            diag_add(errors, path, line, col, "key \"%s\": %s", key, why);
             ok = false;
         }
     }
+    json_pos_index_free(pos);
+    /* jansson iterates in hash order; problems read best in file order */
+    diag_sort(errors, first);
     if (!ok) {
         json_decref(root);
         return NULL;
     }
     return root;
+}
+
+static json_t *load_table(const char *dir, const char *lang, diag_list *errors)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.json", dir, lang);
+    size_t len;
+    char *text = textfile_load(path, STRINGS_MAX_FILE_SIZE, "a UI strings file", 0,
+                               &len, errors);
+    if (!text)
+        return NULL;
+    json_t *table = parse_table(text, len, path, errors);
+    free(text);
+    return table;
+}
+
+bool i18n_check_text(const char *text, size_t len, const char *name,
+                     diag_list *errors)
+{
+    if (len > STRINGS_MAX_FILE_SIZE) {
+        diag_add(errors, name, 0, 0, "file is larger than 4 MiB; is this really a "
+                 "UI strings file?");
+        return false;
+    }
+    if (!textfile_check(text, len, name, 0, errors))
+        return false;
+    json_t *table = parse_table(text, len, name, errors);
+    bool ok = table != NULL;
+    json_decref(table);
+    return ok;
 }
 
 void i18n_unload(void)

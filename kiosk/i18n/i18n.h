@@ -31,6 +31,12 @@ bool i18n_load(const char *dir, const char (*langs)[8], int n_langs,
                const char *fallback_lang, diag_list *errors);
 
 /* The fallback language's code ("zh" when nothing is loaded). */
+/* Checks text[0..len) as i18n_load checks each strings file (UTF-8, JSON,
+ * an object of strings, the visible-text rule of common/textcheck.h),
+ * reporting under name; nothing is loaded. For the fuzz target and tools. */
+bool i18n_check_text(const char *text, size_t len, const char *name,
+                     diag_list *errors);
+
 const char *i18n_fallback_lang(void);
 
 void i18n_unload(void);

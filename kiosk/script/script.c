@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "app/service.h"
 #include "app/speech.h"
@@ -603,6 +604,29 @@ static bool stroke_step(app *a, const char *text)
 /* How much kiosk time a device verb may take to show its effect. */
 #define VERB_LIMIT_MS 10000
 
+/* Real seconds a `catalog` step may take: the loader thread reads and
+ * checks in real time (a 16 MiB file takes seconds, more under ASan). */
+#define CATALOG_LIMIT_S 120
+
+/* Pumps until the loader thread's result for the newest request was
+ * handled: swapped in, or refused with the last good catalogue kept. The
+ * loader is a clock thread, so clock_settle returns once it is back to
+ * waiting (having posted), and hub_idle once the post was handled. */
+static bool wait_for_catalog(app *a)
+{
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        clock_settle();
+        app_pump(a);
+        if (!app_catalog_loading(a) && hub_idle())
+            return true;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if (t.tv_sec - t0.tv_sec > CATALOG_LIMIT_S)
+            return false;
+    }
+}
+
 /* A device's verb: do it, then move the clock on until the device says it
  * is done and everything it posted was handled. */
 /* The accessibility check (ui/a11y.h) on the current frame, and a spoken
@@ -823,6 +847,11 @@ int script_run(const script *s, app *a, const char *shots_dir)
                 snprintf(path, sizeof path, "%.*s/%s", dl, slash ? s->path : ".", st->text);
             }
             app_reload_catalog(a, path);
+            if (!wait_for_catalog(a)) {
+                fail(s, st, a, shots_dir, "catalog: %s was not loaded in time "
+                     "(the loader thread is stuck)", path);
+                return 1;
+            }
             settle(a);
             break;
         }

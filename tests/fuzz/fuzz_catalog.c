@@ -2,7 +2,7 @@
  * Fuzz target: the catalogue loader on arbitrary bytes.
  *
  * Every input goes through catalog_parse (encoding checks, jansson, the
- * validator, the position finder for each problem) and, when it loads,
+ * validator, the position finder for each problem, indexed and not) and, when it loads,
  * through the search and display helpers too, so the derived search keys
  * are exercised on whatever the fuzzer managed to make valid. Everything is
  * freed, so LeakSanitizer reports any leak as a crash.
@@ -33,8 +33,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {"services", 0}, {NULL, 0}, {"materials", 0}, {NULL, 1}, {"count", 0},
     };
     int line, col;
-    for (size_t n = 0; n <= sizeof path / sizeof path[0]; n++)
-        json_pos_find((const char *)data, size, path, n, n % 2 == 1, &line, &col);
+    /* ... and through an index, which must find exactly the same (twice:
+     * the second lookup resumes from what the first remembered) */
+    json_pos_index *ix = json_pos_index_new((const char *)data, size);
+    for (size_t n = 0; n <= sizeof path / sizeof path[0]; n++) {
+        int found = json_pos_find((const char *)data, size, path, n, n % 2 == 1,
+                                  &line, &col);
+        for (int round = 0; ix && round < 2; round++) {
+            int l2, c2;
+            if (json_pos_index_find(ix, path, n, n % 2 == 1, &l2, &c2) != found ||
+                l2 != line || c2 != col)
+                abort();
+        }
+    }
+    json_pos_index_free(ix);
 
     if (c) {
         /* Queries taken from the loaded data itself, plus fixed ones. */

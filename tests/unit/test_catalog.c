@@ -684,7 +684,34 @@ static void test_control_character(void **state)
         "\"fees\": \"不收费\",\n", "\"fees\": \"不\\n收费\",\n",
         NULL};
     static const char *const want[] = {
-        "t.json:18:12: services[0] (id 330106-000-00-001) fees: must not contain control characters (found U+000A)",
+        "t.json:18:14: services[0] (id 330106-000-00-001) fees: must not contain U+000A (a line break or tab, in a one-line text)",
+        NULL};
+    expect_problems(edits, want);
+}
+
+/* Invisible and deceptive names (issue 13 item 4): the position is that of
+ * the offending character, an escape is pointed at by its backslash. */
+static void test_invisible_and_deceptive_text(void **state)
+{
+    (void)state;
+    static const char *const edits[] = {
+        /* a right-to-left override (as a JSON escape): the name would
+         * read 社保缴费 */
+        "{\"zh\": \"社保缴费\", \"en\": \"Social insurance payment\"}",
+        "{\"zh\": \"\\u202e费缴保社\", \"en\": \"Social\u200binsurance payment\"}",
+        /* a category name of zero-width spaces only */
+        "\"name\": \"住房\"", "\"name\": \"\u200b\u200b\"",
+        /* a material name of combining marks only, written as they are */
+        "{\"name\": \"户口簿\"", "{\"name\": \"\xcc\x81\xcc\x88\"",
+        /* a step with a BOM in its middle */
+        "\"确认金额\"", "\"确认\xef\xbb\xbf金额\"",
+        NULL};
+    static const char *const want[] = {
+        "t.json:4:30: categories[1] (id housing) name: must not contain U+200B (a zero-width space, which is not shown)",
+        "t.json:7:20: services[0] (id 330106-000-00-001) name.zh: must not contain U+202E (a bidi override, which shows the text after it reversed)",
+        "t.json:7:46: services[0] (id 330106-000-00-001) name.en: must not contain U+200B (a zero-width space, which is not shown)",
+        "t.json:15:27: services[0] (id 330106-000-00-001) materials[1].name: must contain at least one visible character (it has only white space, combining marks or invisible characters)",
+        "t.json:16:25: services[0] (id 330106-000-00-001) steps[1]: must not contain U+FEFF (a byte order mark (zero-width no-break space))",
         NULL};
     expect_problems(edits, want);
 }
@@ -1933,6 +1960,7 @@ int main(void)
         cmocka_unit_test(test_text_en_null),
         cmocka_unit_test(test_text_null),
         cmocka_unit_test(test_control_character),
+        cmocka_unit_test(test_invisible_and_deceptive_text),
         cmocka_unit_test(test_kiosk_not_bool),
         cmocka_unit_test(test_needs_identity_missing),
         cmocka_unit_test(test_conditions_empty),

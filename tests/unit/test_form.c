@@ -162,6 +162,21 @@ static void test_label_missing_language(void **state)
         "is missing", NULL});
 }
 
+/* The visible-text rule (common/textcheck.h) holds for labels and choices
+ * as for every catalogue text, at the offending character. */
+static void test_invisible_label(void **state)
+{
+    (void)state;
+    expect("\"zh\": \"学历\"", "\"zh\": \"\\u202e学历\"", (const char *const[]){
+        "t.json:14:55: services[0] (id S1) form.fields[3] (id edu) label.zh: must not "
+        "contain U+202E (a bidi override, which shows the text after it reversed)",
+        NULL});
+    expect("\"zh\": \"其他\"", "\"zh\": \"\xe2\x80\x8b\xcc\x81\"", (const char *const[]){
+        "t.json:14:212: services[0] (id S1) form.fields[3] (id edu) choices[1].label.zh: "
+        "must not contain U+200B (a zero-width space, which is not shown)",
+        NULL});
+}
+
 static void test_card_field_without_sign_in(void **state)
 {
     (void)state;
@@ -267,6 +282,7 @@ int main(void)
         cmocka_unit_test_setup(test_rule_never_satisfied_phone_length, setup),
         cmocka_unit_test_setup(test_rule_never_satisfied_postcode_phone, setup),
         cmocka_unit_test_setup(test_label_missing_language, setup),
+        cmocka_unit_test(test_invisible_label),
         cmocka_unit_test_setup(test_card_field_without_sign_in, setup),
         cmocka_unit_test_setup(test_form_shape, setup),
         cmocka_unit_test_setup(test_help_service, setup),

@@ -289,6 +289,37 @@ static void test_malformed_json_position(void **state)
     assert_string_equal(tr("home.title"), "home.title");
 }
 
+/* The visible-text rule of common/textcheck.h for UI strings: at the
+ * offending character, in file order; line breaks are allowed (dialogs use
+ * them), a value that is not a string is found by its key. */
+static void test_invisible_strings(void **state)
+{
+    fixture *f = *state;
+    put(f, "zh.json", ZH_TEXT);
+    put(f, "en.json", "{\n  \"a\": \"two\\nlines\",\n"
+                      "  \"b\": \"\\u202eyes\",\n"
+                      "  \"c\": \"\xe2\x80\x8b\",\n"
+                      "  \"d\": 5,\n"
+                      "  \"e\": \"ok\xc2\xad" "ay\"\n}\n");
+    assert_false(i18n_load(f->dir, ZH_EN, 2, "zh", &f->errors));
+    const char *want[] = {
+        "/en.json:3:9: key \"b\": must not contain U+202E (a bidi override, which shows the text after it reversed)",
+        "/en.json:4:9: key \"c\": must not contain U+200B (a zero-width space, which is not shown)",
+        "/en.json:5:8: key \"d\": value must be a string",
+        "/en.json:6:11: key \"e\": must not contain U+00AD (a soft hyphen, which is not shown)",
+    };
+    if (f->errors.count != 4)
+        dump(f);
+    assert_int_equal(f->errors.count, 4);
+    for (size_t i = 0; i < 4; i++) {
+        char line[512];
+        snprintf(line, sizeof line, "%s%s", f->dir, want[i]);
+        if (strcmp(diag_text(f, i), line))
+            dump(f);
+        assert_string_equal(diag_text(f, i), line);
+    }
+}
+
 static void test_bad_file_keeps_previous_tables(void **state)
 {
     fixture *f = *state;
@@ -542,6 +573,7 @@ int main(void)
         T(test_format_placeholders),
         T(test_format_truncates_on_code_point),
         T(test_malformed_json_position),
+        T(test_invisible_strings),
         T(test_bad_file_keeps_previous_tables),
         T(test_non_string_value),
         T(test_not_an_object_and_duplicates),

@@ -17,12 +17,36 @@
 #define IDX(i) {NULL, (i)}
 #define N(path) (sizeof(path) / sizeof(path)[0])
 
+/* json_pos_find, checking that an index over the same text finds the same,
+ * both on a fresh index and on one that has done a lookup before. */
+static int find_both(const char *text, size_t len, const json_pos_seg *path,
+                     size_t n, bool want_key, int *line, int *col)
+{
+    int got = json_pos_find(text, len, path, n, want_key, line, col);
+    if (!text)
+        return got;
+    json_pos_index *ix = json_pos_index_new(text, len);
+    assert_non_null(ix);
+    for (int round = 0; round < 2; round++) {
+        int l = -7, c = -7;
+        int again = json_pos_index_find(ix, path, n, want_key, &l, &c);
+        if (again != got || l != *line || c != *col)
+            print_error("indexed: got %d at %d:%d, unindexed %d at %d:%d\n",
+                        again, l, c, got, *line, *col);
+        assert_int_equal(again, got);
+        assert_int_equal(l, *line);
+        assert_int_equal(c, *col);
+    }
+    json_pos_index_free(ix);
+    return got;
+}
+
 /* Finds path in text and checks steps found and position. */
 static void expect_at(const char *text, const json_pos_seg *path, size_t n,
                       bool want_key, int found, int line, int col)
 {
     int l = -7, c = -7;
-    int got = json_pos_find(text, strlen(text), path, n, want_key, &l, &c);
+    int got = find_both(text, strlen(text), path, n, want_key, &l, &c);
     if (got != found || l != line || c != col)
         print_error("text %s: got %d steps at %d:%d, want %d at %d:%d\n", text,
                     got, l, c, found, line, col);
@@ -161,13 +185,13 @@ static void test_empty_text(void **state)
 {
     (void)state;
     int line = 0, col = 0;
-    assert_int_equal(json_pos_find("", 0, NULL, 0, false, &line, &col), -1);
+    assert_int_equal(find_both("", 0, NULL, 0, false, &line, &col), -1);
     assert_int_equal(line, 1);
     assert_int_equal(col, 1);
-    assert_int_equal(json_pos_find(" \n\t ", 4, NULL, 0, false, &line, &col), -1);
+    assert_int_equal(find_both(" \n\t ", 4, NULL, 0, false, &line, &col), -1);
     assert_int_equal(line, 2);
     assert_int_equal(col, 3);
-    assert_int_equal(json_pos_find(NULL, 5, NULL, 0, false, &line, &col), -1);
+    assert_int_equal(find_both(NULL, 5, NULL, 0, false, &line, &col), -1);
 }
 
 static void test_length_is_respected(void **state)
@@ -177,11 +201,11 @@ static void test_length_is_respected(void **state)
     const char text[] = "{\"a\": 1, \"b\": 2}";
     const json_pos_seg p[] = {KEY("b")};
     int line, col;
-    assert_int_equal(json_pos_find(text, 8, p, 1, false, &line, &col), 0);
-    assert_int_equal(json_pos_find(text, sizeof text - 1, p, 1, false, &line, &col), 1);
+    assert_int_equal(find_both(text, 8, p, 1, false, &line, &col), 0);
+    assert_int_equal(find_both(text, sizeof text - 1, p, 1, false, &line, &col), 1);
     /* NUL bytes inside the text are just bytes */
     const char nul[] = "{\"a\": \"x\0y\", \"b\": 2}";
-    assert_int_equal(json_pos_find(nul, sizeof nul - 1, p, 1, false, &line, &col), 1);
+    assert_int_equal(find_both(nul, sizeof nul - 1, p, 1, false, &line, &col), 1);
     assert_int_equal(col, 19);
 }
 
@@ -201,7 +225,7 @@ static void test_malformed_input(void **state)
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         int line = 0, col = 0;
-        int found = json_pos_find(texts[i], strlen(texts[i]), p, N(p), true, &line,
+        int found = find_both(texts[i], strlen(texts[i]), p, N(p), true, &line,
                                   &col);
         assert_true(found >= -1 && found <= 3);
         assert_true(line >= 1 && col >= 1);
@@ -229,11 +253,77 @@ static void test_deep_nesting_without_recursion(void **state)
     o += (size_t)sprintf(text + o, ", \"y\": 1}");
     const json_pos_seg p[] = {KEY("y")};
     int line, col;
-    assert_int_equal(json_pos_find(text, o, p, 1, false, &line, &col), 1);
+    assert_int_equal(find_both(text, o, p, 1, false, &line, &col), 1);
     assert_int_equal(line, 1);
     assert_int_equal(col, (int)(2 * depth + 14));
     /* and unterminated: runs off the end cleanly */
-    assert_int_equal(json_pos_find(text, 6 + depth, p, 1, false, &line, &col), 0);
+    assert_int_equal(find_both(text, 6 + depth, p, 1, false, &line, &col), 0);
+    free(text);
+}
+
+/* A few MiB like a big catalogue, problems in its last 200 entries: every
+ * position by construction (one entry per line), through one index, in file
+ * order and then backwards (the order the memory of the last lookup does
+ * not help). Then the same file on one line, as a minifier writes it. */
+static void test_many_lookups_near_the_end(void **state)
+{
+    (void)state;
+    enum { ENTRIES = 20000, PAD = 140, AT_END = 200 };
+    size_t cap = (size_t)ENTRIES * (PAD + 64) + 64;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int minified = 0; minified < 2; minified++) {
+        const char *nl = minified ? "" : "\n";
+        size_t o = (size_t)sprintf(text, "{\"version\": \"1\",%s\"services\": [%s", nl, nl);
+        size_t *col_of = malloc(ENTRIES * sizeof *col_of);
+        assert_non_null(col_of);
+        for (int k = 0; k < ENTRIES; k++) {
+            /* the pad holds brackets and escaped quotes that must not count */
+            col_of[k] = minified ? o + 1 : 1;
+            o += (size_t)sprintf(text + o, "{\"id\": \"s%05d\", \"pad\": \"", k);
+            for (int i = 0; i < PAD; i++)
+                text[o++] = "[{x}]x"[i % 6];
+            o += (size_t)sprintf(text + o, "\\\"\", \"n\": [%d]}%s%s", k,
+                                 k + 1 < ENTRIES ? "," : "", nl);
+        }
+        o += (size_t)sprintf(text + o, "]}%s", nl);
+        json_pos_index *ix = json_pos_index_new(text, o);
+        assert_non_null(ix);
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass == 1) {
+                /* In file order (the order the checker reports in) the 200
+                 * lookups stepped over a small part of the text: entries
+                 * are jumped, an array resumes where it was, LINE:COL comes
+                 * from a checkpoint. One scan from the start per problem
+                 * stepped over 200 times the text. */
+                size_t scanned = json_pos_index_scanned(ix);
+                print_message("%s: 200 lookups in %zu bytes stepped over %zu\n",
+                              minified ? "one line" : "one entry per line", o, scanned);
+                assert_true(scanned < o / 10);
+            }
+            for (int j = 0; j < AT_END; j++) {
+                int k = pass == 0 ? ENTRIES - AT_END + j : ENTRIES - 1 - j;
+                json_pos_seg p[] = {KEY("services"), IDX((size_t)k), KEY("n")};
+                int line = 0, col = 0;
+                assert_int_equal(json_pos_index_find(ix, p, 3, true, &line, &col), 3);
+                /* the key "n" sits 25 characters, the pad and 5 more
+                 * (its escaped quote, closing quote, comma, space) after
+                 * the entry's brace */
+                int want_col = (int)col_of[k] + 25 + PAD + 5;
+                assert_int_equal(line, minified ? 1 : k + 3);
+                assert_int_equal(col, want_col);
+            }
+        }
+        /* and the unindexed lookup agrees on the last one */
+        json_pos_seg last[] = {KEY("services"), IDX(ENTRIES - 1), KEY("n"), IDX(0)};
+        int l1, c1, l2, c2;
+        assert_int_equal(json_pos_find(text, o, last, 4, false, &l1, &c1), 4);
+        assert_int_equal(json_pos_index_find(ix, last, 4, false, &l2, &c2), 4);
+        assert_int_equal(l1, l2);
+        assert_int_equal(c1, c2);
+        json_pos_index_free(ix);
+        free(col_of);
+    }
     free(text);
 }
 
@@ -256,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_length_is_respected),
         cmocka_unit_test(test_malformed_input),
         cmocka_unit_test(test_deep_nesting_without_recursion),
+        cmocka_unit_test(test_many_lookups_near_the_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
