@@ -38,6 +38,13 @@ struct idcard_sim {
 
     bool plugged;
     bool has_card, found, selected;
+    /* A card was lifted since the last FIND. A hand takes the card off the
+     * field for some hundreds of milliseconds, so a real reader's next poll
+     * sees the field empty; the simulator's remove-and-place happens in
+     * one instant, so the next FIND reports the empty field once instead.
+     * Without it the reader never sees a failed card leave, and takes the
+     * next card for the failed one still lying there (issue 13, item 5). */
+    bool vacated;
     uint8_t text[IDCARD_TEXT_LEN];
     uint8_t photo[IDCARD_PHOTO_LEN];
     idcard_sim_fault fault;
@@ -356,6 +363,8 @@ int idcard_sim_place_card_raw(idcard_sim *sim, const uint8_t text[256],
 void idcard_sim_remove_card(idcard_sim *sim)
 {
     pthread_mutex_lock(&sim->mu);
+    if (sim->has_card)
+        sim->vacated = true;
     sim->has_card = sim->found = sim->selected = false;
     explicit_bzero(sim->text, sizeof sim->text);
     explicit_bzero(sim->photo, sizeof sim->photo);
@@ -531,9 +540,11 @@ static void run_command(idcard_sim *sim, uint16_t cmd)
         answer(sim, GA467_SW3_OK, sam_id_raw, sizeof sam_id_raw);
         break;
     case GA467_CMD_FIND:
-        sim->found = sim->has_card;
+        /* the field was empty for a moment since the last look */
+        sim->found = sim->has_card && !sim->vacated;
+        sim->vacated = false;
         sim->selected = false;
-        if (sim->has_card)
+        if (sim->found)
             answer(sim, GA467_SW3_FIND_OK, zeros, 4);
         else
             answer(sim, GA467_SW3_FIND_FAILED, NULL, 0);
