@@ -683,6 +683,46 @@ int ui_scroll_begin(ui *u, ui_scroll *s, SDL_Rect view, int content)
     return (int)(s->offset + 0.5f);
 }
 
+/* More below: a thin bar alone is missed by many older residents (issue
+ * 12), so the last lines fade into the page and a round arrow button-like
+ * badge sits at the bottom edge, centred. Neither is a target: a tap goes
+ * to what is under it, and dragging scrolls as anywhere else. Drawn while
+ * anything is left below; gone at the end. */
+static void more_below_cue(ui *u, const ui_scroll *s, SDL_Rect view)
+{
+    const theme *th = &u->th;
+    if (s->offset >= (float)(s->content - s->view) - 1.0f || view.h < 2 * th->target)
+        return;
+    int fade = th->target / 2;
+    SDL_Color bg = th->bg;
+    SDL_Vertex v[4];
+    float x0 = (float)view.x, x1 = (float)(view.x + view.w);
+    float y0 = (float)(view.y + view.h - fade), y1 = (float)(view.y + view.h);
+    SDL_Color clear = {bg.r, bg.g, bg.b, 0}, solid = {bg.r, bg.g, bg.b, 235};
+    v[0] = (SDL_Vertex){{x0, y0}, clear, {0, 0}};
+    v[1] = (SDL_Vertex){{x1, y0}, clear, {0, 0}};
+    v[2] = (SDL_Vertex){{x1, y1}, solid, {0, 0}};
+    v[3] = (SDL_Vertex){{x0, y1}, solid, {0, 0}};
+    static const int quad[6] = {0, 1, 2, 0, 2, 3};
+    SDL_SetRenderDrawBlendMode(u->r, SDL_BLENDMODE_BLEND);
+    SDL_RenderGeometry(u->r, NULL, v, 4, quad, 6);
+    /* the badge: the primary colour with a white arrow (yellow and black
+     * in high contrast), outlined so it stands out on any page (3:1) */
+    int d = th->target * 3 / 5;
+    SDL_Rect b = {view.x + (view.w - d) / 2, view.y + view.h - d - th->gap / 4, d, d};
+    int ring = (int)(2 * th->u + 0.5f);
+    ui_round_border(u, b, d / 2, ring < 2 ? 2 : ring, th->contrast ? th->text : th->surface,
+                    th->primary);
+    SDL_Color fg = th->on_primary;
+    float cx = b.x + d / 2.0f, cy = b.y + d / 2.0f, r = d * 0.22f;
+    SDL_Vertex arrow[3] = {
+        {{cx - r * 1.3f, cy - r * 0.55f}, fg, {0, 0}},
+        {{cx + r * 1.3f, cy - r * 0.55f}, fg, {0, 0}},
+        {{cx, cy + r * 0.95f}, fg, {0, 0}},
+    };
+    SDL_RenderGeometry(u->r, NULL, arrow, 3, NULL, 0);
+}
+
 void ui_scroll_end(ui *u, ui_scroll *s, SDL_Rect view)
 {
     SDL_Rect prev = screen_rect(u);
@@ -711,6 +751,7 @@ void ui_scroll_end(ui *u, ui_scroll *s, SDL_Rect view)
         /* in the page margin right of the view, not over the content */
         SDL_Rect bar = {view.x + view.w + thick / 2, at, thick, len};
         ui_round(u, bar, thick / 2, c);
+        more_below_cue(u, s, view);
     } else {
         int len = (int)(view.w * frac), at = view.x + (int)(view.w * pos);
         if (len < thick * 4)
