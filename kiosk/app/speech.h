@@ -58,6 +58,13 @@ void speech_wanted(struct app *a);
 int speech_volume(void);
 bool speech_available(void);
 
+/* Text made ready for the engine (out is always terminated): a masked
+ * value ("张*", "3301**********1234", "S*****") is left out whole -- it
+ * is shown, never read aloud; a run of five or more digits (a phone
+ * number, a ticket's number) is read digit by digit, a date as a date;
+ * line breaks and list dots become pauses. */
+void speech_clean(const char *in, char *out, size_t size);
+
 /* What the current screen says (dialogs and focus aside), composed as
  * speech_after_frame would; false when its screen has no prompt in the
  * current language (the a11y check reports that). */
