@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,10 @@ static void set_str(json_t *o, const char *k, const char *v)
         json_object_set_new(o, k, json_string(v));
 }
 
-bool receipt_store_save(const receipt *rc, const char *key, char *why, size_t why_size)
+/* The file's path and JSON text for rc: checked as receipt_store_save
+ * promises. The text is malloc'd. False with why. */
+static bool encode(const receipt *rc, const char *key, char *path, size_t path_size, char **text,
+                   char *why, size_t why_size)
 {
     if (!rc || !id_ok(rc->transaction_no)) {
         snprintf(why, why_size, "receipt store: the transaction number is not a file name");
@@ -54,8 +58,7 @@ bool receipt_store_save(const receipt *rc, const char *key, char *why, size_t wh
         snprintf(why, why_size, "receipt store: an identity is not masked; not saved");
         return false;
     }
-    char path[1100], tmp[1200];
-    if (!file_path(rc->transaction_no, path, sizeof path)) {
+    if (!file_path(rc->transaction_no, path, path_size)) {
         snprintf(why, why_size, "receipt store: no path under the data directory: %s",
                  strerror(errno));
         return false;
@@ -78,12 +81,20 @@ bool receipt_store_save(const receipt *rc, const char *key, char *why, size_t wh
     json_object_set_new(o, "materials", m);
     set_str(o, "qr_text", rc->qr_text);
     set_str(o, "hotline", rc->hotline);
-    char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
-    if (!text) {
+    if (!*text) {
         snprintf(why, why_size, "receipt store: out of memory");
         return false;
     }
+    return true;
+}
+
+/* Writes text to path: a temporary name, synced, renamed -- never half a
+ * file. False with why. */
+static bool write_file(const char *path, const char *text, char *why, size_t why_size)
+{
+    char tmp[1200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     size_t len = strlen(text);
@@ -91,7 +102,6 @@ bool receipt_store_save(const receipt *rc, const char *key, char *why, size_t wh
     int err = errno;
     if (fd >= 0)
         close(fd);
-    free(text);
     if (ok && rename(tmp, path) != 0) {
         ok = false;
         err = errno;
@@ -101,6 +111,123 @@ bool receipt_store_save(const receipt *rc, const char *key, char *why, size_t wh
         snprintf(why, why_size, "receipt store: cannot write %s: %s", path, strerror(err));
     }
     return ok;
+}
+
+bool receipt_store_save(const receipt *rc, const char *key, char *why, size_t why_size)
+{
+    char path[1100];
+    char *text = NULL;
+    if (!encode(rc, key, path, sizeof path, &text, why, why_size))
+        return false;
+    bool ok = write_file(path, text, why, why_size);
+    free(text);
+    return ok;
+}
+
+/* ---- the writer thread ---------------------------------------------------
+ *
+ * fsync takes from a millisecond to a good part of a second, depending on
+ * the disk and what else is being written (the outbox syncs too): the UI
+ * thread hands receipts here and goes on drawing. One thread, started on
+ * the first receipt, writing in order. */
+
+typedef struct pending {
+    struct pending *next;
+    char path[1100];
+    char *text;
+} pending;
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;      /* work queued, or stop; and "all written" */
+    pthread_t thread;
+    bool running, stop, busy;
+    pending *head, *tail;
+} W = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void *writer_main(void *unused)
+{
+    (void)unused;
+    pthread_mutex_lock(&W.mu);
+    for (;;) {
+        while (!W.head && !W.stop)
+            pthread_cond_wait(&W.cv, &W.mu);
+        pending *p = W.head;
+        if (!p)
+            break;  /* stop, and nothing left to write */
+        W.head = p->next;
+        if (!W.head)
+            W.tail = NULL;
+        W.busy = true;
+        pthread_mutex_unlock(&W.mu);
+        char why[1300];
+        if (!write_file(p->path, p->text, why, sizeof why))
+            fprintf(stderr, "receipt: not kept for reprint: %s\n", why);
+        free(p->text);
+        free(p);
+        pthread_mutex_lock(&W.mu);
+        W.busy = false;
+        pthread_cond_broadcast(&W.cv);
+    }
+    pthread_mutex_unlock(&W.mu);
+    return NULL;
+}
+
+bool receipt_store_queue(const receipt *rc, const char *key, char *why, size_t why_size)
+{
+    pending *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(why, why_size, "receipt store: out of memory");
+        return false;
+    }
+    if (!encode(rc, key, p->path, sizeof p->path, &p->text, why, why_size)) {
+        free(p);
+        return false;
+    }
+    pthread_mutex_lock(&W.mu);
+    if (!W.running) {
+        W.stop = false;
+        int rc_ = pthread_create(&W.thread, NULL, writer_main, NULL);
+        if (rc_) {
+            pthread_mutex_unlock(&W.mu);
+            /* no thread: write it here rather than lose it */
+            bool ok = write_file(p->path, p->text, why, why_size);
+            free(p->text);
+            free(p);
+            return ok;
+        }
+        W.running = true;
+    }
+    if (W.tail)
+        W.tail->next = p;
+    else
+        W.head = p;
+    W.tail = p;
+    pthread_cond_broadcast(&W.cv);
+    pthread_mutex_unlock(&W.mu);
+    return true;
+}
+
+void receipt_store_flush(void)
+{
+    pthread_mutex_lock(&W.mu);
+    while (W.running && (W.head || W.busy))
+        pthread_cond_wait(&W.cv, &W.mu);
+    pthread_mutex_unlock(&W.mu);
+}
+
+void receipt_store_stop(void)
+{
+    pthread_mutex_lock(&W.mu);
+    if (!W.running) {
+        pthread_mutex_unlock(&W.mu);
+        return;
+    }
+    W.stop = true;
+    pthread_cond_broadcast(&W.cv);
+    pthread_mutex_unlock(&W.mu);
+    pthread_join(W.thread, NULL);
+    W.running = false;
 }
 
 static const char *get_str(json_t *o, const char *k)

@@ -18,7 +18,8 @@
  * transaction's row may go.
  *
  * Any thread; each call opens and closes its files. Storage must be open
- * (storage_open).
+ * (storage_open). The UI queues receipts (receipt_store_queue) so that it
+ * never waits on the disk.
  */
 #ifndef KIOSK_RECEIPT_STORE_H
 #define KIOSK_RECEIPT_STORE_H
@@ -42,6 +43,19 @@ typedef struct receipt_stored {
 /* Saves rc (its transaction_no names the file; letters, digits and '-'
  * only) with the transaction's key (NULL: none). False with why. */
 bool receipt_store_save(const receipt *rc, const char *key, char *why, size_t why_size);
+
+/* The same, for the UI thread: checks and encodes rc here (false with why
+ * when refused), and leaves the writing and its fsync to the store's
+ * writer thread, started on first use, which writes in order and reports
+ * a failure on stderr. */
+bool receipt_store_queue(const receipt *rc, const char *key, char *why, size_t why_size);
+
+/* Waits until every queued receipt is written. */
+void receipt_store_flush(void);
+
+/* Writes what is queued and ends the writer thread (at shutdown; a later
+ * receipt_store_queue starts it again). */
+void receipt_store_stop(void);
 
 /* Loads the receipt whose transaction number or key is id. False with why
  * ("no receipt 2026...: purged or never made"). Free with

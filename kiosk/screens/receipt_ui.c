@@ -163,6 +163,7 @@ static void receipt_stop(app *a)
 {
     (void)a;
     source = -1;
+    receipt_store_stop();   /* what is queued is written before the kiosk goes */
 }
 
 const app_service receipt_service = {
@@ -218,7 +219,7 @@ void receipt_ui_issue(app *a, receipt_ui *r, const receipt_ui_facts *f)
         .hotline = a->cfg->hotline,
     };
     char why[300];
-    if (!receipt_store_save(&rc, f->key, why, sizeof why))
+    if (!receipt_store_queue(&rc, f->key, why, sizeof why))
         fprintf(stderr, "receipt: not kept for reprint: %s\n", why);
     r->print = RECEIPT_UI_SCREEN;
     if (!has_receipt_printer(a)) {

@@ -148,12 +148,47 @@ static void test_purge(void **state)
     receipt_stored_free(&got);
 }
 
+/* The UI's way: queued, written by the store's thread, in order; a
+ * refused receipt is refused at once; stop writes what is queued. */
+static void test_queue(void **state)
+{
+    (void)state;
+    char why[300];
+    const char *numbers[] = {"20261202-Q001", "20261202-Q002", "20261202-Q003"};
+    for (int i = 0; i < 3; i++) {
+        receipt rc = sample(numbers[i]);
+        assert_true(receipt_store_queue(&rc, NULL, why, sizeof why));
+    }
+    receipt_store_flush();
+    receipt_stored got;
+    for (int i = 0; i < 3; i++) {
+        assert_true(receipt_store_load(numbers[i], &got, why, sizeof why));
+        receipt_stored_free(&got);
+    }
+    receipt bad = sample("20261202-Q004");
+    bad.masked_id_number = "330106199001010014";
+    assert_false(receipt_store_queue(&bad, NULL, why, sizeof why));
+    assert_non_null(strstr(why, "not masked"));
+    receipt last = sample("20261202-Q005");
+    assert_true(receipt_store_queue(&last, NULL, why, sizeof why));
+    receipt_store_stop();
+    assert_true(receipt_store_load("20261202-Q005", &got, why, sizeof why));
+    receipt_stored_free(&got);
+    /* and it starts again */
+    receipt again = sample("20261202-Q006");
+    assert_true(receipt_store_queue(&again, NULL, why, sizeof why));
+    receipt_store_stop();
+    assert_true(receipt_store_load("20261202-Q006", &got, why, sizeof why));
+    receipt_stored_free(&got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_purge),
+        cmocka_unit_test(test_queue),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
