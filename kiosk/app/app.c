@@ -1077,6 +1077,25 @@ static uint64_t next_wake(app *a)
 
 /* ----------------------------------------------------------------- draw -- */
 
+void app_dialog_body(const app *a, char *out, size_t size)
+{
+    const app_dialog *d = &a->dialog;
+    snprintf(out, size, "%s", d->body);
+    if (d->kind != DIALOG_IDLE)
+        return;
+    uint64_t now = clock_now_ms();
+    uint64_t left = d->deadline_ms > now ? (d->deadline_ms - now + 999) / 1000 : 0;
+    char n[24];
+    snprintf(n, sizeof n, "%llu", (unsigned long long)left);
+    i18n_format(out, size, "idle.body", "seconds", n, (char *)NULL);
+    /* a card left on the reader, say: remind before the session goes */
+    const char *reminder = first_reminder();
+    if (reminder) {
+        size_t l = strlen(out);
+        snprintf(out + l, size - l, "\n%s", reminder);
+    }
+}
+
 static void draw_dialog(app *a, ui *u)
 {
     const theme *th = &u->th;
@@ -1088,20 +1107,7 @@ static void draw_dialog(app *a, ui *u)
         w = (int)(900 * th->u);
     int inner = w - 2 * th->pad;
     char body[1024];
-    snprintf(body, sizeof body, "%s", d->body);
-    if (d->kind == DIALOG_IDLE) {
-        uint64_t now = clock_now_ms();
-        uint64_t left = d->deadline_ms > now ? (d->deadline_ms - now + 999) / 1000 : 0;
-        char n[24];
-        snprintf(n, sizeof n, "%llu", (unsigned long long)left);
-        i18n_format(body, sizeof body, "idle.body", "seconds", n, (char *)NULL);
-        /* a card left on the reader, say: remind before the session goes */
-        const char *reminder = first_reminder();
-        if (reminder) {
-            size_t l = strlen(body);
-            snprintf(body + l, sizeof body - l, "\n%s", reminder);
-        }
-    }
+    app_dialog_body(a, body, sizeof body);
     /* Large text in landscape can make the dialog taller than the screen:
      * then it grows wider (the body takes fewer lines), then puts its
      * buttons side by side, then sets the body smaller -- never clipped. */

@@ -167,6 +167,10 @@ void app_dialog_open(app *a, int kind, const char *title, const char *body,
                      const char *const *buttons, int n_buttons);
 void app_dialog_close(app *a);
 
+/* The open dialog's text as shown: the idle countdown's with the seconds
+ * left and a reminder of what the resident left in a device. */
+void app_dialog_body(const app *a, char *out, size_t size);
+
 /* The signed-in resident's masked name and ID number for display
  * ("张*", "3301**********1234"); false when nobody is signed in. */
 bool app_identity_masked(const app *a, char *name, size_t name_size, char *number,

@@ -174,14 +174,7 @@ static void compose_dialog(app *a, char *out, size_t size)
 {
     const app_dialog *d = &a->dialog;
     char body[1024];
-    snprintf(body, sizeof body, "%s", d->body);
-    if (d->kind == DIALOG_IDLE) {
-        uint64_t now = clock_now_ms();
-        uint64_t left = d->deadline_ms > now ? (d->deadline_ms - now + 999) / 1000 : 0;
-        char n[24];
-        snprintf(n, sizeof n, "%llu", (unsigned long long)left);
-        i18n_format(body, sizeof body, "idle.body", "seconds", n, (char *)NULL);
-    }
+    app_dialog_body(a, body, sizeof body);
     char buttons[512] = "";
     for (int i = 0; i < d->n_buttons; i++) {
         if (i)

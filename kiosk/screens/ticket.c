@@ -114,6 +114,18 @@ static int number_part(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     return y - y0 + th->gap;
 }
 
+/* "前面还有 3 人等候" */
+static void ahead_text(const online_data *d, char *out, size_t size)
+{
+    char n[16];
+    snprintf(n, sizeof n, "%d", d->ticket.waiting);
+    i18n_format(out, size,
+                d->ticket.waiting == 0   ? "ticket.waiting_none"
+                : d->ticket.waiting == 1 ? "ticket.waiting_one"
+                                         : "ticket.waiting",
+                "n", n, (char *)NULL);
+}
+
 /* How many are ahead, where to wait, what to bring. */
 static int info_part(app *a, void *st, ui *u, int x, int y, int w, bool draw)
 {
@@ -121,14 +133,9 @@ static int info_part(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     const theme *th = &u->th;
     const online_data *d = &s->q.ans->data;
     ui_align al = th->portrait ? UI_CENTER : UI_LEFT;
-    char line[512], n[16];
+    char line[512];
     int y0 = y;
-    snprintf(n, sizeof n, "%d", d->ticket.waiting);
-    i18n_format(line, sizeof line,
-                d->ticket.waiting == 0   ? "ticket.waiting_none"
-                : d->ticket.waiting == 1 ? "ticket.waiting_one"
-                                         : "ticket.waiting",
-                "n", n, (char *)NULL);
+    ahead_text(d, line, sizeof line);
     y += ui_paragraph(u, line, x, y, w, th->text_title, TEXT_BOLD, th->text, al, draw);
     i18n_format(line, sizeof line, "ticket.window", "window",
                 online_text_get(&d->ticket.window, app_lang(a)), (char *)NULL);
@@ -212,13 +219,8 @@ static void ticket_speech(app *a, void *st, char *out, size_t size)
         return;
     }
     const online_data *d = &s->q.ans->data;
-    char ahead[256], where[256], n[16];
-    snprintf(n, sizeof n, "%d", d->ticket.waiting);
-    i18n_format(ahead, sizeof ahead,
-                d->ticket.waiting == 0   ? "ticket.waiting_none"
-                : d->ticket.waiting == 1 ? "ticket.waiting_one"
-                                         : "ticket.waiting",
-                "n", n, (char *)NULL);
+    char ahead[256], where[256];
+    ahead_text(d, ahead, sizeof ahead);
     i18n_format(where, sizeof where, "ticket.window", "window",
                 online_text_get(&d->ticket.window, app_lang(a)), (char *)NULL);
     i18n_format(out, size, "voice.ticket.done", "number", d->ticket.number, "ahead", ahead,
