@@ -165,6 +165,9 @@ static void say(app *a, const char *text, const char *tag)
      * WAV files are being kept (a headless test run). */
     if (voice_volume() == 0 && !a->speech_dir)
         return;
+    /* nor when there is no sound device to hear it on */
+    if (!a->speech_dir && !voice_audio_ok(NULL, 0))
+        return;
     voice_say(S.said, tr("voice.engine_voice"), tag);
 }
 

@@ -385,6 +385,11 @@ bool cmd_print_text_start(const settings *s)
     return load_strings(s) && start_text(s);
 }
 
+bool cmd_strings_load(const settings *s)
+{
+    return load_strings(s);
+}
+
 void cmd_print_text_stop(void)
 {
     stop_text();

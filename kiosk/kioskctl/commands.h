@@ -26,6 +26,7 @@ int cmd_printer(int argc, char **argv);      /* cmd_print.c */
 int cmd_receipt(int argc, char **argv);      /* cmd_receipt.c */
 int cmd_device(int argc, char **argv);       /* cmd_device.c */
 int cmd_rating(int argc, char **argv);       /* cmd_rating.c */
+int cmd_voice(int argc, char **argv);        /* cmd_voice.c */
 
 /* cmd_print.c's set-up, shared with cmd_receipt.c: the config (its
  * problems printed), the strings and the text stack on SDL's dummy
@@ -35,6 +36,8 @@ int cmd_rating(int argc, char **argv);       /* cmd_rating.c */
 #include "settings/settings.h"
 bool cmd_print_config(const char *path, settings *s);
 bool cmd_print_text_start(const settings *s);
+/* The UI strings of s's languages (problems printed); false when broken. */
+bool cmd_strings_load(const settings *s);
 void cmd_print_text_stop(void);
 void cmd_print_reason(const char *key, char *out, size_t size);
 

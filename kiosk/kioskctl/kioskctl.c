@@ -69,6 +69,11 @@ static const kioskctl_command commands[] = {
      "rating summary         ratings in the outbox: per level, per service, the poor ones\n"
      "                       (masked); each: [--config FILE] [--data-dir DIR]",
      cmd_rating},
+    {"voice",
+     "voice test [--lang LANG] [--wav FILE] [--config FILE]\n"
+     "                       speak each language's test sentence through the engine and the sound\n"
+     "                       device (or into FILE): characters, seconds, time to the first sound",
+     cmd_voice},
 };
 
 static void usage(FILE *out)
