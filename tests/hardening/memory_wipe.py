@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Looks in a memory dump for the fields of a demo card.
 
-    memory_wipe.py CARD.json DUMP
+    memory_wipe.py CARD.json DUMP [TYPED...]
 
 Fields: the ID number, the name (Chinese and Latin) and the address, each
 in UTF-8, UTF-16LE (the card's own text block is UCS-2 LE), UTF-16BE,
 UTF-32LE (what a text renderer works in) and GB18030; the ID number is
 plain ASCII digits in UTF-8. The address is also looked for by its
 second half alone, so a copy cut where a line was broken is found too.
-Prints each value found, masked, with its encoding and how often, and
+TYPED are further values the session typed (a phone number), looked
+for in the same encodings. Prints each value found, masked, with its encoding and how often, and
 exits 1 when anything is found. Never prints a value in full.
 """
 import json
@@ -36,6 +37,8 @@ def main():
     address = card.get("address", "")
     if len(address) >= 8:
         fields.append(("address (second half)", address[len(address) // 2:]))
+    for value in sys.argv[3:]:
+        fields.append(("typed text", value))
     with open(dump_path, "rb") as f:
         dump = f.read()
     name = os.path.basename(dump_path)
