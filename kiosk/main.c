@@ -19,6 +19,7 @@
 #include "app/app.h"
 #include "app/display.h"
 #include "common/clock.h"
+#include "common/json_wipe.h"
 #include "catalog/catalog.h"
 #include "registry/registry.h"
 #include "script/script.h"
@@ -53,6 +54,9 @@ int main(int argc, char **argv)
     const char *config = NULL, *script_path = NULL, *shots = NULL, *data_dir = NULL;
     const char *speech_dir = NULL;
     bool windowed = false, headless = false, check = false;
+    /* before any JSON is read and any thread starts: freed JSON (cards'
+     * names and addresses among it) is wiped (common/json_wipe.h) */
+    json_wipe_install();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has_next = i + 1 < argc;

@@ -151,14 +151,14 @@ static void decode_ranges(parse_ctx *c, const char *field, size_t off1,
             set_err(c, IDCARD_PARSE_ENCODING, offs[i], field,
                     "control character in text");
             out[0] = '\0';
-            return;
+            goto out;
         }
         if (cp >= 0xD800 && cp <= 0xDBFF) {
             if (i + 1 >= hi || units[i + 1] < 0xDC00 || units[i + 1] > 0xDFFF) {
                 set_err(c, IDCARD_PARSE_ENCODING, offs[i], field,
                         "high surrogate without a low surrogate");
                 out[0] = '\0';
-                return;
+                goto out;
             }
             cp = 0x10000 + ((cp - 0xD800) << 10) + (units[i + 1] - 0xDC00);
             i++;
@@ -166,16 +166,20 @@ static void decode_ranges(parse_ctx *c, const char *field, size_t off1,
             set_err(c, IDCARD_PARSE_ENCODING, offs[i], field,
                     "low surrogate without a high surrogate");
             out[0] = '\0';
-            return;
+            goto out;
         }
         if (pos + 5 > out_size) {
             set_err(c, IDCARD_PARSE_FIELD, offs[i], field, "text too long");
             out[0] = '\0';
-            return;
+            goto out;
         }
         pos = put_utf8(out, pos, cp);
     }
     out[pos] = '\0';
+out:
+    /* the field in UCS-2 on the reader thread's stack: a later call of
+     * another depth would not overwrite it (issue 13 item 8) */
+    explicit_bzero(units, sizeof units);
 }
 
 static void decode(parse_ctx *c, const char *field, size_t off, size_t len,

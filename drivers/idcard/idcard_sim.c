@@ -254,6 +254,7 @@ int idcard_sim_encode_fixture(const char *json, const char *name,
             }
             memcpy(text + 52, tmp, 70);
             memcpy(text + 220, tmp + 70, 22);
+            explicit_bzero(tmp, sizeof tmp);    /* a name, in UCS-2 */
             continue;
         }
         const fixture_field *f = NULL;
@@ -322,6 +323,9 @@ int idcard_sim_place_card_err(idcard_sim *sim, const char *fixture_path,
         snprintf(err, err_size, "%s: %s", fixture_path, why);
         return -1;
     }
+    /* straight into buf (wiped below): stdio's own buffer would be freed
+     * at fclose holding the whole fixture */
+    setvbuf(f, NULL, _IONBF, 0);
     char buf[8192];
     size_t n = fread(buf, 1, sizeof buf - 1, f);
     bool too_big = !feof(f);
@@ -360,6 +364,16 @@ int idcard_sim_place_card_raw(idcard_sim *sim, const uint8_t text[256],
     return 0;
 }
 
+/* Caller holds mu. Drops the pending answer, wiped: a read answer is the
+ * card's text block (UCS-2: name, address, ID number) and photo, and an
+ * answer only overwrites as many bytes as it has, so a short one after a
+ * read left the card in the tail (issue 13 item 8). */
+static void drop_answer(idcard_sim *sim)
+{
+    explicit_bzero(sim->out, sizeof sim->out);
+    sim->out_len = sim->out_pos = 0;
+}
+
 void idcard_sim_remove_card(idcard_sim *sim)
 {
     pthread_mutex_lock(&sim->mu);
@@ -368,6 +382,8 @@ void idcard_sim_remove_card(idcard_sim *sim)
     sim->has_card = sim->found = sim->selected = false;
     explicit_bzero(sim->text, sizeof sim->text);
     explicit_bzero(sim->photo, sizeof sim->photo);
+    /* an answer the host never collected may still carry the card */
+    drop_answer(sim);
     pthread_mutex_unlock(&sim->mu);
 }
 
@@ -383,8 +399,7 @@ bool idcard_sim_has_card(idcard_sim *sim)
 static void reset_link(idcard_sim *sim)
 {
     ga467_parser_reset(&sim->in);
-    explicit_bzero(sim->out, sizeof sim->out);
-    sim->out_len = sim->out_pos = 0;
+    drop_answer(sim);
     sim->unplug_at = 0;
     sim->found = sim->selected = false;
 }
@@ -494,7 +509,7 @@ static void run_command(idcard_sim *sim, uint16_t cmd)
     idcard_sim_fault f = take_fault(sim, cmd);
     sim->ready_at = 0;
     sim->unplug_at = 0;
-    sim->out_len = sim->out_pos = 0;
+    drop_answer(sim);
 
     switch (f.kind) {
     case IDCARD_FAULT_NO_ANSWER:
@@ -616,7 +631,7 @@ int idcard_sim_host_write(idcard_sim *sim, const uint8_t *buf, size_t len)
     /* A new command abandons any answer the host never collected, as the
      * reader's firmware serves one command at a time. */
     if (ga467_parser_pending(&sim->in) == 0) {
-        sim->out_len = sim->out_pos = 0;
+        drop_answer(sim);
         sim->unplug_at = 0;
     }
     size_t off = 0;
@@ -664,6 +679,8 @@ static int read_locked(idcard_sim *sim, uint8_t *buf, size_t cap, int *wait_ms)
         n = cap;
     memcpy(buf, sim->out + sim->out_pos, n);
     sim->out_pos += n;
+    if (sim->out_pos >= sim->out_len)
+        drop_answer(sim);   /* handed out whole: the host has its copy */
     if (sim->unplug_at && sim->out_pos >= sim->unplug_at) {
         /* The cable is pulled right after this packet. */
         sim->plugged = false;

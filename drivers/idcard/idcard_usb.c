@@ -343,17 +343,15 @@ static int hid_write(void *ctx, const uint8_t *buf, size_t len, int timeout_ms)
     return (int)len;
 }
 
-static int hid_read(void *ctx, uint8_t *buf, size_t cap, int timeout_ms)
+static int hid_read_report(idcard_usb *u, uint8_t *buf, size_t cap, long long deadline,
+                           uint8_t report[IDCARD_HID_REPORT])
 {
-    idcard_usb *u = ctx;
-    long long deadline = (long long)clock_now_ms() + timeout_ms;
     for (;;) {
-        uint8_t report[IDCARD_HID_REPORT];
         int actual = 0;
         long long left = deadline - (long long)clock_now_ms();
         if (left < 1)
             left = 1;
-        int r = libusb_interrupt_transfer(u->h, u->ep_in, report, sizeof report,
+        int r = libusb_interrupt_transfer(u->h, u->ep_in, report, IDCARD_HID_REPORT,
                                           &actual, (unsigned)left);
         if (r != 0)
             return map_error(u, r);
@@ -372,6 +370,16 @@ static int hid_read(void *ctx, uint8_t *buf, size_t cap, int timeout_ms)
         if ((long long)clock_now_ms() >= deadline)
             return IDCARD_ERR_TIMEOUT;
     }
+}
+
+static int hid_read(void *ctx, uint8_t *buf, size_t cap, int timeout_ms)
+{
+    uint8_t report[IDCARD_HID_REPORT];
+    int r = hid_read_report(ctx, buf, cap, (long long)clock_now_ms() + timeout_ms, report);
+    /* a report carries up to 63 bytes of the card's text block or photo:
+     * wiped before the stack frame is given up (issue 13 item 8) */
+    explicit_bzero(report, sizeof report);
+    return r;
 }
 
 void idcard_usb_transport(idcard_usb *u, idcard_transport *out)

@@ -562,10 +562,22 @@ static void tell_services_session_ended(app *a)
             service_at(i)->session_ended(a);
 }
 
+/* What the screen drew of the resident's words lives outside the session
+ * store: the text cache's lines (keyed by their text) and the frame's text
+ * arena. Both are dropped and wiped when the words end (issue 13 item 8);
+ * the next frame draws again what is still meant to show. */
+static void forget_drawn_text(app *a)
+{
+    text_forget_private();
+    ui_forget_frame(&a->ui);
+    a->dirty = true;
+}
+
 void app_session_end(app *a)
 {
     app_dialog_close(a);
     session_end(a->sess);
+    forget_drawn_text(a);
     ime_reset(IME_PINYIN);      /* nothing typed survives the session */
     explicit_bzero(a->notice, sizeof a->notice);
     a->notice_until = 0;
@@ -600,6 +612,7 @@ void app_sign_out(app *a)
 {
     app_dialog_close(a);
     session_sign_out(a->sess);
+    forget_drawn_text(a);
     ime_reset(ime_get_mode());
     tell_services_session_ended(a);
     if (a->depth > 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "common/json_wipe.h"
 
 static const kioskctl_command commands[] = {
     {"catalog",
@@ -94,6 +95,8 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    /* card JSON and decoded cards pass through jansson: freed wiped */
+    json_wipe_install();
     if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

@@ -367,9 +367,11 @@ static int phone_box(app *a, appoint_state *s, ui *u, int x, int y_end, int w)
     ui_round_border(u, box, th->radius, (int)(3 * th->u + 0.5f), err ? th->danger : th->primary,
                     th->surface);
     const char *v = phone(a);
+    text_private(true);     /* the resident's phone number: dropped at sign-out */
     int tw = *v ? ui_text(u, v, box.x + th->pad, box.y + (box.h - lh) / 2, box.w - 2 * th->pad,
                           th->text_heading, TEXT_REGULAR, th->text, UI_LEFT, false)
                 : 0;
+    text_private(false);
     SDL_Rect caret = {box.x + th->pad + tw + 2, box.y + box.h / 5, 3, box.h * 3 / 5};
     ui_fill(u, caret, th->primary);
     return err_h + box_h;

@@ -648,10 +648,12 @@ static int value_box(app *a, form_state *s, ui *u, int x, int y_end, int w)
     while (*q && text_width(q, strlen(q), th->text_heading, TEXT_REGULAR) > avail)
         utf8_next(&q);
     int tw = 0;
-    if (*q)
+    if (*q) {
+        text_private(true);     /* the resident's answer: dropped at sign-out */
         tw = ui_text(u, q, box.x + th->pad, box.y + (box.h - lh) / 2, avail,
                      th->text_heading, TEXT_REGULAR, th->text, UI_LEFT, false);
-    else if (f->type == FORM_DATE)
+        text_private(false);
+    } else if (f->type == FORM_DATE)
         ui_text(u, tr("form.date_hint"), box.x + th->pad, box.y + (box.h - lh) / 2,
                 avail, th->text_body, TEXT_REGULAR, th->muted, UI_LEFT, true);
     explicit_bzero(shown, sizeof shown);

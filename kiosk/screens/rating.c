@@ -375,9 +375,11 @@ static int entry_box(rating_state *s, ui *u, const char *value, int x, int y_end
     int avail = box.w - 2 * th->pad;
     while (*q && text_width(q, strlen(q), th->text_heading, TEXT_REGULAR) > avail)
         utf8_next(&q);      /* the end is where the typing is */
+    text_private(true);     /* the resident's words: dropped at session end */
     int tw = *q ? ui_text(u, q, box.x + th->pad, box.y + (box.h - lh) / 2, avail,
                           th->text_heading, TEXT_REGULAR, th->text, UI_LEFT, false)
                 : 0;
+    text_private(false);
     explicit_bzero(shown, sizeof shown);
     ui_fill(u, (SDL_Rect){box.x + th->pad + tw + 2, box.y + box.h / 5, 3, box.h * 3 / 5},
             th->primary);

@@ -226,8 +226,10 @@ static void search_draw(app *a, void *st, ui *u)
         int avail = field.w - 2 * th->pad;
         while (*q && text_width(q, strlen(q), th->text_heading, TEXT_REGULAR) > avail)
             utf8_next(&q);
+        text_private(true);     /* the resident's words: dropped at session end */
         int tw = ui_text(u, q, field.x + th->pad, fy, avail, th->text_heading, TEXT_REGULAR,
                          th->text, UI_LEFT, false);
+        text_private(false);
         SDL_Rect caret = {field.x + th->pad + tw + 2, field.y + field.h / 5, 3, field.h * 3 / 5};
         ui_fill(u, caret, th->primary);
     } else {

@@ -74,6 +74,10 @@ static void load_demo_cards(app *a, signin_state *s)
                                    &errors);
         diag_clear(&errors);
         json_t *root = text ? json_loadb(text, len, 0, NULL) : NULL;
+        /* the whole card, name, address and number included: wiped before
+         * it is freed (jansson's copies are wiped by common/json_wipe) */
+        if (text)
+            explicit_bzero(text, len);
         free(text);
         /* "label": {"zh": ..., "en": ...}; a language without one shows the
          * fallback's, else the generic words from the strings file */

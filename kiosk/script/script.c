@@ -1,6 +1,7 @@
 #include "script.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "hub/hub.h"
 #include "i18n/i18n.h"
 #include "ime/ime.h"
+#include "script/memdump.h"
 #include "ui/a11y.h"
 #include "status/status.h"
 
@@ -22,6 +24,7 @@ enum {
     OP_TAP_TEXT, OP_TAP_XY, OP_DRAG, OP_TYPE, OP_WAIT, OP_EXPECT, OP_EXPECT_NOT,
     OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING, OP_CATALOG,
     OP_KEYBOARD, OP_STROKE, OP_STATUS, OP_KEY, OP_KEY_UNTIL, OP_EXPECT_FOCUS, OP_A11Y,
+    OP_DUMP_MEMORY,
     OP_VERB     /* a verb a device or service adds (app/service.h) */
 };
 
@@ -53,6 +56,7 @@ static const struct {
     {"key-until", "T", 0, OP_KEY_UNTIL},
     {"expect-focus", "T", 0, OP_EXPECT_FOCUS},
     {"a11y", "", 0, OP_A11Y},
+    {"dump-memory", "T", 0, OP_DUMP_MEMORY},
 };
 
 /* `key NAME`: the keys of a keypad and a keyboard, by name. */
@@ -355,8 +359,9 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
             diag_add(errors, s->path, lineno, 0, "'wait' takes milliseconds >= 0");
             return false;
         }
-        if (st.op == OP_SHOT && strpbrk(rest, "/\\")) {
-            diag_add(errors, s->path, lineno, 0, "shot names may not contain '/'");
+        if ((st.op == OP_SHOT || st.op == OP_DUMP_MEMORY) && strpbrk(rest, "/\\")) {
+            diag_add(errors, s->path, lineno, 0, "%s names may not contain '/'",
+                     commands[i].word);
             return false;
         }
         return add_step(s, &st, rest, errors);
@@ -830,6 +835,23 @@ int script_run(const script *s, app *a, const char *shots_dir)
                 return 1;
             }
             shots++;
+            break;
+        }
+        case OP_DUMP_MEMORY: {
+            /* what is left in memory at this point, for the test that looks
+             * for personal data after a session (script/memdump.h) */
+            settle(a);
+            char path[2048], why[600];
+            memdump_stats ms;
+            snprintf(path, sizeof path, "%s/%s.mem", shots_dir, st->text);
+            if (!memdump_self(path, &ms, why, sizeof why)) {
+                fail(s, st, a, shots_dir, "dump-memory: %s", why);
+                return 1;
+            }
+            printf("%s:%d: dump-memory: %" PRIu64 " bytes of %d regions in %s "
+                   "(%d larger regions skipped, %" PRIu64 " bytes unreadable)\n",
+                   s->path, st->line, ms.bytes, ms.regions, path, ms.skipped_regions,
+                   ms.unreadable);
             break;
         }
         case OP_VERB:

@@ -29,6 +29,11 @@
  *                               speech-volume N|up|down, expect-volume N
  *   catalog FILE                reload the catalogue from FILE (relative to
  *                               the script), as a technician replacing it
+ *   dump-memory NAME            write the process's own memory (every
+ *                               writable mapping, script/memdump.h) to
+ *                               DIR/NAME.mem, for the test that looks for
+ *                               personal data left after a session; the file
+ *                               holds whatever memory holds: tests only
  *
  * The clock is virtual: nothing waits in real time, so a 90-second idle
  * timeout takes microseconds and screenshots always show the same time.

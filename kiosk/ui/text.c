@@ -49,6 +49,7 @@ typedef struct entry {
     int w, h;
     size_t bytes;
     size_t len;
+    bool priv;          /* drawn as the resident's own words (text_private) */
     char text[];
 } entry;
 
@@ -64,6 +65,7 @@ static struct {
     entry *buckets[HASH_SIZE];
     entry *lru_head, *lru_tail;  /* head = most recently used */
     size_t bytes, count, hits, misses;
+    bool private_mode;  /* text_private: lines drawn now are the resident's */
 } T;
 
 static bool readable(const char *p)
@@ -281,6 +283,9 @@ static void entry_destroy(entry *e)
         SDL_DestroyTexture(e->tex);
     T.bytes -= e->bytes;
     T.count--;
+    /* The key is the line's text, which may be what a resident typed:
+     * freed memory keeps it otherwise (issue 13 item 8). */
+    explicit_bzero(e, sizeof *e + e->len + 1);
     free(e);
 }
 
@@ -306,6 +311,7 @@ void text_draw(SDL_Renderer *r, const char *s, size_t len, int x, int y,
             break;
     if (e) {
         T.hits++;
+        e->priv |= T.private_mode;
         lru_unlink(e);
         lru_push_front(e);
     } else {
@@ -319,6 +325,7 @@ void text_draw(SDL_Renderer *r, const char *s, size_t len, int x, int y,
         memcpy(tmp, s, len);
         tmp[len] = '\0';
         SDL_Surface *surf = face_size(f) ? TTF_RenderUTF8_Blended(f->font, tmp, c) : NULL;
+        explicit_bzero(tmp, len);   /* may be typed text: see entry_destroy */
         free(tmp);
         if (!surf)
             return;
@@ -343,6 +350,7 @@ void text_draw(SDL_Renderer *r, const char *s, size_t len, int x, int y,
         e->h = sh;
         e->bytes = (size_t)sw * (size_t)sh * 4u;
         e->len = len;
+        e->priv = T.private_mode;
         memcpy(e->text, s, len);
         e->text[len] = '\0';
         e->next_hash = T.buckets[h % HASH_SIZE];
@@ -360,6 +368,20 @@ void text_flush(void)
 {
     while (T.lru_head)
         entry_destroy(T.lru_head);
+}
+
+void text_private(bool on)
+{
+    T.private_mode = on;
+}
+
+void text_forget_private(void)
+{
+    for (entry *e = T.lru_head, *next; e; e = next) {
+        next = e->next_lru;
+        if (e->priv)
+            entry_destroy(e);
+    }
 }
 
 void text_flush_renderer(SDL_Renderer *r)

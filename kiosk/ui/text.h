@@ -38,6 +38,18 @@ void text_shutdown(void);
 /* Drops cached textures only (call before destroying the renderer). */
 void text_flush(void);
 
+/* Lines drawn while on are the resident's own words (the search box, a
+ * form's answer, a phone number): their cache entries are marked, also an
+ * entry already cached for the same text, until text_forget_private drops
+ * them. The cache is keyed by the text itself, so without this a typed ID
+ * number stayed in memory until the LRU evicted it (issue 13 item 8). Set
+ * it around one field's drawing and clear it right after. UI thread. */
+void text_private(bool on);
+
+/* Drops (and wipes) every cached line drawn under text_private: at sign-out
+ * and at the end of the session (app.c). */
+void text_forget_private(void);
+
 /* Drops the cached textures drawn with r only, keeping the screen's. Call
  * it before destroying a renderer other than the window's (the printed
  * receipt draws with a software renderer of its own): a texture dies with

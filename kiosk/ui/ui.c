@@ -23,6 +23,15 @@ void ui_init(ui *u, SDL_Renderer *r)
     u->r = r;
 }
 
+void ui_forget_frame(ui *u)
+{
+    explicit_bzero(u->arena, sizeof u->arena);
+    explicit_bzero(u->texts, sizeof u->texts);
+    u->n_texts = 0;
+    u->arena_used = 0;
+    /* target labels point into the arena: now "" */
+}
+
 void ui_begin(ui *u)
 {
     u->has_pad = false;

@@ -135,6 +135,12 @@ void ui_init(ui *u, SDL_Renderer *r);
 
 /* Starts a frame: clears the record and the screen. */
 void ui_begin(ui *u);
+
+/* Wipes what the last frame recorded (the text arena and the text and
+ * target records): the arena is reused from its start each frame, so text
+ * a resident typed stayed in its tail after the screen changed. Labels read
+ * "" until the next frame redraws. Called at sign-out and session end. */
+void ui_forget_frame(ui *u);
 /* Ends it: finds the keypad focus again and draws its ring on top. */
 void ui_end(ui *u);
 

@@ -689,6 +689,42 @@ static void test_text_clipped_by_scroll_view(void **state)
     assert_true(ui_text_visible(U, "列表外面"));
 }
 
+/* Issue 13 item 8: lines drawn as the resident's words are dropped from the
+ * text cache at session end; other lines stay; a line already cached is
+ * marked when drawn again as private text; the frame's record is wiped. */
+static void test_private_text_forgotten(void **state)
+{
+    (void)state;
+    NEED_FONTS();
+    text_flush();
+    ui_begin(U);
+    ui_text(U, "公开的标题", 40, 100, 800, U->th.text_body, TEXT_REGULAR, U->th.text, UI_LEFT,
+            false);
+    ui_text(U, "另一行公开文字", 40, 200, 800, U->th.text_body, TEXT_REGULAR, U->th.text,
+            UI_LEFT, false);
+    text_private(true);
+    ui_text(U, "0123456789", 40, 300, 800, U->th.text_body, TEXT_REGULAR, U->th.text, UI_LEFT,
+            false);
+    /* the same text as a public line: now the resident's too */
+    ui_text(U, "另一行公开文字", 40, 400, 800, U->th.text_body, TEXT_REGULAR, U->th.text,
+            UI_LEFT, false);
+    text_private(false);
+    ui_end(U);
+    assert_int_equal(text_get_stats().textures, 3);
+    assert_true(ui_text_visible(U, "0123456789"));
+
+    text_forget_private();
+    assert_int_equal(text_get_stats().textures, 1);
+    text_forget_private();      /* nothing left to drop */
+    assert_int_equal(text_get_stats().textures, 1);
+
+    ui_forget_frame(U);
+    assert_false(ui_text_visible(U, "0123456789"));
+    assert_false(ui_text_visible(U, "公开的标题"));
+    for (size_t i = 0; i < sizeof U->arena; i++)
+        assert_int_equal(U->arena[i], 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup(fn, setup)
@@ -708,6 +744,7 @@ int main(void)
         T(test_find_text_inside_target),
         T(test_text_visible_across_wrapped_lines),
         T(test_text_clipped_by_scroll_view),
+        T(test_private_text_forgotten),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
