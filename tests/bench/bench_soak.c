@@ -31,6 +31,7 @@
  * log's end, and the bench exits 1. Figures only: nothing fails on time.
  */
 #include <dirent.h>
+#include <sqlite3.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -167,6 +168,7 @@ typedef struct mark {
     long rss_kb, hwm_kb;
     size_t heap;        /* mallinfo2: bytes in use */
     size_t arena;       /* mallinfo2: bytes the main arena + mmaps hold */
+    long long sqlite;   /* sqlite3_memory_used: SQLite's share of the heap */
     double t;
     long long disk;
 } mark;
@@ -175,15 +177,16 @@ static mark take(int sessions, const char *dir)
 {
     struct mallinfo2 mi = mallinfo2();
     mark m = {sessions, status_kb("VmRSS"), status_kb("VmHWM"), mi.uordblks + mi.hblkhd,
-              mi.arena + mi.hblkhd, now_s(), dir_bytes(dir)};
+              mi.arena + mi.hblkhd, sqlite3_memory_used(), now_s(), dir_bytes(dir)};
     return m;
 }
 
 static void print_mark(const char *what, const mark *m, const mark *prev)
 {
     fprintf(out, "  %-22s %6d sessions  VmRSS %7.1f MB  VmHWM %7.1f MB  heap in use %6.1f MB"
-           "  (arena %6.1f MB)  data dir %7.2f MB", what, m->sessions, m->rss_kb / 1024.0,
-           m->hwm_kb / 1024.0, m->heap / 1048576.0, m->arena / 1048576.0,
+           " (SQLite %5.2f MB, arena %5.1f MB)  data dir %5.2f MB", what, m->sessions,
+           m->rss_kb / 1024.0, m->hwm_kb / 1024.0, m->heap / 1048576.0,
+           m->sqlite / 1048576.0, m->arena / 1048576.0,
            m->disk / 1048576.0);
     if (prev && m->t > prev->t)
         fprintf(out, "  %.2f sessions/s", (m->sessions - prev->sessions) / (m->t - prev->t));
