@@ -19,6 +19,9 @@
 #include "common/textfile.h"
 #include "common/utf8.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -450,7 +453,8 @@ static void walk_root(json_check *v, json_t *root, catalog *cat)
     if (version)
         cat->version = json_check_dup(v, version);
 
-    json_t *cats = json_check_array(v, root, "categories", true, 1, SIZE_MAX,
+    json_t *cats = json_check_array(v, root, "categories", true, 1,
+                                    CATALOG_MAX_CATEGORIES,
                                     "must list at least one category");
     if (cats) {
         size_t n = json_array_size(cats);
@@ -467,7 +471,8 @@ static void walk_root(json_check *v, json_t *root, catalog *cat)
         }
     }
 
-    json_t *svcs = json_check_array(v, root, "services", true, 1, SIZE_MAX,
+    json_t *svcs = json_check_array(v, root, "services", true, 1,
+                                    CATALOG_MAX_SERVICES,
                                     "must list at least one service");
     const char **category_refs = NULL;
     if (svcs) {
@@ -715,6 +720,89 @@ static void derive_pairs(json_check *v, catalog *cat)
 
 /* ---- file level -------------------------------------------------------- */
 
+/* Entries of the root object's "services" and "categories" lists, counted
+ * in one pass over the text without building anything, so that a file
+ * with too many is refused before jansson's tree (4 to 9 times the text)
+ * is made. Offsets are those of the member names; SIZE_MAX when absent.
+ * Text that is not JSON is counted as far as it goes: jansson then says
+ * what is wrong with it. */
+typedef struct list_count {
+    size_t n;
+    size_t at;
+} list_count;
+
+static void count_root_lists(const char *t, size_t len, list_count *svcs,
+                             list_count *cats)
+{
+    *svcs = (list_count){0, SIZE_MAX};
+    *cats = (list_count){0, SIZE_MAX};
+    size_t depth = 0;
+    list_count *pending = NULL, *counting = NULL;
+    size_t key_at = 0;
+    bool want = false;      /* in the counted list, before an entry */
+    for (size_t i = 0; i < len; i++) {
+        char c = t[i];
+        if (c == '"') {
+            size_t start = i++;
+            while (i < len && t[i] != '"')
+                i += t[i] == '\\' ? 2 : 1;
+            if (depth == 2 && counting && want) {
+                counting->n++;
+                want = false;
+            }
+            if (depth == 1) {
+                size_t n = i - start - 1;
+                pending = n == 8 && !memcmp(t + start + 1, "services", 8)     ? svcs
+                          : n == 10 && !memcmp(t + start + 1, "categories", 10) ? cats
+                                                                                 : NULL;
+                key_at = start;
+            }
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':')
+            continue;
+        if (depth == 2 && counting && want && c != ']' && c != ',') {
+            counting->n++;
+            want = false;
+        }
+        if (c == '{' || c == '[') {
+            if (depth == 1 && c == '[' && pending && pending->at == SIZE_MAX) {
+                counting = pending;
+                counting->at = key_at;
+                want = true;
+            }
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 2)
+                counting = NULL;
+            if (depth)
+                depth--;
+        } else if (c == ',') {
+            if (depth == 1)
+                pending = NULL;
+            else if (depth == 2 && counting)
+                want = true;
+        }
+    }
+}
+
+static bool too_many(const char *text, size_t len, const char *name,
+                     const list_count *lc, const char *key, size_t max,
+                     const char *what, diag_list *errors)
+{
+    if (lc->n <= max)
+        return false;
+    int line = 0, col = 0;
+    json_pos_seg path[] = {{key, 0}};
+    json_pos_find(text, len, path, 1, true, &line, &col);
+    char n[32], m[32];
+    diag_group_digits(lc->n, n, sizeof n);
+    diag_group_digits(max, m, sizeof m);
+    diag_add(errors, name, line, col, "%s: %s %s; a catalogue lists at most %s %s "
+             "(one site's, not a province's)", key, n, what, m, what);
+    return true;
+}
+
 catalog *catalog_parse(const char *text, size_t len, const char *name,
                        diag_list *errors)
 {
@@ -730,7 +818,15 @@ catalog *catalog_parse(const char *text, size_t len, const char *name,
                  "services is well under 1 MiB -- is this the right file?");
         return NULL;
     }
-    json_t *root = json_check_load(text, len, name, errors);
+    list_count svcs, cats;
+    count_root_lists(text, len, &svcs, &cats);
+    bool over = too_many(text, len, name, &cats, "categories", CATALOG_MAX_CATEGORIES,
+                         "categories", errors);
+    if (too_many(text, len, name, &svcs, "services", CATALOG_MAX_SERVICES, "services",
+                 errors) || over)
+        return NULL;
+    json_t *root = json_check_load_bounded(text, len, name, CATALOG_MAX_TREE,
+                                           "a service catalogue", errors);
     if (!root)
         return NULL;
 
@@ -777,8 +873,16 @@ catalog *catalog_load(const char *path, diag_list *errors)
     free(text);
     if (c && !catalog_attach_words(c, path, errors)) {
         catalog_free(c);
-        return NULL;
+        c = NULL;
     }
+#ifdef __GLIBC__
+    /* The text and jansson's tree (together up to 16 MiB + CATALOG_MAX_TREE)
+     * are free now, but in the middle of the heap, among the catalogue's
+     * own blocks, so malloc keeps the pages: a kiosk that loaded a large
+     * catalogue once held 4 to 5 times the catalogue for good. Give them
+     * back (every arena: the loader thread has its own). */
+    malloc_trim(0);
+#endif
     return c;
 }
 

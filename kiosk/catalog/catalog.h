@@ -110,6 +110,27 @@ typedef struct catalog {
  * services is well under 1 MiB, so anything bigger is the wrong file. */
 #define CATALOG_MAX_FILE_SIZE (16u * 1024u * 1024u)
 
+/* One kiosk site's services: a subdistrict centre lists a few hundred, the
+ * largest provincial catalogues a few thousand items per site (the shipped
+ * one has 56). 5,000 leaves room for any real site and keeps the loaded
+ * catalogue within the memory figures below. More is refused, before the
+ * file is parsed, at the list's FILE:LINE:COL: "services: 45,000 services;
+ * a catalogue lists at most 5,000 services (one site's, not a province's)". */
+#define CATALOG_MAX_SERVICES 5000u
+/* Tiles on the home screen: the shipped catalogue has 14; a provincial
+ * list of themes about 30. */
+#define CATALOG_MAX_CATEGORIES 100u
+/* jansson's tree of the file while it is checked (malloc's chunks; the
+ * tree costs 4 to 9 times its text). The shipped catalogue's guides copied
+ * to the 16 MiB file limit (4,604 services, the most real guides fit in)
+ * take 73.6 MiB; a file whose tree passes this limit (tiny values by the
+ * million) is refused where reading stopped. So a check or a load peaks at
+ * about the text (16 MiB) + this + the loaded catalogue (26.8 MB for those
+ * 4,604 guides): 118 MB measured for the largest real file, 141 MB for the
+ * worst one refused (tests/bench/bench_catalog_mem). After a load the text
+ * and the tree are given back (catalog_load: malloc_trim). */
+#define CATALOG_MAX_TREE (96u * 1024u * 1024u)
+
 /* Reads and validates FILE. Returns a new catalog (free with catalog_free),
  * or NULL with every problem found appended to errors (it does not stop at
  * the first). A catalog is returned only when errors got nothing new. */

@@ -10,6 +10,7 @@
 #include "common/utf8.h"
 
 #include <limits.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -157,8 +158,66 @@ static bool is_blank_n(const char *text, size_t len)
     return true;
 }
 
-json_t *json_check_load(const char *text, size_t len, const char *name,
-                        diag_list *errors)
+/* ---- the tree's memory ------------------------------------------------ */
+
+/* jansson allocates through these for the whole process. They are plain
+ * malloc and free except on a thread inside json_check_load_bounded, where
+ * they count malloc's chunks (usable size plus its header) and fail once
+ * the budget would be passed; jansson then stops and frees what it built.
+ * A tree costs 4 to 9 times its text (an object's hash table alone is 256
+ * bytes), so the file's size limit alone does not bound it. */
+static _Thread_local size_t tree_budget;    /* 0: not counting */
+static _Thread_local size_t tree_bytes;
+static _Thread_local size_t tree_last;
+static _Thread_local bool tree_over;
+
+static size_t chunk_size(void *p)
+{
+    return malloc_usable_size(p) + sizeof(size_t);
+}
+
+static void *tree_malloc(size_t n)
+{
+    if (!tree_budget)
+        return malloc(n);
+    if (tree_over)
+        return NULL;
+    void *p = malloc(n);
+    if (!p)
+        return NULL;
+    size_t got = chunk_size(p);
+    if (tree_bytes + got > tree_budget) {
+        free(p);
+        tree_over = true;
+        return NULL;
+    }
+    tree_bytes += got;
+    return p;
+}
+
+static void tree_free(void *p)
+{
+    if (p && tree_budget) {
+        size_t got = chunk_size(p);
+        tree_bytes = got < tree_bytes ? tree_bytes - got : 0;
+    }
+    free(p);
+}
+
+/* Before main, so that no jansson value is made with other functions. */
+__attribute__((constructor)) static void tree_alloc_install(void)
+{
+    json_set_alloc_funcs(tree_malloc, tree_free);
+}
+
+size_t json_check_tree_bytes(void)
+{
+    return tree_last;
+}
+
+json_t *json_check_load_bounded(const char *text, size_t len, const char *name,
+                                size_t max_tree, const char *what,
+                                diag_list *errors)
 {
     if (!textfile_check(text, len, name, 0, errors))
         return NULL;
@@ -167,12 +226,31 @@ json_t *json_check_load(const char *text, size_t len, const char *name,
         return NULL;
     }
     json_error_t jerr;
+    tree_budget = max_tree;
+    tree_bytes = 0;
+    tree_over = false;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
+    bool over = tree_over;
+    tree_last = tree_bytes;
+    tree_budget = 0;
+    tree_over = false;
+    if (!root && over)
+        diag_add(errors, name, jerr.line > 0 ? jerr.line : 0,
+                 jerr.column > 0 ? jerr.column : 0,
+                 "too much to hold in memory: reading it needs more than %zu MiB "
+                 "by this point (the limit for %s); is this the right file?",
+                 max_tree >> 20, what ? what : "this file");
+    else if (!root)
         diag_add(errors, name, jerr.line > 0 ? jerr.line : 0,
                  jerr.column > 0 ? jerr.column : 0, "JSON syntax error: %s",
                  jerr.text);
     return root;
+}
+
+json_t *json_check_load(const char *text, size_t len, const char *name,
+                        diag_list *errors)
+{
+    return json_check_load_bounded(text, len, name, 0, NULL, errors);
 }
 
 void json_check_init(json_check *jc, const char *text, size_t len,

@@ -80,6 +80,20 @@ typedef enum json_check_chars {
 json_t *json_check_load(const char *text, size_t len, const char *name,
                         diag_list *errors);
 
+/* json_check_load with the tree's memory bounded: jansson's allocations for
+ * this text (malloc's chunks, headers included) may total at most max_tree
+ * bytes (0: no bound). Past that, jansson stops, frees what it built, and
+ * one problem is appended at the LINE:COL it reached: "too much to hold in
+ * memory: reading it needs more than N MiB by this point (the limit for
+ * WHAT); is this the right file?". */
+json_t *json_check_load_bounded(const char *text, size_t len, const char *name,
+                                size_t max_tree, const char *what,
+                                diag_list *errors);
+
+/* The bytes the tree of this thread's last json_check_load took (for the
+ * benchmarks and tests). */
+size_t json_check_tree_bytes(void);
+
 /* Starts a walk over text[0..len) (the text the tree was parsed from),
  * reporting to errors under name. Nothing is allocated until a problem is
  * reported; json_check_finish frees it, so every walk must end with it. */

@@ -58,8 +58,7 @@ void diag_format(const diag *d, char *buf, size_t size)
         snprintf(buf, size, "%s: %s", d->file, d->msg);
 }
 
-/* 9980 -> "9,980": the count a technician reads at a glance. */
-static void format_count(size_t n, char *buf, size_t size)
+void diag_group_digits(size_t n, char *buf, size_t size)
 {
     char digits[32];
     int len = snprintf(digits, sizeof digits, "%zu", n);
@@ -82,7 +81,7 @@ void diag_print(const diag_list *list, FILE *out)
     }
     if (shown < list->count) {
         char n[40];
-        format_count(list->count - shown, n, sizeof n);
+        diag_group_digits(list->count - shown, n, sizeof n);
         /* No FILE: prefix, so tools reading FILE:LINE: lines skip it. */
         fprintf(out, "... and %s more problem%s not shown (at most %d are "
                 "listed); fix the ones above and check again\n", n,

@@ -33,6 +33,10 @@ typedef struct diag_list {
 void diag_add(diag_list *list, const char *file, int line, int col,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* 9980 -> "9,980" into buf (at least 27 bytes for any size_t): the count a
+ * technician reads at a glance. */
+void diag_group_digits(size_t n, char *buf, size_t size);
+
 /* At most this many problems are printed by diag_print; the rest are
  * counted in one last line ("... and 9,980 more problems not shown").
  * A file with thousands of problems (a wrong file, a generated one gone

@@ -444,7 +444,13 @@ outbox_result outbox_db_open(const outbox_db_config *cfg, outbox_db **out,
         }
         sqlite3_finalize(jm);
         if (rc == SQLITE_OK)
-            rc = exec(db, "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON");
+            /* cache_size: SQLite's page cache (2,000 KiB by default) filled
+             * as the queue grew, about 1 KB per transaction, which was all
+             * the kiosk's memory growth over 2,000 sessions (bench_soak).
+             * The queue appends at its end and uploads from its head: 256
+             * KiB holds both ends and the index pages. */
+            rc = exec(db, "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; "
+                          "PRAGMA cache_size = -256");
         if (rc != SQLITE_OK) {
             r = fail(db, rc, "cannot set up the queue database", why, wsize);
             goto bad;

@@ -1914,6 +1914,48 @@ static void test_fold(void **state)
     assert_int_equal(catalog_fold("abc", buf, 0), 0);
 }
 
+/* ---- limits by count (issue 13 item 9) --------------------------------- */
+
+/* Over CATALOG_MAX_SERVICES / CATALOG_MAX_CATEGORIES the file is refused
+ * before it is parsed, with one problem at the list's member name; the
+ * count is of the root's lists only ("services" as a string, as a nested
+ * key or inside an entry does not count), and entries may be anything. */
+static void test_too_many_services(void **state)
+{
+    (void)state;
+    char *entries = repeat("  {\"x\": [\"services\", [1, 2]], \"y\": {\"services\": [3]}},\n",
+                           CATALOG_MAX_SERVICES + 1);
+    size_t n = strlen(entries) + 256;
+    char *text = malloc(n);
+    assert_non_null(text);
+    snprintf(text, n, "{\"version\": \"services\", \"note\": [\"services\"],\n"
+             " \"categories\": [{\"services\": [1, 2, 3]}],\n"
+             " \"services\": [\n%s  \"last, with a ] and a \\\" in it\"]}\n", entries);
+    static const char *const want[] = {
+        "t.json:3:2: services: 5,002 services; a catalogue lists at most 5,000 services "
+        "(one site's, not a province's)", NULL};
+    expect_str(text, want);
+    free(text);
+    free(entries);
+}
+
+static void test_too_many_categories(void **state)
+{
+    (void)state;
+    char *entries = repeat("{}, ", CATALOG_MAX_CATEGORIES);
+    size_t n = strlen(entries) + 256;
+    char *text = malloc(n);
+    assert_non_null(text);
+    snprintf(text, n, "{\"version\": \"1\", \"categories\": [%s{}], \"services\": []}",
+             entries);
+    static const char *const want[] = {
+        "t.json:1:18: categories: 101 categories; a catalogue lists at most 100 categories "
+        "(one site's, not a province's)", NULL};
+    expect_str(text, want);
+    free(text);
+    free(entries);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2036,6 +2078,8 @@ int main(void)
                 cmocka_unit_test(test_form_keys),
         cmocka_unit_test(test_forms_parse),
         cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_too_many_services),
+        cmocka_unit_test(test_too_many_categories),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
