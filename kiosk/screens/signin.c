@@ -152,20 +152,20 @@ static void draw_fault(app *a, signin_state *s, ui *u, SDL_Rect r)
     int inner = r.w - 2 * th->pad;
     int h_title = ui_paragraph(u, tr("reader.fault_title"), 0, 0, r.w, th->text_title,
                                TEXT_BOLD, th->danger, UI_CENTER, false);
-    int h_todo = ui_paragraph(u, tr("reader.fault_todo"), 0, 0, r.w, th->text_body,
+    int h_action = ui_paragraph(u, tr("reader.fault_what_to_do"), 0, 0, r.w, th->text_body,
                               TEXT_REGULAR, th->text, UI_CENTER, false);
     int h_where = ui_paragraph(u, where, 0, 0, inner, th->text_heading,
                                TEXT_BOLD, th->text, UI_CENTER, false);
     int h_hot = ui_paragraph(u, hotline, 0, 0, inner, th->text_heading, TEXT_BOLD, th->text,
                              UI_CENTER, false);
     int card_h = th->pad + h_where + th->gap / 2 + h_hot + th->pad;
-    int total = h_title + th->gap + h_todo + 2 * th->gap + card_h;
+    int total = h_title + th->gap + h_action + 2 * th->gap + card_h;
     /* large text on a short panel: the block scrolls rather than being cut */
     bool scroll = total > r.h;
     int y = scroll ? r.y - ui_scroll_begin(u, &s->scroll, r, total) : r.y + (r.h - total) / 2;
     y += ui_paragraph(u, tr("reader.fault_title"), r.x, y, r.w, th->text_title, TEXT_BOLD,
                       th->danger, UI_CENTER, true) + th->gap;
-    y += ui_paragraph(u, tr("reader.fault_todo"), r.x, y, r.w, th->text_body, TEXT_REGULAR,
+    y += ui_paragraph(u, tr("reader.fault_what_to_do"), r.x, y, r.w, th->text_body, TEXT_REGULAR,
                       th->text, UI_CENTER, true) + 2 * th->gap;
     SDL_Rect card = {r.x, y, r.w, card_h};
     ui_round(u, card, th->radius, th->surface);

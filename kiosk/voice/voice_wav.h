@@ -36,7 +36,7 @@ typedef struct voice_wav_reader {
 long voice_wav_feed(voice_wav_reader *r, const unsigned char *p, size_t n, char *why,
                     size_t why_size);
 
-/* Starts a WAV file at f for fmt with placeholder sizes; false on a write
+/* Starts a WAV file at f for fmt with sizes of 0, to be filled in by voice_wav_finish; false on a write
  * error. */
 bool voice_wav_begin(FILE *f, voice_wav_format fmt);
 

@@ -35,24 +35,11 @@
 #include "common/storage.h"
 #include "registry/registry.h"
 #include "settings/settings.h"
+#include "proc_status.h"
 
 #define SHIPPED KIOSK_SOURCE_DIR "/config/catalog.json"
 #define GEN KIOSK_SOURCE_DIR "/tests/bench/gen_catalog.py"
 #define CONFIG_PATH KIOSK_SOURCE_DIR "/tests/e2e/portrait.conf"
-
-static long status_kb(const char *field)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    size_t n = strlen(field);
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, field, n) && line[n] == ':')
-            kb = strtol(line + n + 1, NULL, 10);
-    if (f)
-        fclose(f);
-    return kb;
-}
 
 static double now_s(void)
 {
@@ -66,12 +53,12 @@ static void measure(const char *what, const char *path)
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        long before = status_kb("VmRSS");
+        long before = proc_status_kb("VmRSS");
         diag_list errs = DIAG_LIST_INIT;
         double t0 = now_s();
         catalog *c = catalog_load(path, &errs);
         double t = now_s() - t0;
-        long hwm = status_kb("VmHWM"), rss = status_kb("VmRSS");
+        long hwm = proc_status_kb("VmHWM"), rss = proc_status_kb("VmRSS");
         FILE *f = fopen(path, "r");
         long bytes = 0;
         if (f) {
@@ -128,7 +115,7 @@ static void measure_kiosk(const char *what, const char *path, const char *data)
         }
         app_pump(&A);
         printf("  %-34s kiosk started and home drawn: peak %6.1f MB  now %6.1f MB\n", what,
-               status_kb("VmHWM") / 1024.0, status_kb("VmRSS") / 1024.0);
+               proc_status_kb("VmHWM") / 1024.0, proc_status_kb("VmRSS") / 1024.0);
         fflush(stdout);
         _exit(0);
     }

@@ -50,6 +50,7 @@
 #include "registry/registry.h"
 #include "script/script.h"
 #include "settings/settings.h"
+#include "proc_status.h"
 
 #define CONFIG_PATH KIOSK_SOURCE_DIR "/tests/e2e/portrait.conf"
 #define TARGET_GROWTH_MB 1.0
@@ -122,20 +123,6 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static long status_kb(const char *field)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    size_t n = strlen(field);
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, field, n) && line[n] == ':')
-            kb = strtol(line + n + 1, NULL, 10);
-    if (f)
-        fclose(f);
-    return kb;
-}
-
 /* Bytes of every regular file under dir (the outbox, keys, receipts). */
 static long long dir_bytes(const char *dir)
 {
@@ -176,7 +163,7 @@ typedef struct mark {
 static mark take(int sessions, const char *dir)
 {
     struct mallinfo2 mi = mallinfo2();
-    mark m = {sessions, status_kb("VmRSS"), status_kb("VmHWM"), mi.uordblks + mi.hblkhd,
+    mark m = {sessions, proc_status_kb("VmRSS"), proc_status_kb("VmHWM"), mi.uordblks + mi.hblkhd,
               mi.arena + mi.hblkhd, sqlite3_memory_used(), now_s(), dir_bytes(dir)};
     return m;
 }

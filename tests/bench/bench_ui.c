@@ -55,6 +55,7 @@
 #include "screens/screens.h"
 #include "settings/settings.h"
 #include "ui/text.h"
+#include "proc_status.h"
 
 #ifndef BENCH_BASELINE_EXE
 #define BENCH_BASELINE_EXE ""
@@ -85,23 +86,6 @@ static uint64_t bench_now_ns(clockid_t id)
 static double bench_ms(uint64_t from, uint64_t to)
 {
     return (double)(to - from) / 1e6;
-}
-
-static long bench_status_kb(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f)
-        return -1;
-    char line[256];
-    size_t klen = strlen(key);
-    long v = -1;
-    while (fgets(line, sizeof line, f))
-        if (!strncmp(line, key, klen) && line[klen] == ':') {
-            v = strtol(line + klen + 1, NULL, 10);
-            break;
-        }
-    fclose(f);
-    return v;
 }
 
 /* Exec -> now from /proc/self/stat starttime (field 22, CLOCK_BOOTTIME
@@ -227,7 +211,6 @@ static void bench_settle(app *a)
     }
 }
 
-
 /* ------------------------------------------------------------- sign-in -- */
 
 /* Issue 3's figure: from the moment the reader thread has the last byte of
@@ -339,7 +322,7 @@ static int bench_cold_child(uint64_t main_ns, bool headless)
     printf("BENCH_COLD main_ns=%llu present_ns=%llu exit_ns=%llu hwm_kb=%ld "
            "settings_ns=%llu catalog_ns=%llu init_ns=%llu\n",
            (unsigned long long)t.main_ns, (unsigned long long)t.present_ns,
-           (unsigned long long)exit_ns, bench_status_kb("VmHWM"),
+           (unsigned long long)exit_ns, proc_status_kb("VmHWM"),
            (unsigned long long)t.settings_ns, (unsigned long long)t.catalog_ns,
            (unsigned long long)t.init_ns);
     return 0;
@@ -838,7 +821,7 @@ static void bench_print_rss(const char *when)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("  %-34s VmRSS %6.1f MB  VmHWM %6.1f MB  (getrusage maxrss %6.1f MB)\n", when,
-           bench_status_kb("VmRSS") / 1024.0, bench_status_kb("VmHWM") / 1024.0,
+           proc_status_kb("VmRSS") / 1024.0, proc_status_kb("VmHWM") / 1024.0,
            ru.ru_maxrss / 1024.0);
 }
 
@@ -941,7 +924,7 @@ int main(int argc, char **argv)
 
     printf("\nmemory\n");
     bench_print_rss("after every guide once:");
-    double hwm = bench_status_kb("VmHWM") / 1024.0;
+    double hwm = proc_status_kb("VmHWM") / 1024.0;
     printf("  peak RSS %.1f MB [target <= %.0f MB: %s]\n", hwm, TARGET_RSS_MB,
            hwm <= TARGET_RSS_MB ? "met" : "MISSED");
 

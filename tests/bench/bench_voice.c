@@ -30,6 +30,7 @@
 #include "registry/registry.h"
 #include "screens/screens.h"
 #include "voice/voice.h"
+#include "proc_status.h"
 
 #define CONFIG_PATH KIOSK_SOURCE_DIR "/tests/e2e/portrait.conf"
 #define ROUNDS 20
@@ -47,20 +48,6 @@ static double cpu_s(int who)
     getrusage(who, &ru);
     return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
            (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-static long status_kb(const char *field)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    size_t n = strlen(field);
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, field, n) && line[n] == ':')
-            kb = strtol(line + n + 1, NULL, 10);
-    if (f)
-        fclose(f);
-    return kb;
 }
 
 static int cmp(const void *a, const void *b)
@@ -185,7 +172,7 @@ int main(void)
     }
     printf("voice: screen change -> first sound, %d rounds of 4 screens per language, "
            "engine %s, rate %d wpm, WAV sink\n", ROUNDS, cfg.voice_engine, cfg.voice_rate);
-    long rss0 = status_kb("VmRSS");
+    long rss0 = proc_status_kb("VmRSS");
     double self0 = cpu_s(RUSAGE_SELF), kids0 = cpu_s(RUSAGE_CHILDREN), secs = 0;
     static double v[ROUNDS * 4];
     const char *langs[] = {"zh", "en"};
@@ -213,7 +200,7 @@ int main(void)
            "= %.1f%% of one core\n", self, kids, secs, secs > 0 ? 100 * (self + kids) / secs : 0);
     printf("  memory: kiosk VmRSS %+.1f MB over %d utterances and screens (%.1f MB now); "
            "the engine process: %.1f MB (cmn), %.1f MB (en-us) peak\n",
-           (status_kb("VmRSS") - rss0) / 1024.0, ROUNDS * 8, status_kb("VmRSS") / 1024.0,
+           (proc_status_kb("VmRSS") - rss0) / 1024.0, ROUNDS * 8, proc_status_kb("VmRSS") / 1024.0,
            engine_hwm_kb(cfg.voice_engine, "cmn", "请将身份证放在读卡器感应区。\n") / 1024.0,
            engine_hwm_kb(cfg.voice_engine, "en-us", "Place your ID card on the reader.\n") /
                1024.0);
