@@ -746,6 +746,10 @@ static void count_root_lists(const char *t, size_t len, list_count *svcs,
             size_t start = i++;
             while (i < len && t[i] != '"')
                 i += t[i] == '\\' ? 2 : 1;
+            /* A string cut off by the end of the text (a lone backslash
+             * can step past it) is no key: jansson reports it. */
+            if (i >= len)
+                break;
             if (depth == 2 && counting && want) {
                 counting->n++;
                 want = false;

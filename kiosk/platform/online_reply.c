@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "catalog/ltext.h"
+#include "common/textcheck.h"
 
 #define TEXT_MAX 1024       /* one language of one text */
 #define VALUE_MAX 512       /* a certificate field's value */
@@ -89,13 +90,18 @@ static const char *keep(walk *w, const char *s, size_t len)
 /* ---- values -------------------------------------------------------------------- */
 
 typedef enum charset {
-    CH_TEXT,        /* any text without control characters */
+    CH_TEXT,        /* visible text: common/textcheck.h's rule */
     CH_CODE,        /* A-Z a-z 0-9 - _ : . + (numbers, ids, codes, times) */
     CH_LOWER,       /* a-z 0-9 _ (status words, kinds) */
 } charset;
 
 static bool chars_ok(const char *s, size_t len, charset cs)
 {
+    /* Texts are shown to the resident: the catalogue's visible-text rule
+     * (jansson has checked the UTF-8) -- a platform must not be able to
+     * show a reversed or empty-looking line either. */
+    if (cs == CH_TEXT)
+        return text_check_visible(s, len, TEXT_NEED_VISIBLE, NULL);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20 || c == 0x7f)
@@ -117,7 +123,7 @@ static const char *rule(charset cs)
 {
     return cs == CH_CODE    ? "letters, digits and - _ : . + only"
            : cs == CH_LOWER ? "lower-case letters, digits and _ only"
-                            : "no control characters";
+                            : "visible text without control or format characters";
 }
 
 /* Member key of obj as a string of 1..max bytes in cs; NULL (and the
@@ -198,6 +204,22 @@ static bool int_member(walk *w, json_t *obj, const char *key, long lo, long hi, 
     return ok;
 }
 
+/* One language's text: a string of 1..TEXT_MAX bytes that passes the
+ * visible-text rule; otherwise the problem, naming the character. */
+static bool text_ok(walk *w, json_t *t)
+{
+    size_t len = json_is_string(t) ? json_string_length(t) : 0;
+    if (!json_is_string(t) || len == 0 || len > TEXT_MAX ||
+        strlen(json_string_value(t)) != len)
+        return fail(w, "must be a text of 1 to %d bytes", TEXT_MAX);
+    text_problem tp;
+    if (!text_check_visible(json_string_value(t), len, TEXT_NEED_VISIBLE, &tp)) {
+        char why[160];
+        return fail(w, "%s", text_problem_describe(&tp, why, sizeof why));
+    }
+    return true;
+}
+
 /* A text in languages: {"zh": ..., "en": ...}, or a plain string (the
  * fallback language's). At least one language. */
 static bool text_member(walk *w, json_t *obj, const char *key, bool required, online_text *out)
@@ -215,10 +237,7 @@ static bool text_member(walk *w, json_t *obj, const char *key, bool required, on
     push(w, key, 0);
     if (json_is_string(v)) {
         size_t len = json_string_length(v);
-        if (len == 0 || len > TEXT_MAX || strlen(json_string_value(v)) != len ||
-            !chars_ok(json_string_value(v), len, CH_TEXT)) {
-            fail(w, "must be a text of 1 to %d bytes without control characters", TEXT_MAX);
-        } else {
+        if (text_ok(w, v)) {
             snprintf(out->item[0].lang, sizeof out->item[0].lang, "%s", ltext_fallback());
             out->item[0].text = keep(w, json_string_value(v), len);
             out->n = out->item[0].text ? 1 : 0;
@@ -241,11 +260,7 @@ static bool text_member(walk *w, json_t *obj, const char *key, bool required, on
                 continue;
             push(w, lang, 0);
             size_t len = json_is_string(t) ? json_string_length(t) : 0;
-            if (!json_is_string(t) || len == 0 || len > TEXT_MAX ||
-                strlen(json_string_value(t)) != len ||
-                !chars_ok(json_string_value(t), len, CH_TEXT)) {
-                fail(w, "must be a text of 1 to %d bytes without control characters", TEXT_MAX);
-            } else {
+            if (text_ok(w, t)) {
                 snprintf(out->item[out->n].lang, sizeof out->item[out->n].lang, "%s", lang);
                 out->item[out->n].text = keep(w, json_string_value(t), len);
                 if (out->item[out->n].text)

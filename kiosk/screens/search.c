@@ -325,6 +325,31 @@ static void search_relayout(app *a, void *st)
     run_query(a, st);   /* ranking prefers the UI language */
 }
 
+/* What a resident who cannot see the screen needs after each key: what is
+ * in the box now, and what it found -- the count, the first result and the
+ * correction offered -- so the keypad's arrows lead on to a result. An
+ * empty box says the screen's prompt (voice.screen.search). */
+static void search_speech(app *a, void *st, char *out, size_t size)
+{
+    search_state *s = st;
+    char typed[QUERY_MAX + IME_CANDIDATE_SIZE * 2];
+    snprintf(typed, sizeof typed, "%s%s", query(a), ime_composing());
+    if (!typed[0])
+        return;
+    char n[16];
+    snprintf(n, sizeof n, "%zu", s->n_hits);
+    const char *first = s->n_hits ? ltext_get(&s->hits[0].service->name, app_lang(a)) : "";
+    char fix[256] = "";
+    if (s->sug.did_you_mean[0])
+        i18n_format(fix, sizeof fix, "search.did_you_mean", "word", s->sug.did_you_mean,
+                    (char *)NULL);
+    const char *key = s->n_hits == 0 ? "voice.search.none"
+                      : s->n_hits == 1 ? "voice.search.one" : "voice.search.found";
+    i18n_format(out, size, key, "typed", typed, "count", n, "first", first, "did_you_mean", fix,
+                (char *)NULL);
+    explicit_bzero(typed, sizeof typed);
+}
+
 const screen_class screen_search = {
     .name = "search",
     .state_size = sizeof(search_state),
@@ -334,4 +359,5 @@ const screen_class screen_search = {
     .text = search_text,
     .key = search_key,
     .relayout = search_relayout,
+    .speech = search_speech,
 };

@@ -7,6 +7,7 @@
  */
 #include "settings/settings_internal.h"
 #include "common/hex.h"
+#include "common/textcheck.h"
 #include "common/utf8.h"
 
 #include <limits.h>
@@ -59,18 +60,23 @@ const char *settings_shown(char buf[SHOWN_SIZE], const char *s, size_t len)
     while (i < len) {
         const unsigned char *p = (const unsigned char *)s + i;
         size_t seq = utf8_valid_seq(p, len - i);
-        size_t out = seq ? seq : 1;
+        /* Control and format characters are shown as '?': a bidi override
+         * would reverse the rest of the technician's terminal line, a C1
+         * CSI start an escape sequence. */
+        bool hidden = !seq || p[0] < 0x20 || p[0] == 0x7F ||
+                      (p[0] >= 0x80 && !text_check_visible((const char *)p, seq, 0, NULL));
+        size_t out = hidden ? 1 : seq;
         if (o + out > SHOWN_MAX) {
             memcpy(buf + o, "...", 3);
             o += 3;
             break;
         }
-        if (!seq || p[0] < 0x20 || p[0] == 0x7F)
+        if (hidden)
             buf[o] = '?';
         else
             memcpy(buf + o, p, seq);
         o += out;
-        i += out;
+        i += seq ? seq : 1;
     }
     buf[o] = '\0';
     return buf;
@@ -356,6 +362,13 @@ bool settings_set_lang_text(settings *s, const key_def *k, const char *name,
     }
     if (!*v) {
         snprintf(why, wsize, "must not be empty");
+        return false;
+    }
+    /* Shown to residents like a catalogue name: the same visible-text
+     * rule (no bidi overrides or zero-width tricks, something to see). */
+    text_problem tp;
+    if (!text_check_visible(v, strlen(v), TEXT_NEED_VISIBLE, &tp)) {
+        text_problem_describe(&tp, why, wsize);
         return false;
     }
     settings_text *list = (settings_text *)((char *)s + k->offset);

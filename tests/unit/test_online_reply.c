@@ -95,7 +95,15 @@ static void test_ticket_bad(void **state)
     refused(ONLINE_TICKET, "{\"ticket\": \"A013\", \"waiting\": 1, \"window\": {\"ZH\": \"w\"}}",
             "window: a member name is not a language code (" LANG_CODE_RULE ")");
     refused(ONLINE_TICKET, "{\"ticket\": \"A013\", \"waiting\": 1, \"window\": {\"zh\": \"\"}}",
-            "window.zh: must be a text of 1 to 1024 bytes without control characters");
+            "window.zh: must be a text of 1 to 1024 bytes");
+    /* the visible-text rule: a platform cannot show a reversed or blank line */
+    refused(ONLINE_TICKET,
+            "{\"ticket\": \"A013\", \"waiting\": 1, \"window\": {\"zh\": \"\\u202e3\u53f7\u7a97\u53e3\"}}",
+            "window.zh: must not contain U+202E (a bidi override, which shows the text after it reversed)");
+    refused(ONLINE_TICKET, "{\"ticket\": \"A013\", \"waiting\": 1, \"window\": \"\\u200b\\u200b\"}",
+            "window: must not contain U+200B (a zero-width space, which is not shown)");
+    refused(ONLINE_TICKET, "{\"ticket\": \"A013\", \"waiting\": 1, \"window\": \"\\u0301\"}",
+            "window: must contain at least one visible character (it has only white space, combining marks or invisible characters)");
     refused(ONLINE_TICKET, "{\"ticket\": \"A013\", \"waiting\": 1, \"window\": [\"w\"]}",
             "window: must be an object of texts by language, {\"zh\": ..., \"en\": ...}");
 }
@@ -274,7 +282,7 @@ static void test_progress_bad(void **state)
     refused(ONLINE_PROGRESS,
             "{\"applications\": [{\"number\": \"N1\", \"title\": {\"zh\": \"a\\u0007b\"}, "
             "\"status\": \"done\", \"status_text\": \"s\", \"updated_at\": \"2026-11-20T10:15:00Z\"}]}",
-            "applications[0].title.zh: must be a text of 1 to 1024 bytes without control characters");
+            "applications[0].title.zh: must not contain U+0007 (a control character)");
     refused(ONLINE_PROGRESS,
             "{\"applications\": [{\"number\": \"N1\", \"status\": \"done\", \"status_text\": \"s\", "
             "\"updated_at\": \"2026-11-20T10:15:00Z\"}]}",

@@ -699,6 +699,17 @@ static void test_value_text(void **state)
                "kiosk.conf:2: [ui] site_name.en = Wen?xin: contains control character 0x09");
     expect_one("[ui]\nsite_name.en = Wen\x1b[31mxin\n",
                "kiosk.conf:2: [ui] site_name.en = Wen?[31mxin: contains control character 0x1B");
+    /* the visible-text rule of the catalogue (common/textcheck.h); the
+     * message shows the format character as '?', not reversing the line */
+    expect_one("[ui]\nsite_name.zh = \xe2\x80\xae\xe5\xbf\x83\xe4\xb8\xad\n",
+               "kiosk.conf:2: [ui] site_name.zh = ?\xe5\xbf\x83\xe4\xb8\xad: must not contain "
+               "U+202E (a bidi override, which shows the text after it reversed)");
+    expect_one("[ui]\nstaff_location.en = \xe2\x80\x8b\xe2\x80\x8b\n",
+               "kiosk.conf:2: [ui] staff_location.en = ??: must not contain U+200B "
+               "(a zero-width space, which is not shown)");
+    expect_one("[ui]\nsite_name.en = \xcc\x81\n",
+               "kiosk.conf:2: [ui] site_name.en = \xcc\x81: must contain at least one visible "
+               "character (it has only white space, combining marks or invisible characters)");
     expect_one("[ui]\nsite_name.en = a\rb\n",
                "kiosk.conf:2: [ui] site_name.en = a?b: contains control character 0x0D");
     /* 文新 saved as GBK by a Windows editor. */
