@@ -2,6 +2,7 @@
  * records: see records.h.
  */
 #include "platform/records.h"
+#include "common/textcheck.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -168,9 +169,11 @@ static void copy_reason(const char *s, char *out, size_t size)
     size_t n = 0;
     for (size_t i = 0; s[i] && n + 1 < size;) {
         size_t l = utf8_valid_seq((const unsigned char *)s + i, strlen(s + i));
-        if (l == 0 || (l == 1 && (unsigned char)s[i] < 0x20)) {
+        /* a technician reads it in `kioskctl queue`: control and format
+         * characters (escape sequences, bidi overrides) show as '?' */
+        if (l == 0 || !text_check_visible(s + i, l, 0, NULL)) {
             out[n++] = '?';
-            i++;
+            i += l ? l : 1;
             continue;
         }
         if (n + l >= size)

@@ -137,6 +137,10 @@ static void test_reply(void **state)
     assert_string_equal(err, "poison_record");
     records_reply_error("<html>", 6, err, sizeof err);
     assert_string_equal(err, "");
+    /* shown to a technician's terminal: no escape sequence, no reversal */
+    e = "{\"error\": \"a\\u001b[2Jb\\u202ec\\u009bd\u4e2d\"}";
+    records_reply_error(e, strlen(e), err, sizeof err);
+    assert_string_equal(err, "a?[2Jb?c?d\u4e2d");
 }
 
 int main(void)
