@@ -230,7 +230,9 @@ void speech_after_frame(app *a)
 {
     if (!S.enabled || !a->depth)
         return;
-    static char out[TEXT_SIZE], main_prompt[TEXT_SIZE];
+    /* static for their size, and wiped below: they held what was on the
+     * screen (a search for an ID number, a question's error) */
+    static char out[TEXT_SIZE], main_prompt[TEXT_SIZE], now[TEXT_SIZE];
     out[0] = 0;
     main_prompt[0] = 0;
     const char *tag = app_top(a)->name;
@@ -262,7 +264,6 @@ void speech_after_frame(app *a)
         S.dialog_kind = d->kind;
         snprintf(S.dialog_title, sizeof S.dialog_title, "%s", d->title);
     } else {
-        static char now[TEXT_SIZE];
         compose_screen(a, now, sizeof now);
         bool other = app_top(a) != S.cls || app_top_state(a) != S.state || a->depth != S.depth;
         if (other || strcmp(now, S.screen))
@@ -298,6 +299,9 @@ void speech_after_frame(app *a)
 
     if (out[0])
         say(a, out, tag);
+    explicit_bzero(out, sizeof out);
+    explicit_bzero(main_prompt, sizeof main_prompt);
+    explicit_bzero(now, sizeof now);
 
     if (S.running && !S.audio_reported) {
         char why[160];
