@@ -128,7 +128,7 @@ static const char *kind_name(online_kind k)
 
 static const char *outcome_name(online_outcome o)
 {
-    static const char *const names[] = {"ok", "offline", "timeout", "refused", "fault"};
+    static const char *const names[] = {"ok", "offline", "timeout", "refused", "fault", "none"};
     return (unsigned)o < sizeof names / sizeof *names ? names[o] : "?";
 }
 
@@ -274,6 +274,9 @@ static void classify(online_answer *a, const platform_reply *rep, const request 
     case PLATFORM_OK:
         break;
     case PLATFORM_ERR_NONE:
+        a->outcome = ONLINE_NONE;
+        snprintf(a->code, sizeof a->code, "%s", platform_err_name(rep->err));
+        return;
     case PLATFORM_ERR_DNS:
     case PLATFORM_ERR_CONNECT:
     case PLATFORM_ERR_BROKEN:

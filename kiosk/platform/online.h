@@ -12,12 +12,14 @@
  * "online", kind ONLINE_EV_ANSWER, with an online_answer carrying that id:
  *   ONLINE_OK        the platform answered; the data is parsed
  *                    (online_reply.h);
- *   ONLINE_OFFLINE   no platform configured, the name does not resolve, no
- *                    connection, or the connection broke;
+ *   ONLINE_OFFLINE   the name does not resolve, no connection, or the
+ *                    connection broke;
  *   ONLINE_TIMEOUT   no answer within [platform] online_deadline;
  *   ONLINE_REFUSED   a 4xx, with the platform's error code ("slot_full");
  *   ONLINE_FAULT     TLS, pin or client certificate, a 5xx, or a reply that
- *                    is not the documented shape.
+ *                    is not the documented shape;
+ *   ONLINE_NONE      no platform configured ([platform] url empty): trying
+ *                    again cannot help, so the screens offer no retry.
  * Whatever happens, the answer comes by the deadline on the kiosk clock:
  * a thread of its own ("online") watches it, while a second thread
  * ("online-io") does the request with the same deadline as its curl
@@ -60,6 +62,7 @@ typedef enum online_outcome {
     ONLINE_TIMEOUT,
     ONLINE_REFUSED,
     ONLINE_FAULT,
+    ONLINE_NONE,
 } online_outcome;
 
 typedef struct online_answer {

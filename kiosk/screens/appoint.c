@@ -206,9 +206,12 @@ static int times_part(app *a, appoint_state *s, ui *u, int x, int y, int w, bool
         return y - y0 + online_ui_unavailable(a, u, "online.refused_title", "appoint.not_offered",
                                               service(a, s), x, y, w, ACT_ASK_HELP, draw);
     if (o != ONLINE_OK) {
-        int h = online_ui_unavailable(a, u, online_ui_title_key(o), "online.try_later",
-                                      service(a, s), x, y, w, ACT_ASK_HELP, draw);
+        int h = online_ui_unavailable(a, u, online_ui_title_key(o),
+                                      online_ui_body_key(o, "online.try_later"), service(a, s),
+                                      x, y, w, ACT_ASK_HELP, draw);
         y += h;
+        if (o == ONLINE_NONE)
+            return y - y0;
         if (draw)
             ui_button(u, (SDL_Rect){x, y, w, th->target}, tr("online.retry"), UI_PRIMARY,
                       ACT_RETRY_SLOTS, 0);
@@ -325,8 +328,8 @@ static int result_page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     online_outcome o = online_asked_outcome(&s->book);
     if (s->phase == AP_FAILED || o != ONLINE_OK)
         return online_ui_unavailable(a, u, online_ui_title_key(o),
-                                     o == ONLINE_REFUSED ? "appoint.refused" : "online.try_later",
-                                     service(a, s), x, y, w, ACT_ASK_HELP, draw);
+                                     online_ui_body_key(o, "appoint.refused"), service(a, s), x,
+                                     y, w, ACT_ASK_HELP, draw);
     const online_data *d = &s->book.ans->data;
     char line[512];
     y += para(u, tr("appoint.done"), x, y, w, th->text_title, TEXT_BOLD, th->ok, draw) + th->gap;
@@ -462,8 +465,8 @@ static void appoint_draw(app *a, void *st, ui *u)
         online_ui_scrolled(a, s, u, &s->scroll, c, result_page);
         return;
     default: {
-        bool ok = s->phase == AP_DONE;
-        SDL_Rect view = online_ui_nav(u, c, ok ? NULL : tr("online.retry"), ACT_RETRY_BOOK,
+        bool retry = s->phase != AP_DONE && online_asked_outcome(&s->book) != ONLINE_NONE;
+        SDL_Rect view = online_ui_nav(u, c, retry ? tr("online.retry") : NULL, ACT_RETRY_BOOK,
                                       tr("form.finish"), ACT_FINISH);
         online_ui_scrolled(a, s, u, &s->scroll, view, result_page);
         return;
@@ -755,8 +758,7 @@ static void appoint_speech(app *a, void *st, char *out, size_t size)
     }
     online_outcome o = online_asked_outcome(&s->book);
     if (s->phase == AP_FAILED || o != ONLINE_OK || !s->book.ans) {
-        online_ui_speech_unavailable(a, o, o == ONLINE_REFUSED ? "appoint.refused"
-                                                               : "online.try_later",
+        online_ui_speech_unavailable(a, o, online_ui_body_key(o, "appoint.refused"),
                                      service(a, s), out, size);
         return;
     }

@@ -206,8 +206,8 @@ static int page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     if (o != ONLINE_OK) {
         bool none = o == ONLINE_REFUSED && s->q.ans && !strcmp(s->q.ans->code, "no_certificate");
         return online_ui_unavailable(a, u, none ? "cert.none_title" : online_ui_title_key(o),
-                                     none ? "cert.none" : "online.try_later", service(a, s), x, y,
-                                     w, ACT_ASK_HELP, draw);
+                                     none ? "cert.none" : online_ui_body_key(o, "online.try_later"),
+                                     service(a, s), x, y, w, ACT_ASK_HELP, draw);
     }
     const online_data *d = &s->q.ans->data;
     char name[64], number[64];
@@ -275,8 +275,7 @@ static void certificate_draw(app *a, void *st, ui *u)
                              ACT_PRINT);
     } else if (!asking(s)) {
         online_outcome o = online_asked_outcome(&s->q);
-        bool retry = o != ONLINE_OK && o != ONLINE_REFUSED;
-        view = online_ui_nav(u, c, retry ? tr("online.retry") : NULL, ACT_RETRY,
+        view = online_ui_nav(u, c, online_ui_can_retry(o) ? tr("online.retry") : NULL, ACT_RETRY,
                              tr("form.finish"), ACT_FINISH);
     }
     online_ui_scrolled(a, s, u, &s->scroll, view, page);
@@ -375,7 +374,8 @@ static void certificate_speech(app *a, void *st, char *out, size_t size)
         if (none)
             i18n_format(out, size, "voice.cert.none", (char *)NULL);
         else
-            online_ui_speech_unavailable(a, o, "online.try_later", service(a, s), out, size);
+            online_ui_speech_unavailable(a, o, online_ui_body_key(o, "online.try_later"),
+                                         service(a, s), out, size);
         return;
     }
     char line[512];

@@ -779,8 +779,8 @@ static int result_page(app *a, form_state *s, ui *u, int x, int y, int w, bool d
             y += para(u, tr("form.failed"), x, y, w, th->text_title, TEXT_BOLD, th->warn, draw);
             y += para(u, tr(online_ui_title_key(s->outcome)), x, y, w, th->text_heading,
                       TEXT_BOLD, th->text, draw);
-            y += para(u, tr("form.online_failed"), x, y, w, th->text_body, TEXT_REGULAR,
-                      th->text, draw) + th->gap;
+            y += para(u, tr(s->outcome == ONLINE_NONE ? "online.none_body" : "form.online_failed"), x, y, w,
+                      th->text_body, TEXT_REGULAR, th->text, draw) + th->gap;
         } else {
             y += para(u, tr("form.online_title"), x, y, w, th->text_title, TEXT_BOLD, th->warn,
                       draw);
@@ -832,8 +832,11 @@ static void form_draw(app *a, void *st, ui *u)
     default:
         /* not sent for want of the platform: the same application again
          * (the same key: the platform never takes it twice) */
-        nav(u, c, s->phase == PH_ONLINE && s->online_tried ? tr("online.retry") : NULL, ACT_RETRY,
-            tr("form.finish"), ACT_FINISH);
+        nav(u, c,
+            s->phase == PH_ONLINE && s->online_tried && s->outcome != ONLINE_NONE
+                ? tr("online.retry")
+                : NULL,
+            ACT_RETRY, tr("form.finish"), ACT_FINISH);
         /* landscape: the number on the left, how they hear back on the
          * right, so neither needs scrolling to be read */
         s->right_column = false;

@@ -18,9 +18,23 @@ const char *online_ui_title_key(online_outcome o)
         return "online.fault_title";
     case ONLINE_REFUSED:
         return "online.refused_title";
+    case ONLINE_NONE:
+        return "online.none_title";
     default:
         return "online.offline_title";
     }
+}
+
+const char *online_ui_body_key(online_outcome o, const char *refused_key)
+{
+    return o == ONLINE_REFUSED ? refused_key
+           : o == ONLINE_NONE  ? "online.none_body"
+                               : "online.try_later";
+}
+
+bool online_ui_can_retry(online_outcome o)
+{
+    return o != ONLINE_OK && o != ONLINE_REFUSED && o != ONLINE_NONE;
 }
 
 void online_ui_speech_unavailable(app *a, online_outcome o, const char *body_key,

@@ -16,8 +16,17 @@
 #include "platform/online.h"
 
 /* The i18n key of the heading for an answer that is not ONLINE_OK
- * (offline, timeout, fault, refused). */
+ * (offline, timeout, fault, refused, no platform). */
 const char *online_ui_title_key(online_outcome o);
+
+/* The sentence under that heading: refused_key for ONLINE_REFUSED (the
+ * screen's own "not taken" text), "online.none_body" when this kiosk has no
+ * platform (the service is not done here at all), else "try again later". */
+const char *online_ui_body_key(online_outcome o, const char *refused_key);
+
+/* Whether asking again may help: not for an answer, a refusal or a kiosk
+ * without a platform (a retry button there would only fail again). */
+bool online_ui_can_retry(online_outcome o);
 
 /* The alternatives: "What you can do instead:", a help-request button
  * (action help_action, when the catalogue has a help service), the

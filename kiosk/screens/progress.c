@@ -225,11 +225,11 @@ static int result_page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
         y += para(u, line, x, y, w, th->text_body, TEXT_REGULAR, th->muted, draw) + th->gap / 2;
     }
     /* the same query again, when the platform could not answer it */
-    bool retry = o != ONLINE_OK && o != ONLINE_REFUSED;
+    bool retry = online_ui_can_retry(o);
     if (o != ONLINE_OK && !cached) {
         y += online_ui_unavailable(a, u, online_ui_title_key(o),
-                                   o == ONLINE_REFUSED ? "progress.refused" : "online.try_later",
-                                   NULL, x, y, w, ACT_ASK_HELP, draw);
+                                   online_ui_body_key(o, "progress.refused"), NULL, x, y, w,
+                                   ACT_ASK_HELP, draw);
         if (retry && draw)
             ui_button(u, (SDL_Rect){x, y, w, th->target}, tr("online.retry"), UI_PRIMARY,
                       ACT_RETRY, 0);
@@ -440,9 +440,8 @@ static void progress_speech(app *a, void *st, char *out, size_t size)
     online_outcome o = online_asked_outcome(&s->q);
     bool cached = s->q.ans && s->q.ans->cached;
     if (o != ONLINE_OK && !cached) {
-        online_ui_speech_unavailable(a, o, o == ONLINE_REFUSED ? "progress.refused"
-                                                               : "online.try_later",
-                                     NULL, out, size);
+        online_ui_speech_unavailable(a, o, online_ui_body_key(o, "progress.refused"), NULL, out,
+                                     size);
         return;
     }
     const online_data *d = &s->q.ans->data;

@@ -162,9 +162,8 @@ static int page(app *a, void *st, ui *u, int x, int y, int w, bool draw)
     online_outcome o = online_asked_outcome(&s->q);
     if (o != ONLINE_OK)
         return y - y0 + online_ui_unavailable(a, u, online_ui_title_key(o),
-                                              o == ONLINE_REFUSED ? "ticket.refused"
-                                                                  : "online.try_later",
-                                              svc, x, y, w, ACT_ASK_HELP, draw);
+                                              online_ui_body_key(o, "ticket.refused"), svc, x, y,
+                                              w, ACT_ASK_HELP, draw);
     y += number_part(a, st, u, x, y, w, draw);
     y += info_part(a, st, u, x, y, w, draw);
     return y - y0;
@@ -178,7 +177,8 @@ static void ticket_draw(app *a, void *st, ui *u)
     online_outcome o = online_asked_outcome(&s->q);
     SDL_Rect view = c;
     if (!asking(s))
-        view = online_ui_nav(u, c, o == ONLINE_OK ? NULL : tr("online.retry"), ACT_RETRY,
+        view = online_ui_nav(u, c, o == ONLINE_OK || o == ONLINE_NONE ? NULL : tr("online.retry"),
+                             ACT_RETRY,
                              tr("form.finish"), ACT_FINISH);
     if (s->q.ans && o == ONLINE_OK && !th->portrait) {
         /* landscape: the number on the left, what to do on the right, so
@@ -213,8 +213,7 @@ static void ticket_speech(app *a, void *st, char *out, size_t size)
     }
     online_outcome o = online_asked_outcome(&s->q);
     if (o != ONLINE_OK) {
-        online_ui_speech_unavailable(a, o, o == ONLINE_REFUSED ? "ticket.refused"
-                                                               : "online.try_later",
+        online_ui_speech_unavailable(a, o, online_ui_body_key(o, "ticket.refused"),
                                      service(a, s), out, size);
         return;
     }
