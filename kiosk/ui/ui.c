@@ -716,9 +716,11 @@ static void more_below_cue(ui *u, const ui_scroll *s, SDL_Rect view)
     SDL_SetRenderDrawBlendMode(u->r, SDL_BLENDMODE_BLEND);
     SDL_RenderGeometry(u->r, NULL, v, 4, quad, 6);
     /* the badge: the primary colour with a white arrow (yellow and black
-     * in high contrast), outlined so it stands out on any page (3:1) */
+     * in high contrast), outlined so it stands out on any page (3:1). At
+     * the right end, next to the position bar: text starts on the left and
+     * QR codes and headings sit in the middle, so it hides least there. */
     int d = th->target * 3 / 5;
-    SDL_Rect b = {view.x + (view.w - d) / 2, view.y + view.h - d - th->gap / 4, d, d};
+    SDL_Rect b = {view.x + view.w - d - th->gap / 4, view.y + view.h - d - th->gap / 4, d, d};
     int ring = (int)(2 * th->u + 0.5f);
     ui_round_border(u, b, d / 2, ring < 2 ? 2 : ring, th->contrast ? th->text : th->surface,
                     th->primary);
