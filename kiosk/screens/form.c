@@ -754,9 +754,12 @@ static int result_page(app *a, form_state *s, ui *u, int x, int y, int w, bool d
         }
         y += para(u, tr("form.receipt_hint"), x, y, w, th->text_body, TEXT_REGULAR, th->muted,
                   draw);
-        if (s->online)
-            y += th->gap + para(u, tr("form.online_accepted"), x, y + th->gap, w, th->text_body,
-                                TEXT_BOLD, th->ok, draw);
+        /* online: the platform has it; otherwise it is in the outbox, and
+         * the status bar may say "离线 1 笔待上传" beside "已提交": say that
+         * it goes on by itself, so nobody applies twice */
+        y += th->gap + para(u, tr(s->online ? "form.online_accepted" : "form.kept"), x,
+                            y + th->gap, w, th->text_body, TEXT_BOLD,
+                            s->online ? th->ok : th->text, draw);
         if (s->paper.print != RECEIPT_UI_NONE)
             y += th->gap + receipt_ui_status(u, &s->paper, x, y + th->gap, w, UI_LEFT, draw);
         /* the reply in a column of its own: no gaps below the hint, or
