@@ -17,6 +17,7 @@
 #include "i18n/i18n.h"
 #include "ime/ime.h"
 #include "script/memdump.h"
+#include "script/monkey.h"
 #include "ui/a11y.h"
 #include "status/status.h"
 
@@ -24,7 +25,7 @@ enum {
     OP_TAP_TEXT, OP_TAP_XY, OP_DRAG, OP_TYPE, OP_WAIT, OP_EXPECT, OP_EXPECT_NOT,
     OP_SCREEN, OP_SHOT, OP_LANG, OP_LARGE, OP_SCROLL_TO, OP_FLING, OP_CATALOG,
     OP_KEYBOARD, OP_STROKE, OP_STATUS, OP_KEY, OP_KEY_UNTIL, OP_EXPECT_FOCUS, OP_A11Y,
-    OP_DUMP_MEMORY,
+    OP_DUMP_MEMORY, OP_MONKEY,
     OP_VERB     /* a verb a device or service adds (app/service.h) */
 };
 
@@ -57,6 +58,7 @@ static const struct {
     {"expect-focus", "T", 0, OP_EXPECT_FOCUS},
     {"a11y", "", 0, OP_A11Y},
     {"dump-memory", "T", 0, OP_DUMP_MEMORY},
+    {"monkey", "N", 2, OP_MONKEY},
 };
 
 /* `key NAME`: the keys of a keypad and a keyboard, by name. */
@@ -109,7 +111,7 @@ static void fail(const script *s, const script_step *st, app *a, const char *sho
 /* How many presses key-until tries: more than any screen has targets. */
 #define KEY_UNTIL_MAX 200
 
-static void press_key(const script *s, const script_step *st, app *a, int k)
+static void push_key(app *a, int k)
 {
     /* as a USB keypad delivers it: one key down (the up is ignored) */
     SDL_Event ev;
@@ -122,6 +124,11 @@ static void press_key(const script *s, const script_step *st, app *a, int k)
     SDL_PushEvent(&ev);
     app_pump(a);
     settle(a);
+}
+
+static void press_key(const script *s, const script_step *st, app *a, int k)
+{
+    push_key(a, k);
     /* the log reads like the voice will: where each key landed */
     const char *f = ui_focus_label(&a->ui);
     printf("%s:%d: key %s: %s%s%s\n", s->path, st->line, key_names[k].name, f ? "\"" : "",
@@ -355,6 +362,11 @@ static bool parse_line(script *s, char *line, int lineno, diag_list *errors)
             diag_add(errors, s->path, lineno, 0, "'large' takes on or off");
             return false;
         }
+        if (st.op == OP_MONKEY && (st.num[0] < 1 || st.num[0] > 1000000 || st.num[1] < 0)) {
+            diag_add(errors, s->path, lineno, 0,
+                     "'monkey' takes a number of steps (1 to 1000000) and a seed >= 0");
+            return false;
+        }
         if (st.op == OP_WAIT && st.num[0] < 0) {
             diag_add(errors, s->path, lineno, 0, "'wait' takes milliseconds >= 0");
             return false;
@@ -546,6 +558,24 @@ static void drag(app *a, int x1, int y1, int x2, int y2, bool rest)
     settle(a);
 }
 
+/* One character per event, as a keyboard delivers them. */
+static void type_text(app *a, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        const char *q = p;
+        utf8_next(&q);
+        SDL_Event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = SDL_TEXTINPUT;
+        memcpy(ev.text.text, p, (size_t)(q - p));
+        SDL_PushEvent(&ev);
+        app_pump(a);
+        p = q;
+    }
+    settle(a);
+}
+
 /* Scrolls the visible scroll areas, largest first, the way a resident
  * looks for something: forward page by page, then back. */
 static bool scroll_to(app *a, const char *text)
@@ -668,31 +698,84 @@ static bool a11y_step(const script *s, const script_step *st, app *a, const char
     return true;
 }
 
-static bool verb_step(const script *s, const script_step *st, app *a, const char *shots_dir)
+/* Runs verb v with arg, then moves the clock on until the device says it
+ * is done and everything it posted was handled. 0 when done; 1 when the
+ * verb refused (err says why); 2 when no answer came within the limit. */
+static int run_verb(app *a, const app_verb *v, const char *arg, char *err, size_t err_size)
 {
-    char err[256] = "";
-    if (!st->verb->run(a, st->text, err, sizeof err)) {
-        fail(s, st, a, shots_dir, "%s", err);
-        return false;
-    }
+    if (!v->run(a, arg, err, err_size))
+        return 1;
     uint64_t end = clock_now_ms() + VERB_LIMIT_MS;
     for (;;) {
         clock_settle();
         app_pump(a);
-        if ((!st->verb->done || st->verb->done(a)) && hub_idle())
+        if ((!v->done || v->done(a)) && hub_idle())
             break;
         if (clock_now_ms() >= end) {
-            char what[96];
-            snprintf(what, sizeof what, "%s: no answer within %d s of kiosk time",
-                     st->verb->word, VERB_LIMIT_MS / 1000);
-            fail(s, st, a, shots_dir, "%s", what);
-            return false;
+            snprintf(err, err_size, "%s: no answer within %d s of kiosk time", v->word,
+                     VERB_LIMIT_MS / 1000);
+            return 2;
         }
         step_toward(a, end, false);
     }
     settle(a);
+    return 0;
+}
+
+static bool verb_step(const script *s, const script_step *st, app *a, const char *shots_dir)
+{
+    char err[256] = "";
+    if (run_verb(a, st->verb, st->text, err, sizeof err)) {
+        fail(s, st, a, shots_dir, "%s", err);
+        return false;
+    }
     return true;
 }
+
+/* ---- the monkey's hands (script/monkey.h) ---- */
+
+static void monkey_key(app *a, const char *name)
+{
+    int k = key_index(name);
+    if (k >= 0)
+        push_key(a, k);
+}
+
+/* "word arg": a verb a device installed; a refusal or a device that does
+ * not answer is the monkey's bad luck, not a failure (the invariants are
+ * checked after every step). */
+static bool monkey_verb(app *a, const char *line)
+{
+    char word[32];
+    int used = 0;
+    if (sscanf(line, "%31s%n", word, &used) != 1)
+        return false;
+    const char *arg = line + used;
+    while (*arg == ' ')
+        arg++;
+    const app_verb *v = service_find_verb(word);
+    if (!v || v->takes_arg != (*arg != '\0'))
+        return false;
+    char err[256];
+    if (v->check && !v->check(arg, err, sizeof err))
+        return false;
+    return run_verb(a, v, arg, err, sizeof err) == 0;
+}
+
+static void monkey_drag(app *a, int x1, int y1, int x2, int y2, bool rest)
+{
+    drag(a, x1, y1, x2, y2, rest);
+}
+
+static const monkey_hands hands = {
+    .tap = tap_at,
+    .drag = monkey_drag,
+    .key = monkey_key,
+    .type = type_text,
+    .wait = wait_ms,
+    .verb = monkey_verb,
+    .stroke = stroke_step,
+};
 
 int script_run(const script *s, app *a, const char *shots_dir)
 {
@@ -728,23 +811,9 @@ int script_run(const script *s, app *a, const char *shots_dir)
                 return 1;
             }
             break;
-        case OP_TYPE: {
-            /* one character per event, as a keyboard delivers them */
-            const char *p = st->text;
-            while (*p) {
-                const char *q = p;
-                utf8_next(&q);
-                SDL_Event ev;
-                memset(&ev, 0, sizeof ev);
-                ev.type = SDL_TEXTINPUT;
-                memcpy(ev.text.text, p, (size_t)(q - p));
-                SDL_PushEvent(&ev);
-                app_pump(a);
-                p = q;
-            }
-            settle(a);
+        case OP_TYPE:
+            type_text(a, st->text);
             break;
-        }
         case OP_KEY:
             press_key(s, st, a, key_index(st->text));
             break;
@@ -858,6 +927,22 @@ int script_run(const script *s, app *a, const char *shots_dir)
             if (!verb_step(s, st, a, shots_dir))
                 return 1;
             break;
+        case OP_MONKEY: {
+            char err[512] = "";
+            monkey_stats ms;
+            if (!monkey_run(a, &hands, st->num[0], (uint32_t)st->num[1], &ms, err,
+                            sizeof err)) {
+                fail(s, st, a, shots_dir, "monkey: %s", err);
+                return 1;
+            }
+            printf("%s:%d: monkey: %d steps: %d taps on targets, %d elsewhere, %d keys, "
+                   "%d drags, %d typed, %d waits, %d device events, %d switches, %d strokes; "
+                   "%d screens; back at the start after each of %d long idles\n",
+                   s->path, st->line, st->num[0], ms.taps_target, ms.taps_anywhere, ms.keys,
+                   ms.drags, ms.types, ms.waits, ms.verbs, ms.switches, ms.strokes,
+                   ms.screens_seen, ms.idle_resets);
+            break;
+        }
         case OP_CATALOG: {
             /* as if a technician replaced the file: relative to the script */
             char path[2048];

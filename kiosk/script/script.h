@@ -29,6 +29,12 @@
  *                               speech-volume N|up|down, expect-volume N
  *   catalog FILE                reload the catalogue from FILE (relative to
  *                               the script), as a technician replacing it
+ *   monkey COUNT SEED           COUNT random steps (taps, keys, drags, typing,
+ *                               waits, cards, switches) checking after each
+ *                               that a screen with something to touch is
+ *                               shown and, every 200, that the kiosk gets
+ *                               back to its start when left alone
+ *                               (script/monkey.h); the same seed repeats
  *   dump-memory NAME            write the process's own memory (every
  *                               writable mapping, script/memdump.h) to
  *                               DIR/NAME.mem, for the test that looks for
