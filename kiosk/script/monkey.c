@@ -24,6 +24,9 @@ static int below(uint32_t *s, int n)
     return n > 0 ? (int)(next(s) % (uint32_t)n) : 0;
 }
 
+/* one element of a static array, at random */
+#define PICK(rng, arr) (arr)[below((rng), (int)(sizeof(arr) / sizeof *(arr)))]
+
 /* What people type into a kiosk, and what they should not be able to break
  * it with: a word, pinyin, an ID number's start, digits, spaces, an emoji
  * (four UTF-8 bytes, no glyph in the font), a bidi override, and runs
@@ -145,7 +148,7 @@ bool monkey_run(app *a, const monkey_hands *h, int count, uint32_t seed, monkey_
             h->tap(a, x, y);
             st.taps_anywhere++;
         } else if (r < 70) {
-            const char *k = keys[below(&rng, (int)(sizeof keys / sizeof *keys))];
+            const char *k = PICK(&rng, keys);
             snprintf(did, sizeof did, "key %s", k);
             h->key(a, k);
             st.keys++;
@@ -157,7 +160,7 @@ bool monkey_run(app *a, const monkey_hands *h, int count, uint32_t seed, monkey_
             h->drag(a, x1, y1, x2, y2, rest);
             st.drags++;
         } else if (r < 84) {
-            const char *t = typed[below(&rng, (int)(sizeof typed / sizeof *typed))];
+            const char *t = PICK(&rng, typed);
             snprintf(did, sizeof did, "type %.60s", t);
             h->type(a, t);
             st.types++;
@@ -171,7 +174,7 @@ bool monkey_run(app *a, const monkey_hands *h, int count, uint32_t seed, monkey_
             h->wait(a, ms);
             st.waits++;
         } else if (r < 94) {
-            const char *v = verbs[below(&rng, (int)(sizeof verbs / sizeof *verbs))];
+            const char *v = PICK(&rng, verbs);
             bool ok = h->verb(a, v);
             snprintf(did, sizeof did, "%s%s", v, ok ? "" : " (refused)");
             st.verbs++;
@@ -193,7 +196,7 @@ bool monkey_run(app *a, const monkey_hands *h, int count, uint32_t seed, monkey_
             h->wait(a, 50);
             st.switches++;
         } else {
-            const char *p = strokes[below(&rng, (int)(sizeof strokes / sizeof *strokes))];
+            const char *p = PICK(&rng, strokes);
             bool drawn = h->stroke(a, p);
             snprintf(did, sizeof did, "stroke %s%s", p, drawn ? "" : " (no pad)");
             st.strokes += drawn;
