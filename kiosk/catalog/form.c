@@ -377,6 +377,15 @@ const char *form_keyboard(const form_field *f)
     }
 }
 
+const char *form_keypad(const form_field *f)
+{
+    switch (f->type) {
+    case FORM_DIGITS: return "";
+    case FORM_PHONE: case FORM_DATE: return "-";
+    default: return NULL;
+    }
+}
+
 /* ---- answers ------------------------------------------------------------ */
 
 static bool all_digits(const char *s, bool dashes)

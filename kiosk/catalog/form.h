@@ -108,6 +108,12 @@ bool form_value_ok(const form_field *f, const char *value, const char **why_key,
  * date, "pinyin" for text, NULL for choice and yes/no (big buttons). */
 const char *form_keyboard(const form_field *f);
 
+/* The keys beyond 0-9 a field that takes only numbers needs, for the number
+ * pad (ui/keyboard.h): "" for digits, "-" for a phone (a landline's area
+ * code) and a date (2026-11-22); NULL for a field that needs the whole
+ * keyboard (text, and text with a pattern, which may hold letters). */
+const char *form_keypad(const form_field *f);
+
 /* Field by id, NULL when absent. */
 const form_field *form_find(const catalog_form *f, const char *id);
 

@@ -417,12 +417,14 @@ static void draw_phone(app *a, appoint_state *s, ui *u, SDL_Rect c)
      * landscape puts the keyboard on the right */
     int col_w = th->portrait ? c.w : (c.w - th->pad) * 9 / 20;
     int kb_w = th->portrait ? c.w : c.w - col_w - th->pad;
-    int kb_h = keyboard_height(u, kb_w);
+    /* a phone number: the number pad, '-' for a landline's area code */
+    int kb_h = keyboard_pad_height(u, kb_w);
     if (!th->portrait && kb_h > c.h)
         kb_h = c.h;
     if (th->portrait && kb_h > c.h * 3 / 5)
         kb_h = c.h * 3 / 5;
-    keyboard_draw(u, (SDL_Rect){c.x + c.w - kb_w, c.y + c.h - kb_h, kb_w, kb_h}, ACT_KEY);
+    keyboard_draw_pad(u, (SDL_Rect){c.x + c.w - kb_w, c.y + c.h - kb_h, kb_w, kb_h}, ACT_KEY,
+                      "-");
     int bottom = th->portrait ? c.y + c.h - kb_h - th->gap : c.y + c.h;
     SDL_Rect col = {c.x, c.y, col_w, bottom - c.y};
     SDL_Rect above = online_ui_nav(u, col, tr("appoint.back"), ACT_PREV, tr("appoint.next"),

@@ -673,12 +673,18 @@ static void draw_field(app *a, form_state *s, ui *u, SDL_Rect c)
     int kb_w = th->portrait ? c.w : c.w - col_w - th->pad;
     int kb_h = 0;
     if (keys) {
-        kb_h = keyboard_height(u, kb_w);
+        /* numbers only: the number pad; otherwise the whole keyboard */
+        const char *pad = form_keypad(f);
+        kb_h = pad ? keyboard_pad_height(u, kb_w) : keyboard_height(u, kb_w);
         if (!th->portrait && kb_h > c.h)
             kb_h = c.h;
         if (th->portrait && kb_h > c.h * 3 / 5)
             kb_h = c.h * 3 / 5;     /* large text: the question keeps some room */
-        keyboard_draw(u, (SDL_Rect){c.x + c.w - kb_w, c.y + c.h - kb_h, kb_w, kb_h}, ACT_KEY);
+        SDL_Rect kb = {c.x + c.w - kb_w, c.y + c.h - kb_h, kb_w, kb_h};
+        if (pad)
+            keyboard_draw_pad(u, kb, ACT_KEY, pad);
+        else
+            keyboard_draw(u, kb, ACT_KEY);
     }
     int bottom = (keys && th->portrait) ? c.y + c.h - kb_h - th->gap : c.y + c.h;
     int nh = nav_height(u, col_w);

@@ -299,6 +299,49 @@ void keyboard_draw(ui *u, SDL_Rect r, int action)
     key(u, cl, tr("search.clear"), action, KEYBOARD_CLEAR, true);
 }
 
+/* Four rows, a third taller than the keyboard's: the same height as the
+ * five-row keyboard, on fewer and bigger keys. */
+static int pad_key_h(const ui *u)
+{
+    return key_h(u) * 5 / 4;
+}
+
+int keyboard_pad_height(const ui *u, int w)
+{
+    (void)w;
+    return 4 * pad_key_h(u) + 3 * (u->th.gap / 2);
+}
+
+void keyboard_draw_pad(ui *u, SDL_Rect r, int action, const char *extras)
+{
+    const theme *th = &u->th;
+    int g = th->gap / 2;
+    int kh = pad_key_h(u);
+    if (4 * kh + 3 * g > r.h)   /* short of room (large text): keys give way */
+        kh = (r.h - 3 * g) / 4;
+    int kw = (r.w - 3 * g) / 4;
+    static const char digits[4][3] = {{'1', '2', '3'}, {'4', '5', '6'}, {'7', '8', '9'},
+                                      {0, '0', 0}};
+    size_t n_extra = extras ? strlen(extras) : 0;
+    for (int row = 0; row < 4; row++) {
+        for (int c = 0; c < 3; c++) {
+            char ch = digits[row][c];
+            if (!ch && row == 3)    /* beside the 0: the extras, first left */
+                ch = c == 0 && n_extra > 0 ? extras[0] : c == 2 && n_extra > 1 ? extras[1] : 0;
+            if (!ch)
+                continue;
+            char label[2] = {ch, 0};
+            SDL_Rect k = {r.x + c * (kw + g), r.y + row * (kh + g), kw, kh};
+            key_style(u, k, label, th->text_title, action, (unsigned char)ch, false, false);
+        }
+    }
+    int x = r.x + 3 * (kw + g), w = r.x + r.w - x;
+    SDL_Rect del = {x, r.y, w, 2 * kh + g};
+    SDL_Rect clr = {x, r.y + 2 * (kh + g), w, 2 * kh + g};
+    key(u, del, tr("search.backspace"), action, KEYBOARD_BACKSPACE, true);
+    key(u, clr, tr("search.clear"), action, KEYBOARD_CLEAR, true);
+}
+
 bool keyboard_press(intptr_t arg, ime_edit *e)
 {
     memset(e, 0, sizeof *e);

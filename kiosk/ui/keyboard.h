@@ -41,6 +41,16 @@ int keyboard_height(const ui *u, int w);
  * the given action and as arg a character ('a', '7') or a KEYBOARD_ value. */
 void keyboard_draw(ui *u, SDL_Rect r, int action);
 
+/* The number pad, for a field that takes only numbers (a phone, a date, a
+ * count): 1-9 and 0 as large keys in a 3 x 4 block, up to two extra keys
+ * beside the 0 (extras: "-", or "" for none), 删除 and 清空 twice as tall on
+ * the right, and no mode keys -- nothing a resident could switch to would
+ * be taken, and older residents find twelve big keys faster than fifty. Its
+ * keys act through keyboard_press like the keyboard's; the text-entry state
+ * should be in IME_DIGITS. */
+int keyboard_pad_height(const ui *u, int w);
+void keyboard_draw_pad(ui *u, SDL_Rect r, int action, const char *extras);
+
 /* Does what key arg means to the text-entry state; e says what happens to
  * the field. False (e empty) when arg is no key of this keyboard. */
 bool keyboard_press(intptr_t arg, ime_edit *e);
