@@ -46,9 +46,14 @@ static const char *const keys[] = {
     "escape", "backspace", "f1", "question", "f2", "kp-multiply", "kp-minus", "kp-plus",
 };
 
+/* devices and the network misbehaving: cards, the reader, the platform
+ * unreachable or silent, the disk full (a verb the config has not
+ * installed is refused, and the step counts as a no-op) */
 static const char *const verbs[] = {
     "card resident", "card expired", "card foreigner", "card hk-permit", "card-remove",
     "card-remove", "reader unplug", "reader plug", "reader plug",
+    "platform down", "platform up", "online hang", "online answer", "storage full",
+    "storage ok",
 };
 
 static const char *const strokes[] = {
@@ -222,9 +227,12 @@ bool monkey_run(app *a, const monkey_hands *h, int count, uint32_t seed, monkey_
         }
     }
     /* the devices as the next script line expects them: the reader
-     * plugged in, no card on it */
+     * plugged in, no card on it, the platform and the disk working */
     h->verb(a, "reader plug");
     h->verb(a, "card-remove");
+    h->verb(a, "platform up");
+    h->verb(a, "online answer");
+    h->verb(a, "storage ok");
     if (out)
         *out = st;
     return true;

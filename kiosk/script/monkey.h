@@ -7,7 +7,8 @@
  * screen (most of the time) and anywhere else, keypad keys, drags and
  * flings, typed text (Chinese, letters, digits, an emoji, very long runs),
  * waits up to past the idle reset, cards placed and lifted, the reader
- * unplugged and plugged, the language and text size switched, keyboard
+ * unplugged and plugged, the platform down or silent and the disk full
+ * (where the config has them), the language and text size switched, keyboard
  * modes and strokes on the writing pad. The same seed does the same things,
  * so a failure is replayed by running the same line.
  *
