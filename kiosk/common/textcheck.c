@@ -303,6 +303,11 @@ bool text_check_visible(const char *s, size_t len, unsigned flags,
     return true;
 }
 
+bool text_char_shown(const char *s, size_t seq)
+{
+    return seq > 0 && text_check_visible(s, seq, 0, NULL);
+}
+
 char *text_problem_describe(const text_problem *p, char *out, size_t size)
 {
     if (!p->what)

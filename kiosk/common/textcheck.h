@@ -67,6 +67,13 @@ bool text_check_visible(const char *s, size_t len, unsigned flags,
  * characters)". Returns out. */
 char *text_problem_describe(const text_problem *p, char *out, size_t size);
 
+/* May the one character at s (seq bytes of valid UTF-8, seq > 0) be shown
+ * as it is in a message a person reads, on a terminal or a screen? False for
+ * control characters (C0, DEL, C1: a CSI starts an escape sequence) and the
+ * format characters the rule refuses (a bidi override reverses the rest of
+ * the line): messages show those as '?'. */
+bool text_char_shown(const char *s, size_t seq);
+
 /* Is cp a combining mark (Unicode general category M)? */
 bool text_is_mark(uint32_t cp);
 

@@ -95,13 +95,11 @@ typedef enum charset {
     CH_LOWER,       /* a-z 0-9 _ (status words, kinds) */
 } charset;
 
+/* For codes and words; texts (CH_TEXT) are shown to the resident and take
+ * the catalogue's visible-text rule instead (str_member, text_ok): a
+ * platform must not be able to show a reversed or empty-looking line. */
 static bool chars_ok(const char *s, size_t len, charset cs)
 {
-    /* Texts are shown to the resident: the catalogue's visible-text rule
-     * (jansson has checked the UTF-8) -- a platform must not be able to
-     * show a reversed or empty-looking line either. */
-    if (cs == CH_TEXT)
-        return text_check_visible(s, len, TEXT_NEED_VISIBLE, NULL);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20 || c == 0x7f)
@@ -143,14 +141,20 @@ static const char *str_member(walk *w, json_t *obj, const char *key, bool requir
     }
     push(w, key, 0);
     const char *s = NULL;
+    text_problem tp;
     if (!json_is_string(v)) {
         fail(w, "must be a string");
     } else if (json_string_length(v) == 0) {
         fail(w, "must not be empty");
     } else if (json_string_length(v) > max) {
         fail(w, "must be at most %zu bytes", max);
-    } else if (strlen(json_string_value(v)) != json_string_length(v) ||
-               !chars_ok(json_string_value(v), json_string_length(v), cs)) {
+    } else if (strlen(json_string_value(v)) != json_string_length(v)) {
+        fail(w, "must hold %s", rule(cs));
+    } else if (cs == CH_TEXT && !text_check_visible(json_string_value(v), json_string_length(v),
+                                                    TEXT_NEED_VISIBLE, &tp)) {
+        char why[160];
+        fail(w, "%s", text_problem_describe(&tp, why, sizeof why));
+    } else if (cs != CH_TEXT && !chars_ok(json_string_value(v), json_string_length(v), cs)) {
         fail(w, "must hold %s", rule(cs));
     } else {
         s = json_string_value(v);

@@ -171,7 +171,7 @@ static void copy_reason(const char *s, char *out, size_t size)
         size_t l = utf8_valid_seq((const unsigned char *)s + i, strlen(s + i));
         /* a technician reads it in `kioskctl queue`: control and format
          * characters (escape sequences, bidi overrides) show as '?' */
-        if (l == 0 || !text_check_visible(s + i, l, 0, NULL)) {
+        if (!text_char_shown(s + i, l)) {
             out[n++] = '?';
             i += l ? l : 1;
             continue;

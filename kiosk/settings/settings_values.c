@@ -60,11 +60,9 @@ const char *settings_shown(char buf[SHOWN_SIZE], const char *s, size_t len)
     while (i < len) {
         const unsigned char *p = (const unsigned char *)s + i;
         size_t seq = utf8_valid_seq(p, len - i);
-        /* Control and format characters are shown as '?': a bidi override
-         * would reverse the rest of the technician's terminal line, a C1
-         * CSI start an escape sequence. */
-        bool hidden = !seq || p[0] < 0x20 || p[0] == 0x7F ||
-                      (p[0] >= 0x80 && !text_check_visible((const char *)p, seq, 0, NULL));
+        /* control and format characters as '?' (a bidi override would
+         * reverse the rest of the technician's terminal line) */
+        bool hidden = !text_char_shown((const char *)p, seq);
         size_t out = hidden ? 1 : seq;
         if (o + out > SHOWN_MAX) {
             memcpy(buf + o, "...", 3);

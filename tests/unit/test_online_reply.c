@@ -346,6 +346,12 @@ static void test_submit(void **state)
             "results: holds no result for the application sent");
     refused(ONLINE_SUBMIT, "{\"results\": [{\"key\": \"" KEY "\", \"status\": \"maybe\"}]}",
             "results[0].status: must be one of accepted, duplicate, rejected, retry");
+    /* a plain text member names the character the visible-text rule refuses */
+    refused(ONLINE_SUBMIT,
+            "{\"results\": [{\"key\": \"" KEY "\", \"status\": \"rejected\", "
+            "\"reason\": \"a\\u202eb\"}]}",
+            "results[0].reason: must not contain U+202E (a bidi override, which shows the text "
+            "after it reversed)");
 }
 
 static void test_error_code(void **state)
