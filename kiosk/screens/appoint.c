@@ -421,8 +421,8 @@ static void draw_phone(app *a, appoint_state *s, ui *u, SDL_Rect c)
     int kb_h = keyboard_pad_height(u, kb_w);
     if (!th->portrait && kb_h > c.h)
         kb_h = c.h;
-    if (th->portrait && kb_h > c.h * 3 / 5)
-        kb_h = c.h * 3 / 5;
+    if (th->portrait && kb_h > c.h / 2)
+        kb_h = c.h / 2;     /* large text: as a form's number pad */
     keyboard_draw_pad(u, (SDL_Rect){c.x + c.w - kb_w, c.y + c.h - kb_h, kb_w, kb_h}, ACT_KEY,
                       "-");
     int bottom = th->portrait ? c.y + c.h - kb_h - th->gap : c.y + c.h;

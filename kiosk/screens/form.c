@@ -678,8 +678,11 @@ static void draw_field(app *a, form_state *s, ui *u, SDL_Rect c)
         kb_h = pad ? keyboard_pad_height(u, kb_w) : keyboard_height(u, kb_w);
         if (!th->portrait && kb_h > c.h)
             kb_h = c.h;
-        if (th->portrait && kb_h > c.h * 3 / 5)
-            kb_h = c.h * 3 / 5;     /* large text: the question keeps some room */
+        /* large text: the question keeps some room; twelve keys can give
+         * more of it than fifty and stay big */
+        int most = pad ? c.h / 2 : c.h * 3 / 5;
+        if (th->portrait && kb_h > most)
+            kb_h = most;
         SDL_Rect kb = {c.x + c.w - kb_w, c.y + c.h - kb_h, kb_w, kb_h};
         if (pad)
             keyboard_draw_pad(u, kb, ACT_KEY, pad);
