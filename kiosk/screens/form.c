@@ -791,8 +791,10 @@ static int result_page(app *a, form_state *s, ui *u, int x, int y, int w, bool d
             y += para(u, tr("form.failed"), x, y, w, th->text_title, TEXT_BOLD, th->warn, draw);
             y += para(u, tr(online_ui_title_key(s->outcome)), x, y, w, th->text_heading,
                       TEXT_BOLD, th->text, draw);
-            y += para(u, tr(s->outcome == ONLINE_NONE ? "online.none_body" : "form.online_failed"), x, y, w,
-                      th->text_body, TEXT_REGULAR, th->text, draw) + th->gap;
+            const char *why = s->outcome == ONLINE_NONE ? "online.none_body"
+                                                        : "form.online_failed";
+            y += para(u, tr(why), x, y, w, th->text_body, TEXT_REGULAR, th->text, draw) +
+                 th->gap;
         } else {
             y += para(u, tr("form.online_title"), x, y, w, th->text_title, TEXT_BOLD, th->warn,
                       draw);

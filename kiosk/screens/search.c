@@ -336,6 +336,15 @@ static void search_speech(app *a, void *st, char *out, size_t size)
     snprintf(typed, sizeof typed, "%s%s", query(a), ime_composing());
     if (!typed[0])
         return;
+    /* a long run of digits may be an ID or phone number: it is on the
+     * screen for the resident, never read out in the hall */
+    size_t run = 0, longest = 0;
+    for (const char *p = typed; *p; p++) {
+        run = *p >= '0' && *p <= '9' ? run + 1 : 0;
+        longest = run > longest ? run : longest;
+    }
+    if (longest >= 6)
+        snprintf(typed, sizeof typed, "%s", tr("voice.search.typed_number"));
     char n[16];
     snprintf(n, sizeof n, "%zu", s->n_hits);
     const char *first = s->n_hits ? ltext_get(&s->hits[0].service->name, app_lang(a)) : "";
